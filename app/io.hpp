@@ -1,0 +1,16 @@
+#pragma once
+// Whole-file input and output for the command-line tools ("-" is stdin/stdout).
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace easemu::app {
+
+// Reads a file, or stdin when `path` is empty or "-". On failure returns nullopt and sets `error`.
+std::optional<std::string> read_input(const std::string& path, std::size_t max_bytes,
+                                      std::string& error);
+
+// Writes to a file, or stdout when `path` is empty or "-".
+bool write_output(const std::string& path, const std::string& data, std::string& error);
+
+}  // namespace easemu::app

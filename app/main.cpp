@@ -1,0 +1,21 @@
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "commands.hpp"
+#include "easemu/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"easemu: an Exchange ActiveSync server emulator for device testing"};
+  app.set_version_flag("--version", std::string("easemu ") + easemu::version_string);
+  app.require_subcommand(1);
+  int exit_code = easemu::app::exit_ok;
+  easemu::app::add_wbxml_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; every real parse error is a usage error.
+    return app.exit(e) == 0 ? easemu::app::exit_ok : easemu::app::exit_usage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of easemu on Debian 12 (bookworm), from Debian's own
+# packages only. Idempotent: packages already present are left alone. Run as root (or via sudo).
+#   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --fuzz     also clang + libFuzzer runtime (for -DEASEMU_FUZZ=ON)
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+pkgs=(
+  build-essential cmake ninja-build pkg-config ca-certificates openssl
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libpugixml-dev libspdlog-dev libfmt-dev libsqlite3-dev libyaml-cpp-dev libcli11-dev
+  libgmime-3.0-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libwbxml2-dev libwbxml2-utils
+)
+if [[ "${1:-}" == "--fuzz" ]]; then pkgs+=(clang libclang-rt-14-dev); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

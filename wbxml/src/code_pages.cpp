@@ -1,0 +1,102 @@
+#include "easemu/wbxml/code_pages.hpp"
+
+#include <array>
+#include <cctype>
+#include <cstdint>
+
+namespace easemu::wbxml {
+
+namespace {
+
+constexpr std::size_t tokens_per_page = max_token + 1;
+
+// index[page][token] = 1 + position in detail::tags, 0 for no tag.
+constexpr auto make_index() {
+  std::array<std::array<std::uint16_t, tokens_per_page>, max_page + 1> index{};
+  for (std::size_t i = 0; i < std::size(detail::tags); ++i) {
+    const auto& t = detail::tags[i];
+    index[t.page][t.token] = static_cast<std::uint16_t>(i + 1);
+  }
+  return index;
+}
+constexpr auto tag_index = make_index();
+
+constexpr bool table_is_consistent() {
+  // Pages are listed in order, tags have valid pages and tokens, and no (page, token) or
+  // (page, name) appears twice.
+  for (std::size_t i = 0; i < std::size(detail::pages); ++i) {
+    if (detail::pages[i].number != i) return false;
+  }
+  std::size_t counted = 0;
+  for (const auto& page : tag_index) {
+    for (auto v : page) counted += v != 0 ? 1 : 0;
+  }
+  if (counted != std::size(detail::tags)) return false;
+  for (const auto& a : detail::tags) {
+    if (a.page > max_page || a.token < min_token || a.token > max_token) return false;
+    if (a.first_version > a.last_version) return false;
+    if (a.first_version < detail::pages[a.page].first_version) return false;
+    for (const auto& b : detail::tags) {
+      if (&a == &b || a.page != b.page) continue;
+      if (a.name == b.name || (!a.alias.empty() && (a.alias == b.name || a.alias == b.alias))) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+static_assert(std::size(detail::pages) == max_page + 1, "every code page 0..25 is listed");
+static_assert(table_is_consistent(), "code_pages.def has a duplicate or out-of-range entry");
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct namespace_alias {
+  std::string_view name;
+  std::uint8_t page;
+};
+// Names older tools (libwbxml's table comments, Z-Push) use for the same pages.
+constexpr namespace_alias namespace_aliases[] = {
+    {"POOMCONTACTS", 1}, {"POOMMAIL", 2},     {"POOMCAL", 4},
+    {"ItemEstimate", 6}, {"POOMTASKS", 9},    {"POOMCONTACTS2", 12},
+    {"POOMMAIL2", 22},
+};
+
+}  // namespace
+
+const tag_info* find_tag(std::uint8_t page, std::uint8_t token) {
+  if (page > max_page || token > max_token) return nullptr;
+  const auto i = tag_index[page][token];
+  return i == 0 ? nullptr : &detail::tags[i - 1];
+}
+
+const tag_info* find_tag(std::uint8_t page, std::string_view name) {
+  if (page > max_page) return nullptr;
+  for (const auto i : tag_index[page]) {
+    if (i == 0) continue;
+    const auto& t = detail::tags[i - 1];
+    if (t.name == name || (!t.alias.empty() && t.alias == name)) return &t;
+  }
+  return nullptr;
+}
+
+const page_info* find_page_by_namespace(std::string_view ns) {
+  if (!ns.empty() && ns.back() == ':') ns.remove_suffix(1);
+  for (const auto& p : detail::pages) {
+    if (iequals(p.name, ns)) return &p;
+  }
+  for (const auto& a : namespace_aliases) {
+    if (iequals(a.name, ns)) return &detail::pages[a.page];
+  }
+  return nullptr;
+}
+
+}  // namespace easemu::wbxml
