@@ -193,9 +193,13 @@ class xml_reader {
   }
 
  private:
+  // Where a node starts in the input; for an element, its '<' rather than its name.
   std::size_t offset_of(pugi::xml_node n) const {
     const auto off = n.offset_debug();
-    return off < 0 ? 0 : static_cast<std::size_t>(off);
+    if (off <= 0) return 0;
+    auto at = static_cast<std::size_t>(off);
+    if (n.type() == pugi::node_element && at <= xml_.size() && xml_[at - 1] == '<') --at;
+    return at;
   }
 
   result<element> fail(errc e, std::size_t offset, std::string detail) {
