@@ -7,6 +7,8 @@
 #include <utility>
 #include <variant>
 
+#include "easemu/common/result.hpp"
+
 namespace easemu::wbxml {
 
 enum class errc {
@@ -62,25 +64,7 @@ struct codec_error {
 
 // A value or a codec_error (std::expected is C++23).
 template <class T>
-class [[nodiscard]] result {
- public:
-  result(T value) : v_(std::move(value)) {}                // NOLINT(google-explicit-constructor)
-  result(codec_error error) : v_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
-
-  explicit operator bool() const { return v_.index() == 0; }
-  bool has_value() const { return v_.index() == 0; }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const codec_error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, codec_error> v_;
-};
+using result = common::result<T, codec_error>;
 
 }  // namespace easemu::wbxml
 
