@@ -1,0 +1,60 @@
+#pragma once
+// Routes HTTP requests: health, landing page, the EAS endpoint. No Beast or Asio here.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "easemu/common/protocol_version.hpp"
+#include "easemu/server/http.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace easemu::server {
+
+struct lab_mailbox {
+  std::string address;  // user@domain, lower case
+  std::string password;
+  std::string display_name;
+};
+
+// What the router needs to know about the lab; built once at start.
+struct lab_view {
+  std::string domain;
+  std::string hostname;
+  std::string netbios_domain;
+  std::string public_url;    // https://mail.lab.test
+  std::string server_build;  // MS-Server-ActiveSync header
+  std::vector<protocol_version> versions;
+  std::vector<lab_mailbox> mailboxes;
+};
+
+class router {
+ public:
+  router(lab_view lab, std::shared_ptr<spdlog::logger> log);
+
+  void handle(http_request&& request, respond_fn respond);
+  void set_ready(bool ready) { ready_ = ready; }
+  // Known only once the HTTPS port is bound; set before the server starts its threads.
+  void set_public_url(std::string url) { lab_.public_url = std::move(url); }
+
+  // The mailbox a Basic user name names: user@domain, DOMAIN\user (the lab's NetBIOS domain)
+  // or the alias (the address's local part); case-insensitive. nullptr when none.
+  const lab_mailbox* find_login(std::string_view user) const;
+
+ private:
+  http_response landing_page() const;
+  void handle_eas(http_request&& request, respond_fn respond);
+  void handle_autodiscover(http_request&& request, respond_fn respond);
+  // The mailbox whose Basic credentials the request carries, or nullptr (logged, no secrets).
+  const lab_mailbox* authenticate(const http_request& request) const;
+  http_response challenge() const;
+
+  lab_view lab_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace easemu::server

@@ -1,0 +1,414 @@
+// The only translation unit that includes Beast and Asio (build time on 2 cores): listeners,
+// TLS, sessions as C++20 coroutines, timeouts, limits, graceful shutdown.
+#include "easemu/server/net.hpp"
+
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <csignal>
+#include <future>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace easemu::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using net::awaitable;
+constexpr auto use_tuple = net::experimental::as_tuple(net::use_awaitable);
+
+namespace {
+
+int tls_version_constant(const std::string& v) {
+  if (v == "1.0") return TLS1_VERSION;
+  if (v == "1.1") return TLS1_1_VERSION;
+  if (v == "1.2") return TLS1_2_VERSION;
+  if (v == "1.3") return TLS1_3_VERSION;
+  throw std::runtime_error("TLS minimum version must be 1.0, 1.1, 1.2 or 1.3, not " + v);
+}
+
+std::shared_ptr<net::ssl::context> make_tls_context(const tls_material& m) {
+  auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::single_dh_use);
+  SSL_CTX* native = ctx->native_handle();
+  const int min = tls_version_constant(m.min_version);
+  SSL_CTX_set_min_proto_version(native, min);
+  if (min < TLS1_2_VERSION) {
+    // OpenSSL 3 refuses TLS 1.0/1.1 and their SHA-1 cipher suites at security level 1 and up;
+    // the phones this lab must accept (Windows Phone 7, Windows Mobile 6.5) speak nothing else.
+    SSL_CTX_set_security_level(native, 0);
+    SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
+  }
+  // Idle connections (thousands of held Pings) give their read/write buffers back.
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain(net::buffer(m.certificate_chain_pem), ec);
+  if (ec) throw std::runtime_error("TLS certificate chain does not load: " + ec.message());
+  ctx->use_private_key(net::buffer(m.private_key_pem), net::ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("TLS private key does not load: " + ec.message());
+  if (SSL_CTX_check_private_key(native) != 1) {
+    throw std::runtime_error("TLS private key does not match the certificate");
+  }
+  return ctx;
+}
+
+http_response plain_error(int status, std::string_view text) {
+  auto r = http_response::text(status, std::string(text) + "\n");
+  r.close = true;
+  return r;
+}
+
+}  // namespace
+
+struct http_server::impl : std::enable_shared_from_this<impl> {
+  impl(server_limits l, handler_fn h, std::shared_ptr<spdlog::logger> lg)
+      : limits(std::move(l)), handler(std::move(h)), log(std::move(lg)) {}
+
+  // A connection's state visible to shutdown: idle connections are closed at once.
+  struct connection {
+    explicit connection(net::any_io_executor e) : strand(std::move(e)) {}
+    net::any_io_executor strand;
+    std::function<void()> cancel;  // set and called on `strand` only
+    std::atomic<bool> in_request{false};
+  };
+  // Clears a connection's cancel hook before the stream it refers to goes away.
+  struct cancel_hook {
+    connection& c;
+    ~cancel_hook() { c.cancel = nullptr; }
+  };
+
+  server_limits limits;
+  handler_fn handler;
+  std::shared_ptr<spdlog::logger> log;
+  net::io_context ioc;
+  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::thread> threads;
+
+  std::mutex tls_mutex;
+  std::shared_ptr<net::ssl::context> tls;
+
+  std::mutex connections_mutex;
+  std::list<std::shared_ptr<connection>> connections;
+  std::atomic<std::size_t> open{0};
+  std::atomic<std::uint64_t> next_connection{0};
+  std::atomic<std::uint64_t> next_request{0};
+  std::atomic<bool> stopping{false};
+
+  std::shared_ptr<net::ssl::context> current_tls() {
+    std::lock_guard lock(tls_mutex);
+    return tls;
+  }
+
+  awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, bool secure) {
+    auto self = shared_from_this();
+    for (;;) {
+      auto [ec, socket] = co_await acceptor->async_accept(net::make_strand(ioc), use_tuple);
+      if (ec) {
+        if (ec == net::error::operation_aborted || stopping) co_return;
+        log->warn("accept failed: {}", ec.message());
+        continue;
+      }
+      if (open.load() >= limits.max_connections) {
+        log->warn("connection limit {} reached; refusing a connection", limits.max_connections);
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      ++open;
+      auto ex = socket.get_executor();
+      net::co_spawn(ex, run_connection(std::move(socket), secure),
+                    [self](std::exception_ptr e) {
+                      --self->open;
+                      if (e) {
+                        try {
+                          std::rethrow_exception(e);
+                        } catch (const std::exception& ex) {
+                          self->log->error("connection ended by an exception: {}", ex.what());
+                        }
+                      }
+                    });
+    }
+  }
+
+  awaitable<void> run_connection(tcp::socket socket, bool secure) {
+    auto self = shared_from_this();
+    const std::uint64_t id = ++next_connection;
+    boost::system::error_code ec;
+    const auto remote_ep = socket.remote_endpoint(ec);
+    const std::string remote = ec ? std::string("?") : remote_ep.address().to_string();
+
+    auto conn = std::make_shared<connection>(socket.get_executor());
+    std::list<std::shared_ptr<connection>>::iterator registered;
+    {
+      std::lock_guard lock(connections_mutex);
+      registered = connections.insert(connections.end(), conn);
+    }
+    struct unregister {
+      impl* owner;
+      std::list<std::shared_ptr<connection>>::iterator it;
+      ~unregister() {
+        std::lock_guard lock(owner->connections_mutex);
+        owner->connections.erase(it);
+      }
+    } guard{this, registered};
+
+    beast::tcp_stream tcp_stream(std::move(socket));
+    if (!secure) {
+      conn->cancel = [&tcp_stream] { tcp_stream.socket().close(); };
+      cancel_hook hook{*conn};
+      co_await serve(tcp_stream, *conn, id, remote, false);
+      tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+    auto ctx = current_tls();
+    if (!ctx) co_return;
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *ctx);
+    conn->cancel = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+    cancel_hook hook{*conn};
+    beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
+    auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+    if (hs_ec) {
+      log->debug("conn={} {} TLS handshake failed: {}", id, remote, hs_ec.message());
+      co_return;
+    }
+    co_await serve(stream, *conn, id, remote, true);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(use_tuple);
+  }
+
+  template <class Stream>
+  awaitable<void> serve(Stream& stream, connection& conn, std::uint64_t conn_id,
+                        const std::string& remote, bool secure) {
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+      if (stopping) co_return;
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+      parser.body_limit(limits.max_body_bytes);
+      beast::get_lowest_layer(stream).expires_after(first ? limits.header_timeout
+                                                          : limits.idle_timeout);
+      first = false;
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+          ec == net::ssl::error::stream_truncated || ec == net::error::connection_reset ||
+          ec == net::error::eof || ec == net::error::bad_descriptor) {
+        co_return;
+      }
+      const auto started = std::chrono::steady_clock::now();
+      if (ec == beast::error::timeout) {
+        log->debug("conn={} {} timed out waiting for a request", conn_id, remote);
+        co_return;
+      }
+      if (ec == http::error::body_limit) {
+        co_await write(stream, plain_error(413, "request body too large"), conn_id, remote, "-", "-", started, 11);
+        co_return;
+      }
+      if (ec == http::error::header_limit) {
+        co_await write(stream, plain_error(431, "request header fields too large"), conn_id, remote, "-", "-", started, 11);
+        co_return;
+      }
+      if (ec) {
+        log->info("conn={} {} bad request: {}", conn_id, remote, ec.message());
+        co_await write(stream, plain_error(400, "bad request"), conn_id, remote, "-", "-", started, 11);
+        co_return;
+      }
+      conn.in_request = true;
+      auto& req = parser.get();
+      if (beast::iequals(req[http::field::expect], "100-continue") && !parser.is_done()) {
+        http::response<http::empty_body> cont{http::status::continue_, req.version()};
+        beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
+        auto [wec, wn] = co_await http::async_write(stream, cont, use_tuple);
+        if (wec) co_return;
+      }
+      if (!parser.is_done()) {
+        beast::get_lowest_layer(stream).expires_after(limits.body_timeout);
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (bec == http::error::body_limit) {
+          co_await write(stream, plain_error(413, "request body too large"), conn_id, remote,
+                         std::string(req.method_string()), std::string(req.target()), started, req.version());
+          co_return;
+        }
+        if (bec) {
+          log->debug("conn={} {} request body not read: {}", conn_id, remote, bec.message());
+          co_return;
+        }
+      }
+
+      http_request r;
+      r.method = std::string(req.method_string());
+      r.target = std::string(req.target());
+      for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      r.body = std::move(req.body());
+      r.secure = secure;
+      r.remote_address = remote;
+      r.connection_id = conn_id;
+      r.request_id = ++next_request;
+      const bool keep_alive = req.keep_alive();
+      const unsigned version = req.version();
+      const std::string method = r.method;
+      const std::string target = r.target;
+
+      http_response response = co_await call_handler(std::move(r));
+      if (!keep_alive || stopping) response.close = true;
+      const bool close = response.close;
+      const bool ok = co_await write(stream, std::move(response), conn_id, remote, method, target, started, version);
+      conn.in_request = false;
+      if (!ok || close) co_return;
+    }
+  }
+
+  // Calls the handler and waits (on this connection's strand) until it responds.
+  awaitable<http_response> call_handler(http_request&& r) {
+    struct pending {
+      explicit pending(net::any_io_executor ex) : timer(ex) {}
+      net::steady_timer timer;
+      std::optional<http_response> response;
+      std::atomic<bool> answered{false};
+    };
+    auto ex = co_await net::this_coro::executor;
+    auto p = std::make_shared<pending>(ex);
+    const auto request_id = r.request_id;
+    try {
+      handler(std::move(r), [p](http_response resp) {
+        if (p->answered.exchange(true)) return;  // exactly once
+        net::post(p->timer.get_executor(), [p, resp = std::move(resp)]() mutable {
+          p->response = std::move(resp);
+          p->timer.cancel();
+        });
+      });
+    } catch (const std::exception& e) {
+      log->error("request={} handler threw: {}", request_id, e.what());
+      co_return plain_error(500, "internal server error");
+    }
+    if (!p->response) {
+      p->timer.expires_after(limits.handler_timeout);
+      co_await p->timer.async_wait(use_tuple);
+    }
+    if (!p->response) {
+      log->error("request={} handler did not answer within {} ms", request_id, limits.handler_timeout.count());
+      co_return plain_error(500, "internal server error");
+    }
+    co_return std::move(*p->response);
+  }
+
+  template <class Stream>
+  awaitable<bool> write(Stream& stream, http_response r, std::uint64_t conn_id,
+                        const std::string& remote, const std::string& method,
+                        const std::string& target,
+                        std::chrono::steady_clock::time_point started, unsigned version) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+    res.set(http::field::server, "easemu");
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    const std::size_t bytes = r.body.size();
+    res.body() = std::move(r.body);
+    res.keep_alive(!r.close);
+    res.prepare_payload();
+    beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
+    auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    // One access line per request. The target carries no secrets (EAS passwords travel only
+    // in the Authorization header, which is never logged).
+    log->info("conn={} {} \"{} {}\" {} {}B {}ms{}", conn_id, remote, method, target, r.status,
+              bytes, ms, ec ? " (write failed: " + ec.message() + ")" : std::string());
+    co_return !ec;
+  }
+};
+
+http_server::http_server(server_limits limits, handler_fn handler, std::shared_ptr<spdlog::logger> log)
+    : impl_(std::make_shared<impl>(std::move(limits), std::move(handler), std::move(log))) {}
+
+http_server::~http_server() {
+  if (!impl_->threads.empty()) stop();
+}
+
+void http_server::set_tls(const tls_material& tls) {
+  auto ctx = make_tls_context(tls);
+  std::lock_guard lock(impl_->tls_mutex);
+  impl_->tls = std::move(ctx);
+}
+
+std::uint16_t http_server::listen(const listen_endpoint& endpoint) {
+  if (endpoint.tls && !impl_->current_tls()) throw std::runtime_error("TLS listener without a certificate");
+  auto address = net::ip::make_address(endpoint.host);
+  auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
+  tcp::endpoint ep(address, endpoint.port);
+  acceptor->open(ep.protocol());
+  acceptor->set_option(net::socket_base::reuse_address(true));
+  if (address.is_v6()) acceptor->set_option(net::ip::v6_only(false));
+  acceptor->bind(ep);
+  acceptor->listen(net::socket_base::max_listen_connections);
+  const auto port = acceptor->local_endpoint().port();
+  impl_->acceptors.push_back(acceptor);
+  net::co_spawn(impl_->ioc, impl_->accept_loop(acceptor, endpoint.tls), net::detached);
+  return port;
+}
+
+void http_server::start(unsigned threads) {
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+    impl_->threads.emplace_back([i = impl_] { i->ioc.run(); });
+  }
+}
+
+void http_server::wait_for_signal() {
+  std::promise<int> got;
+  net::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
+  signals.async_wait([&got](const boost::system::error_code& ec, int sig) { got.set_value(ec ? 0 : sig); });
+  const int sig = got.get_future().get();
+  impl_->log->info("signal {} received; shutting down", sig);
+  stop();
+}
+
+void http_server::stop() {
+  auto& i = *impl_;
+  if (i.stopping.exchange(true)) {
+    for (auto& t : i.threads) {
+      if (t.joinable()) t.join();
+    }
+    return;
+  }
+  net::post(i.ioc, [&i] {
+    for (auto& a : i.acceptors) {
+      boost::system::error_code ec;
+      a->close(ec);
+    }
+  });
+  // Idle keep-alive connections close now; requests in flight get the grace period.
+  {
+    std::lock_guard lock(i.connections_mutex);
+    for (auto& c : i.connections) {
+      if (!c->in_request) {
+        net::post(c->strand, [c] {
+          if (c->cancel) c->cancel();
+        });
+      }
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + i.limits.shutdown_grace;
+  while (i.open.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (i.open.load() > 0) i.log->warn("{} connection(s) still open after the grace period", i.open.load());
+  i.ioc.stop();
+  for (auto& t : i.threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+std::size_t http_server::open_connections() const { return impl_->open.load(); }
+
+}  // namespace easemu::server

@@ -1,0 +1,224 @@
+#include "easemu/server/router.hpp"
+
+#include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include <algorithm>
+
+#include "easemu/eas/headers.hpp"
+#include "easemu/server/autodiscover.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <random>
+
+namespace easemu::server {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string join_versions(const std::vector<protocol_version>& versions) {
+  std::string out;
+  for (auto v : versions) {
+    if (!out.empty()) out += ',';
+    out += to_string(v);
+  }
+  return out;
+}
+
+// MS-ASHTTP 2.2.4.1.2.1: the commands OPTIONS lists. Implemented commands join as they land.
+constexpr const char* protocol_commands =
+    "Sync,SendMail,SmartForward,SmartReply,GetAttachment,GetHierarchy,CreateCollection,"
+    "DeleteCollection,MoveCollection,FolderSync,FolderCreate,FolderDelete,FolderUpdate,MoveItems,"
+    "GetItemEstimate,MeetingResponse,Search,Settings,Ping,ItemOperations,Provision,"
+    "ResolveRecipients,ValidateCert";
+
+}  // namespace
+
+router::router(lab_view lab, std::shared_ptr<spdlog::logger> log)
+    : lab_(std::move(lab)), log_(std::move(log)) {}
+
+const lab_mailbox* router::find_login(std::string_view user) const {
+  auto name = eas::split_user_name(user);
+  if (!name) return nullptr;
+  for (const auto& mb : lab_.mailboxes) {
+    const std::string_view address = mb.address;
+    const auto at = address.find('@');
+    const auto alias = address.substr(0, at);
+    const auto domain = address.substr(at + 1);
+    switch (name->form) {
+      case eas::user_name_form::upn:
+        if (iequals(name->user, alias) && iequals(name->domain, domain)) return &mb;
+        break;
+      case eas::user_name_form::down_level:
+        if (iequals(name->user, alias) &&
+            (iequals(name->domain, lab_.netbios_domain) || iequals(name->domain, domain))) {
+          return &mb;
+        }
+        break;
+      case eas::user_name_form::bare:
+        if (iequals(name->user, alias)) return &mb;
+        break;
+    }
+  }
+  return nullptr;
+}
+
+void router::handle(http_request&& request, respond_fn respond) {
+  const auto path = request.path();
+  if (request.method == "GET" && path == "/healthz") {
+    respond(http_response::text(200, "ok\n"));
+    return;
+  }
+  if (request.method == "GET" && path == "/readyz") {
+    respond(ready_ ? http_response::text(200, "ready\n") : http_response::text(503, "starting\n"));
+    return;
+  }
+  if (request.method == "GET" && (path == "/" || path == "/index.html")) {
+    respond(landing_page());
+    return;
+  }
+  if (iequals(path, "/autodiscover/autodiscover.xml")) {
+    handle_autodiscover(std::move(request), std::move(respond));
+    return;
+  }
+  if (iequals(path, "/Microsoft-Server-ActiveSync")) {
+    handle_eas(std::move(request), std::move(respond));
+    return;
+  }
+  respond(http_response::text(404, "not found\n"));
+}
+
+void router::handle_eas(http_request&& request, respond_fn respond) {
+  // Basic credentials travel only over TLS (MS-ASHTTP 2.2.1.1.2.2 leaves transport security to
+  // HTTPS; Exchange refuses Basic on plain HTTP).
+  if (!request.secure) {
+    log_->info("request={} EAS over plain HTTP refused", request.request_id);
+    respond(http_response::text(403, "Exchange ActiveSync requires HTTPS\n"));
+    return;
+  }
+  const lab_mailbox* mailbox = authenticate(request);
+  if (mailbox == nullptr) {
+    respond(challenge());
+    return;
+  }
+  if (request.method == "OPTIONS") {
+    // MS-ASHTTP 2.2.4: versions and commands, comma-separated, no spaces.
+    http_response r;
+    r.status = 200;
+    r.set("MS-Server-ActiveSync", lab_.server_build);
+    r.set("MS-ASProtocolVersions", join_versions(lab_.versions));
+    r.set("MS-ASProtocolCommands", protocol_commands);
+    r.set("Allow", "OPTIONS,POST");
+    r.set("Public", "OPTIONS,POST");
+    r.set("Cache-Control", "private");
+    respond(std::move(r));
+    return;
+  }
+  // No command is implemented yet: every POST is "not supported" (MS-ASCMD 2.2.2: HTTP 501).
+  // A GET is not part of the protocol; Exchange answers it with 501 too.
+  auto r = http_response::text(501, "command not implemented\n");
+  r.set("MS-Server-ActiveSync", lab_.server_build);
+  respond(std::move(r));
+}
+
+const lab_mailbox* router::authenticate(const http_request& request) const {
+  const auto* auth = request.header("Authorization");
+  if (auth == nullptr) return nullptr;
+  auto creds = eas::parse_basic_authorization(*auth);
+  if (!creds) {
+    log_->info("request={} unreadable Authorization header: {}", request.request_id, creds.error().message());
+    return nullptr;
+  }
+  const auto* mb = find_login(creds->user);
+  if (mb != nullptr && mb->password == creds->password) return mb;
+  log_->info("request={} authentication failed for user '{}'", request.request_id, creds->user);
+  return nullptr;
+}
+
+http_response router::challenge() const {
+  auto r = http_response::text(401, "authentication required\n");
+  r.set("WWW-Authenticate", "Basic realm=\"" + lab_.hostname + "\"");
+  return r;
+}
+
+void router::handle_autodiscover(http_request&& request, respond_fn respond) {
+  // Clients try http://autodiscover.<domain>/... with GET and follow a redirect to HTTPS
+  // (PROTOCOL.md section 3, step 3).
+  if (!request.secure) {
+    http_response r = http_response::text(302, "");
+    r.set("Location", lab_.public_url + "/autodiscover/autodiscover.xml");
+    respond(std::move(r));
+    return;
+  }
+  const lab_mailbox* caller = authenticate(request);
+  if (caller == nullptr) {
+    respond(challenge());
+    return;
+  }
+  auto error = [&](autodiscover_error code, const std::string& reason) {
+    log_->info("request={} autodiscover error {}: {}", request.request_id, static_cast<int>(code), reason);
+    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char time[32];
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(time, sizeof time, "%H:%M:%S", &tm);
+    const auto id = std::to_string(std::random_device{}());
+    respond(http_response::text(200, autodiscover_error_response(code, time, id), "text/xml; charset=utf-8"));
+  };
+  if (request.method != "POST") {
+    error(autodiscover_error::invalid_request, "method " + request.method);
+    return;
+  }
+  auto parsed = parse_autodiscover_request(request.body);
+  if (!parsed.request) {
+    error(parsed.error, parsed.reason);
+    return;
+  }
+  const auto* target = find_login(parsed.request->email_address);
+  if (target == nullptr || parsed.request->email_address.find('@') == std::string::npos) {
+    error(autodiscover_error::invalid_request, "unknown address '" + parsed.request->email_address + "'");
+    return;
+  }
+  const auto body = autodiscover_response({target->display_name, target->address},
+                                          lab_.public_url + "/Microsoft-Server-ActiveSync");
+  respond(http_response::text(200, body, "text/xml; charset=utf-8"));
+}
+
+http_response router::landing_page() const {
+  const auto domain = html_escape(lab_.domain);
+  std::string body =
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>easemu lab " + domain + "</title>"
+      "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:40rem;line-height:1.5}"
+      "a{display:block;margin:.6rem 0;font-size:1.1rem}</style></head><body>"
+      "<h1>easemu lab <code>" + domain + "</code></h1>"
+      "<p>An Exchange ActiveSync test server. Server address for phones: <code>" +
+      html_escape(lab_.hostname) + "</code>, domain <code>" + html_escape(lab_.netbios_domain) +
+      "</code>.</p>"
+      "<a href=\"/certsrv/\">Install the lab CA certificate</a>"
+      "<a href=\"/ui/\">Dashboard</a>"
+      "</body></html>\n";
+  return http_response::text(200, std::move(body), "text/html; charset=utf-8");
+}
+
+}  // namespace easemu::server
