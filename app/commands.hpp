@@ -10,5 +10,6 @@ inline constexpr int exit_failed = 1;  // the operation failed (bad input, refus
 inline constexpr int exit_usage = 2;   // usage error
 
 void add_wbxml_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
 
 }  // namespace easemu::app

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("easemu ") + easemu::version_string);
   app.require_subcommand(1);
   int exit_code = easemu::app::exit_ok;
+  easemu::app::add_serve_command(app, exit_code);
   easemu::app::add_wbxml_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,172 @@
+#include "lab_config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+
+#include "easemu/server/exchange_profile.hpp"
+
+namespace easemu::app {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const YAML::Mark& mark, const std::string& what) {
+  std::ostringstream s;
+  s << file;
+  if (mark.line >= 0) s << ":" << mark.line + 1 << ":" << mark.column + 1;
+  s << ": " << what;
+  throw config_error(s.str());
+}
+
+std::string scalar(const std::string& file, const YAML::Node& n, const std::string& where) {
+  if (!n.IsScalar()) fail(file, n.Mark(), where + ": expected a single value");
+  return n.Scalar();
+}
+
+void check_keys(const std::string& file, const YAML::Node& map, const std::string& where,
+                std::initializer_list<const char*> allowed) {
+  if (!map.IsMap()) fail(file, map.Mark(), where + ": expected a mapping");
+  for (const auto& kv : map) {
+    const auto key = kv.first.Scalar();
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+      std::string list;
+      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      fail(file, kv.first.Mark(), where + ": unknown key '" + key + "' (known: " + list + ")");
+    }
+  }
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    fail(file, e.mark, e.msg);
+  }
+  lab_config lab;
+  if (root.IsNull()) return lab;
+  check_keys(file, root, "lab file", {"lab", "mailboxes", "policies", "exchange_commands"});
+
+  if (const auto l = root["lab"]) {
+    check_keys(file, l, "lab", {"domain", "hostname", "netbios_domain", "exchange_version", "protocol_versions"});
+    if (l["domain"]) lab.domain = lower(scalar(file, l["domain"], "lab.domain"));
+    if (l["hostname"]) lab.hostname = lower(scalar(file, l["hostname"], "lab.hostname"));
+    if (l["netbios_domain"]) lab.netbios_domain = scalar(file, l["netbios_domain"], "lab.netbios_domain");
+    if (const auto v = l["exchange_version"]) {
+      lab.exchange_version = scalar(file, v, "lab.exchange_version");
+      if (server::find_exchange_profile(lab.exchange_version) == nullptr) {
+        fail(file, v.Mark(), "lab.exchange_version: '" + lab.exchange_version +
+                                 "' is not one of 2010SP1, 2013, 2016, 2019, online");
+      }
+    }
+    if (const auto pv = l["protocol_versions"]) {
+      if (!pv.IsSequence()) fail(file, pv.Mark(), "lab.protocol_versions: expected a list such as [\"14.0\", \"14.1\"]");
+      for (const auto& item : pv) {
+        const auto s = scalar(file, item, "lab.protocol_versions");
+        const auto v = parse_protocol_version(s);
+        if (!v) fail(file, item.Mark(), "lab.protocol_versions: '" + s + "' is not an EAS version (2.5, 12.0, 12.1, 14.0, 14.1, 16.0, 16.1)");
+        lab.protocol_versions.push_back(*v);
+      }
+      std::sort(lab.protocol_versions.begin(), lab.protocol_versions.end());
+    }
+  }
+  if (lab.domain.empty() || lab.domain.find('.') == std::string::npos) {
+    fail(file, root["lab"] ? root["lab"]["domain"].Mark() : YAML::Mark::null_mark(),
+         "lab.domain: '" + lab.domain + "' is not a DNS domain");
+  }
+
+  if (const auto m = root["mailboxes"]) {
+    if (!m.IsSequence()) fail(file, m.Mark(), "mailboxes: expected a list");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      const auto where = "mailboxes[" + std::to_string(i) + "]";
+      const auto& node = m[i];
+      check_keys(file, node, where, {"address", "password", "display_name", "policy"});
+      mailbox_config mb;
+      if (!node["address"]) fail(file, node.Mark(), where + ": 'address' is required");
+      mb.address = lower(scalar(file, node["address"], where + ".address"));
+      const auto at = mb.address.find('@');
+      if (at == std::string::npos || at == 0 || at + 1 == mb.address.size()) {
+        fail(file, node["address"].Mark(), where + ".address: '" + mb.address + "' is not an e-mail address");
+      }
+      if (!seen.insert(mb.address).second) {
+        fail(file, node["address"].Mark(), where + ".address: '" + mb.address + "' is defined twice");
+      }
+      if (!node["password"]) fail(file, node.Mark(), where + ": 'password' is required");
+      mb.password = scalar(file, node["password"], where + ".password");
+      if (node["display_name"]) mb.display_name = scalar(file, node["display_name"], where + ".display_name");
+      if (node["policy"]) mb.policy = scalar(file, node["policy"], where + ".policy");
+      lab.mailboxes.push_back(std::move(mb));
+    }
+  }
+
+  if (const auto p = root["policies"]) {
+    if (!p.IsSequence()) fail(file, p.Mark(), "policies: expected a list");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const auto where = "policies[" + std::to_string(i) + "]";
+      const auto& node = p[i];
+      if (!node.IsMap()) fail(file, node.Mark(), where + ": expected a mapping of Exchange parameters");
+      policy_config pc;
+      for (const auto& kv : node) {
+        const auto key = kv.first.Scalar();
+        std::string value;
+        if (kv.second.IsSequence()) {
+          for (const auto& item : kv.second) value += (value.empty() ? "" : ",") + scalar(file, item, where + "." + key);
+        } else if (kv.second.IsNull()) {
+          value = "$null";
+        } else {
+          value = scalar(file, kv.second, where + "." + key);
+        }
+        if (key == "Name") pc.name = value;
+        pc.parameters.emplace_back(key, value);
+      }
+      if (pc.name.empty()) fail(file, node.Mark(), where + ": 'Name' is required");
+      if (!seen.insert(lower(pc.name)).second) fail(file, node.Mark(), where + ": policy '" + pc.name + "' is defined twice");
+      lab.policies.push_back(std::move(pc));
+    }
+  }
+  if (const auto c = root["exchange_commands"]) lab.exchange_commands = scalar(file, c, "exchange_commands");
+  return lab;
+}
+
+lab_config load_lab_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw config_error(path + ": cannot be read");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return parse_lab_yaml(text, path);
+}
+
+void complete_lab(lab_config& lab) {
+  if (lab.hostname.empty()) lab.hostname = "mail." + lab.domain;
+  if (lab.netbios_domain.empty()) {
+    lab.netbios_domain = lab.domain.substr(0, lab.domain.find('.'));
+    for (auto& c : lab.netbios_domain) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (lab.mailboxes.empty()) {
+    for (const char* user : {"alice", "bob"}) {
+      mailbox_config mb;
+      mb.address = std::string(user) + "@" + lab.domain;
+      mb.password = "Passw0rd";
+      mb.display_name = std::string(1, static_cast<char>(std::toupper(user[0]))) + (user + 1) + " Lab";
+      lab.mailboxes.push_back(std::move(mb));
+    }
+  }
+  if (lab.protocol_versions.empty()) {
+    lab.protocol_versions = server::advertised_versions(*server::find_exchange_profile(lab.exchange_version));
+  }
+}
+
+}  // namespace easemu::app

@@ -1,0 +1,50 @@
+#pragma once
+// The lab file (YAML): the desired state of the lab, applied at every start.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "easemu/common/protocol_version.hpp"
+
+namespace easemu::app {
+
+struct mailbox_config {
+  std::string address;
+  std::string password;
+  std::string display_name;
+  std::string policy;  // empty: the default policy
+};
+
+// Exchange parameter names and values as written (e.g. MaxInactivityTimeDeviceLock: unlimited);
+// the provisioning module gives them meaning.
+struct policy_config {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> parameters;
+};
+
+struct lab_config {
+  std::string domain = "lab.test";
+  std::string hostname;          // default mail.<domain>
+  std::string netbios_domain;    // default: the domain's first label, upper case
+  std::string exchange_version = "2010SP1";
+  std::vector<protocol_version> protocol_versions;  // empty: what exchange_version advertises
+  std::vector<mailbox_config> mailboxes;            // empty: the demo mailboxes
+  std::vector<policy_config> policies;
+  std::string exchange_commands;
+};
+
+// Where the file is wrong: "lab.yaml:12:5: mailboxes[1].address: 'bob' is not an e-mail address"
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses and validates a lab file; throws config_error naming file, line and the problem.
+lab_config load_lab_file(const std::string& path);
+lab_config parse_lab_yaml(const std::string& text, const std::string& name);
+
+// Fills defaults: hostname, NetBIOS domain, and the demo mailboxes when none are defined.
+void complete_lab(lab_config& lab);
+
+}  // namespace easemu::app

@@ -1,0 +1,167 @@
+// easemu serve: the composition root of the server.
+#include <openssl/rand.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "easemu/certs/certs.hpp"
+#include "easemu/common/hex.hpp"
+#include "easemu/server/exchange_profile.hpp"
+#include "easemu/server/net.hpp"
+#include "easemu/server/router.hpp"
+#include "lab_config.hpp"
+
+namespace easemu::app {
+
+namespace {
+
+struct serve_options {
+  std::string config;
+  std::string data_dir;
+  std::string listen = "0.0.0.0:8443";
+  std::string http_listen = "0.0.0.0:8080";
+  std::string hostname;
+  std::string public_url;
+  std::string admin_token;
+  std::string log_level = "info";
+  std::string tls_min_version = "1.0";
+  std::size_t max_body_size = 64u << 20;
+  double request_timeout = 30;  // seconds for the headers, and again for the body
+};
+
+// "HOST:PORT", "[v6]:PORT"
+server::listen_endpoint parse_endpoint(const std::string& s, bool tls, const char* flag) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error(std::string(flag) + ": expected HOST:PORT, got '" + s + "'");
+  std::string host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  int port = -1;
+  try {
+    port = std::stoi(s.substr(colon + 1));
+  } catch (...) {
+  }
+  if (port < 0 || port > 65535) throw std::runtime_error(std::string(flag) + ": bad port in '" + s + "'");
+  return {host, static_cast<std::uint16_t>(port), tls};
+}
+
+std::string random_token() {
+  unsigned char bytes[16];
+  RAND_bytes(bytes, sizeof bytes);
+  return common::hex_encode(std::string(reinterpret_cast<char*>(bytes), sizeof bytes));
+}
+
+int run_serve(const serve_options& o) {
+  auto log = spdlog::stdout_color_mt("easemu");
+  log->set_level(spdlog::level::from_str(o.log_level));
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  lab_config lab;
+  try {
+    if (!o.config.empty()) lab = load_lab_file(o.config);
+  } catch (const config_error& e) {
+    std::cerr << "easemu serve: " << e.what() << '\n';
+    return exit_failed;
+  }
+  const bool demo = lab.mailboxes.empty();
+  if (!o.hostname.empty()) lab.hostname = o.hostname;
+  complete_lab(lab);
+
+  server::server_limits limits;
+  limits.max_body_bytes = o.max_body_size;
+  limits.header_timeout = std::chrono::milliseconds(static_cast<long>(o.request_timeout * 1000));
+  limits.body_timeout = limits.header_timeout * 2;
+  limits.handshake_timeout = limits.header_timeout;
+  server::lab_view view;
+  view.domain = lab.domain;
+  view.hostname = lab.hostname;
+  view.netbios_domain = lab.netbios_domain;
+  view.server_build = std::string(server::find_exchange_profile(lab.exchange_version)->server_build);
+  view.versions = lab.protocol_versions;
+  for (const auto& mb : lab.mailboxes) view.mailboxes.push_back({mb.address, mb.password, mb.display_name});
+
+  auto https = parse_endpoint(o.listen, true, "--listen");
+  auto plain = parse_endpoint(o.http_listen, false, "--http-listen");
+
+  // The lab CA and server certificate, generated at start (the certificates work keeps them in
+  // the data dir and adds the fault modes).
+  certs::ca_options ca_opts;
+  ca_opts.common_name = "easemu Lab Root CA (" + lab.domain + ")";
+  const auto ca = certs::create_ca(ca_opts);
+  certs::server_options srv;
+  srv.common_name = lab.hostname;
+  srv.dns_names = {lab.hostname, lab.domain, "autodiscover." + lab.domain, "localhost"};
+  srv.ip_addresses = {"127.0.0.1", "::1"};
+  const auto leaf = certs::issue_server_certificate(ca, srv);
+
+  auto r = std::make_shared<server::router>(view, log);
+  server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
+    r->handle(std::move(req), std::move(done));
+  }, log);
+  http.set_tls({leaf.certificate_pem + ca.certificate_pem, leaf.private_key_pem, o.tls_min_version});
+  const auto https_port = http.listen(https);
+  const auto http_port = http.listen(plain);
+  std::string public_url = o.public_url;
+  if (public_url.empty()) {
+    public_url = "https://" + lab.hostname + (https_port == 443 ? "" : ":" + std::to_string(https_port));
+  }
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  r->set_public_url(public_url);
+  const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
+  http.start(2);
+  r->set_ready(true);
+
+  log->info("easemu {} lab {} (Exchange {}), EAS versions advertised up to {}", "serve", lab.domain,
+            lab.exchange_version, to_string(lab.protocol_versions.back()));
+  log->info("listening: HTTPS {}:{} (EAS, TLS {} and up), HTTP {}:{}", https.host, https_port,
+            o.tls_min_version, plain.host, http_port);
+  log->info("public URL: {}/Microsoft-Server-ActiveSync", public_url);
+  if (demo) {
+    for (const auto& mb : lab.mailboxes) log->info("demo mailbox: {} password {}", mb.address, mb.password);
+  }
+  if (o.admin_token.empty()) log->info("admin token: {}", token);
+  http.wait_for_signal();
+  log->info("stopped");
+  return exit_ok;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("serve", "Run the EAS server (HTTPS for phones, plain HTTP for the landing page)");
+  auto o = std::make_shared<serve_options>();
+  cmd->add_option("--config", o->config, "YAML lab file")->envname("EASEMU_CONFIG");
+  cmd->add_option("--data-dir", o->data_dir, "Directory for persistent state (default: in memory)")->envname("EASEMU_DATA_DIR");
+  cmd->add_option("--listen", o->listen, "HTTPS listen address HOST:PORT (port 0: any free port)")
+      ->envname("EASEMU_LISTEN")->capture_default_str();
+  cmd->add_option("--http-listen", o->http_listen, "Plain HTTP listen address HOST:PORT")
+      ->envname("EASEMU_HTTP_LISTEN")->capture_default_str();
+  cmd->add_option("--hostname", o->hostname, "Public host name used in URLs and certificates")->envname("EASEMU_HOSTNAME");
+  cmd->add_option("--public-url", o->public_url, "The HTTPS URL phones use (default https://<hostname>[:<port>])")
+      ->envname("EASEMU_PUBLIC_URL");
+  cmd->add_option("--admin-token", o->admin_token, "Bearer token for the admin API (default: generated, printed once)")
+      ->envname("EASEMU_ADMIN_TOKEN");
+  cmd->add_option("--log-level", o->log_level, "trace, debug, info, warn, error")
+      ->envname("EASEMU_LOG_LEVEL")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))->capture_default_str();
+  cmd->add_option("--tls-min-version", o->tls_min_version, "Lowest TLS version accepted")
+      ->envname("EASEMU_TLS_MIN_VERSION")->check(CLI::IsMember({"1.0", "1.1", "1.2", "1.3"}))->capture_default_str();
+  cmd->add_option("--max-body-size", o->max_body_size, "Largest request body in bytes (413 above it)")
+      ->envname("EASEMU_MAX_BODY_SIZE")->capture_default_str();
+  cmd->add_option("--request-timeout", o->request_timeout,
+                  "Seconds a client may take to send a request's headers (twice that for the body)")
+      ->envname("EASEMU_REQUEST_TIMEOUT")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->callback([o, &exit_code] {
+    try {
+      exit_code = run_serve(*o);
+    } catch (const std::exception& e) {
+      std::cerr << "easemu serve: " << e.what() << '\n';
+      exit_code = exit_failed;
+    }
+  });
+}
+
+}  // namespace easemu::app
