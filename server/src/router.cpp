@@ -44,17 +44,12 @@ std::string join_versions(const std::vector<protocol_version>& versions) {
   return out;
 }
 
-// MS-ASHTTP 2.2.4.1.2.1: the commands OPTIONS lists. Implemented commands join as they land.
-constexpr const char* protocol_commands =
-    "Sync,SendMail,SmartForward,SmartReply,GetAttachment,GetHierarchy,CreateCollection,"
-    "DeleteCollection,MoveCollection,FolderSync,FolderCreate,FolderDelete,FolderUpdate,MoveItems,"
-    "GetItemEstimate,MeetingResponse,Search,Settings,Ping,ItemOperations,Provision,"
-    "ResolveRecipients,ValidateCert";
+
 
 }  // namespace
 
 router::router(lab_view lab, std::shared_ptr<spdlog::logger> log)
-    : lab_(std::move(lab)), log_(std::move(log)) {}
+    : lab_(std::move(lab)), log_(log), pipeline_(lab_.versions, lab_.server_build, log) {}
 
 const lab_mailbox* router::find_login(std::string_view user) const {
   auto name = eas::split_user_name(user);
@@ -126,16 +121,19 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     r.status = 200;
     r.set("MS-Server-ActiveSync", lab_.server_build);
     r.set("MS-ASProtocolVersions", join_versions(lab_.versions));
-    r.set("MS-ASProtocolCommands", protocol_commands);
+    r.set("MS-ASProtocolCommands", eas::protocol_commands_header(lab_.versions));
     r.set("Allow", "OPTIONS,POST");
     r.set("Public", "OPTIONS,POST");
     r.set("Cache-Control", "private");
     respond(std::move(r));
     return;
   }
-  // No command is implemented yet: every POST is "not supported" (MS-ASCMD 2.2.2: HTTP 501).
-  // A GET is not part of the protocol; Exchange answers it with 501 too.
-  auto r = http_response::text(501, "command not implemented\n");
+  if (request.method == "POST") {
+    respond(pipeline_.handle(request, mailbox->address));
+    return;
+  }
+  // GET and the rest are not part of the protocol; Exchange answers them with 501.
+  auto r = http_response::text(501, "not implemented\n");
   r.set("MS-Server-ActiveSync", lab_.server_build);
   respond(std::move(r));
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "easemu/common/protocol_version.hpp"
+#include "easemu/server/eas_pipeline.hpp"
 #include "easemu/server/http.hpp"
 
 namespace spdlog {
@@ -37,6 +38,7 @@ class router {
 
   void handle(http_request&& request, respond_fn respond);
   void set_ready(bool ready) { ready_ = ready; }
+  eas_pipeline& pipeline() { return pipeline_; }
   // Known only once the HTTPS port is bound; set before the server starts its threads.
   void set_public_url(std::string url) { lab_.public_url = std::move(url); }
 
@@ -55,6 +57,7 @@ class router {
   lab_view lab_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};
+  eas_pipeline pipeline_;
 };
 
 }  // namespace easemu::server

@@ -1,0 +1,67 @@
+#pragma once
+// The EAS request pipeline after authentication (STYLE.md: stages that pass a request on or
+// answer it): parse the query -> version gate -> record the device -> decode the body ->
+// command handler -> envelope for the protocol version.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "easemu/common/protocol_version.hpp"
+#include "easemu/eas/query.hpp"
+#include "easemu/server/http.hpp"
+#include "easemu/wbxml/element.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace easemu::server {
+
+// What a stage knows about an authenticated EAS request.
+struct eas_context {
+  const http_request* http = nullptr;
+  std::string mailbox;  // the authenticated mailbox address
+  eas::eas_query query;
+  protocol_version version = protocol_version::v14_1;
+  std::optional<wbxml::element> body;  // the decoded WBXML request, when there is one
+};
+
+// Called for every request that names a device, after the version gate (the device list).
+using device_observer = std::function<void(const eas_context&)>;
+
+class eas_pipeline {
+ public:
+  eas_pipeline(std::vector<protocol_version> advertised, std::string server_build,
+               std::shared_ptr<spdlog::logger> log);
+
+  void set_device_observer(device_observer observer) { observer_ = std::move(observer); }
+
+  // Answers a POST to /Microsoft-Server-ActiveSync from an authenticated mailbox.
+  http_response handle(const http_request& request, const std::string& mailbox) const;
+
+  // MS-ASCMD 2.2.2: a command the server does not support: HTTP 501 up to 12.1, Status 137 in
+  // the command's own response element from 14.0.
+  http_response not_supported(const eas::command_info& command, protocol_version v) const;
+
+ private:
+  http_response error_status(const eas::command_info& command, protocol_version v, int status,
+                             int http_fallback) const;
+
+  std::vector<protocol_version> advertised_;
+  std::string server_build_;
+  std::shared_ptr<spdlog::logger> log_;
+  device_observer observer_;
+};
+
+// The response root element and its Status element for a command (e.g. FolderSync ->
+// FolderHierarchy:FolderSync, FolderHierarchy:Status); nullopt for commands without WBXML
+// responses (GetAttachment and the 2.5-only ones).
+struct command_envelope {
+  wbxml::tag_id root;
+  wbxml::tag_id status;
+};
+std::optional<command_envelope> envelope_for(eas::command_id id);
+
+}  // namespace easemu::server

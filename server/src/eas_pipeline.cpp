@@ -1,0 +1,141 @@
+#include "easemu/server/eas_pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "easemu/eas/headers.hpp"
+#include "easemu/wbxml/codec.hpp"
+
+namespace easemu::server {
+
+namespace {
+
+using wbxml::tag;
+constexpr const char* wbxml_content_type = "application/vnd.ms-sync.wbxml";
+
+}  // namespace
+
+std::optional<command_envelope> envelope_for(eas::command_id id) {
+  using c = eas::command_id;
+  switch (id) {
+    case c::sync: return command_envelope{tag("AirSync:Sync"), tag("AirSync:Status")};
+    case c::send_mail: return command_envelope{tag("ComposeMail:SendMail"), tag("ComposeMail:Status")};
+    case c::smart_forward: return command_envelope{tag("ComposeMail:SmartForward"), tag("ComposeMail:Status")};
+    case c::smart_reply: return command_envelope{tag("ComposeMail:SmartReply"), tag("ComposeMail:Status")};
+    case c::folder_sync: return command_envelope{tag("FolderHierarchy:FolderSync"), tag("FolderHierarchy:Status")};
+    case c::folder_create: return command_envelope{tag("FolderHierarchy:FolderCreate"), tag("FolderHierarchy:Status")};
+    case c::folder_delete: return command_envelope{tag("FolderHierarchy:FolderDelete"), tag("FolderHierarchy:Status")};
+    case c::folder_update: return command_envelope{tag("FolderHierarchy:FolderUpdate"), tag("FolderHierarchy:Status")};
+    case c::move_items: return command_envelope{tag("Move:MoveItems"), tag("Move:Status")};
+    case c::get_item_estimate: return command_envelope{tag("GetItemEstimate:GetItemEstimate"), tag("GetItemEstimate:Status")};
+    case c::meeting_response: return command_envelope{tag("MeetingResponse:MeetingResponse"), tag("MeetingResponse:Status")};
+    case c::search: return command_envelope{tag("Search:Search"), tag("Search:Status")};
+    case c::settings: return command_envelope{tag("Settings:Settings"), tag("Settings:Status")};
+    case c::ping: return command_envelope{tag("Ping:Ping"), tag("Ping:Status")};
+    case c::item_operations: return command_envelope{tag("ItemOperations:ItemOperations"), tag("ItemOperations:Status")};
+    case c::provision: return command_envelope{tag("Provision:Provision"), tag("Provision:Status")};
+    case c::resolve_recipients: return command_envelope{tag("ResolveRecipients:ResolveRecipients"), tag("ResolveRecipients:Status")};
+    case c::validate_cert: return command_envelope{tag("ValidateCert:ValidateCert"), tag("ValidateCert:Status")};
+    case c::find: return command_envelope{tag("Find:Find"), tag("Find:Status")};
+    case c::get_attachment:
+    case c::get_hierarchy:
+    case c::create_collection:
+    case c::delete_collection:
+    case c::move_collection:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+eas_pipeline::eas_pipeline(std::vector<protocol_version> advertised, std::string server_build,
+                           std::shared_ptr<spdlog::logger> log)
+    : advertised_(std::move(advertised)), server_build_(std::move(server_build)), log_(std::move(log)) {}
+
+http_response eas_pipeline::error_status(const eas::command_info& command, protocol_version v,
+                                         int status, int http_fallback) const {
+  const auto envelope = envelope_for(command.id);
+  http_response r;
+  r.set("MS-Server-ActiveSync", server_build_);
+  if (v < protocol_version::v14_0 || !envelope) {
+    r.status = http_fallback;
+    return r;
+  }
+  wbxml::element root(envelope->root);
+  root.add(envelope->status, std::to_string(status));
+  auto bytes = wbxml::encode(root);
+  r.status = 200;
+  r.body = std::move(*bytes);  // a two-element tree of table tags always encodes
+  r.set("Content-Type", wbxml_content_type);
+  return r;
+}
+
+http_response eas_pipeline::not_supported(const eas::command_info& command, protocol_version v) const {
+  return error_status(command, v, 137, 501);
+}
+
+http_response eas_pipeline::handle(const http_request& request, const std::string& mailbox) const {
+  const auto rid = request.request_id;
+  eas_context ctx;
+  ctx.http = &request;
+  ctx.mailbox = mailbox;
+
+  // Stage: the query (plain or base64; MS-ASHTTP 2.2.1.1.1).
+  auto q = eas::parse_query(request.query());
+  if (!q) {
+    const bool unknown = q.error().code == eas::errc::unknown_command ||
+                         q.error().code == eas::errc::unknown_command_code;
+    log_->info("request={} user={} bad EAS query: {}", rid, mailbox, q.error().message());
+    auto r = http_response::text(unknown ? 501 : 400, unknown ? "command not supported\n" : "bad request\n");
+    r.set("MS-Server-ActiveSync", server_build_);
+    return r;
+  }
+  ctx.query = std::move(*q);
+  const auto& command = *ctx.query.command;
+
+  // Stage: the protocol version, from the base64 query or the MS-ASProtocolVersion header.
+  std::optional<protocol_version> version = ctx.query.version;
+  if (!version) {
+    const auto* h = request.header("MS-ASProtocolVersion");
+    if (h == nullptr) {
+      log_->info("request={} user={} cmd={} no MS-ASProtocolVersion", rid, mailbox, command.name);
+      return http_response::text(400, "MS-ASProtocolVersion is required\n");
+    }
+    auto v = eas::parse_protocol_version_header(*h);
+    if (!v) {
+      log_->info("request={} user={} cmd={} bad MS-ASProtocolVersion '{}'", rid, mailbox, command.name, *h);
+      return http_response::text(400, "unsupported protocol version\n");
+    }
+    version = *v;
+  }
+  if (std::find(advertised_.begin(), advertised_.end(), *version) == advertised_.end()) {
+    // A version this server does not offer (MS-ASCMD 2.2.2: 138 VersionNotSupported, HTTP 400
+    // for clients that cannot read it).
+    log_->info("request={} user={} cmd={} version {} not advertised", rid, mailbox, command.name, to_string(*version));
+    return error_status(command, *version, 138, 400);
+  }
+  ctx.version = *version;
+
+  if (observer_) observer_(ctx);
+
+  if (!command.supported_in(ctx.version)) {
+    log_->info("request={} user={} cmd={} not part of EAS {}", rid, mailbox, command.name, to_string(ctx.version));
+    return not_supported(command, ctx.version);
+  }
+
+  // Stage: the body. Bad WBXML is the protocol's own error (102 InvalidWBXML, HTTP 400 before 14.0).
+  if (eas::request_body(command, ctx.version) == eas::body_kind::wbxml && !request.body.empty()) {
+    auto tree = wbxml::decode(request.body);
+    if (!tree) {
+      log_->info("request={} user={} cmd={} invalid WBXML: {}", rid, mailbox, command.name, tree.error().message());
+      return error_status(command, ctx.version, 102, 400);
+    }
+    ctx.body = std::move(*tree);
+  }
+
+  // Stage: the command. None is implemented yet.
+  log_->debug("request={} user={} cmd={} not implemented", rid, mailbox, command.name);
+  return not_supported(command, ctx.version);
+}
+
+}  // namespace easemu::server

@@ -1,0 +1,97 @@
+// End-to-end: POSTs to /Microsoft-Server-ActiveSync before any command is implemented.
+#include <gtest/gtest.h>
+
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+#include "support/https_client.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+
+client_request eas_post(const std::string& query, const std::string& version = "14.1", std::string body = {}) {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?" + query;
+  if (!version.empty()) r.headers.emplace_back("MS-ASProtocolVersion", version);
+  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
+  r.body = std::move(body);
+  r.basic_user = "alice@lab.test";
+  r.basic_password = "Passw0rd";
+  return r;
+}
+
+const std::string plain_query = "Cmd=FolderSync&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
+// MS-ASHTTP 2.2.1.1.1.1's example with the command code changed to FolderSync (9): version 14.0,
+// LCID 0x0409, DeviceId v140Device, no policy key, DeviceType SmartPhone.
+const std::string base64_query = "jAkJBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
+
+std::string status_of(const client_response& r) {
+  auto tree = easemu::wbxml::decode(r.body);
+  if (!tree) return "undecodable: " + tree.error().message();
+  return easemu::wbxml::to_xml(*tree, {false, false});
+}
+
+TEST(EasEndpoint, UnimplementedCommandIsStatus137From14) {
+  test_server server;
+  auto r = send(server.https_port, eas_post(plain_query, "14.0", std::string("\x03\x01\x6a\x00\x00\x07\x56\x52\x03\x30\x00\x01\x01", 13)));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("Content-Type"), "application/vnd.ms-sync.wbxml");
+  EXPECT_EQ(status_of(r), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>137</Status></FolderSync>");
+}
+
+TEST(EasEndpoint, UnimplementedCommandIsHttp501Before14) {
+  test_server server;
+  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1")).status, 501);
+  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "2.5")).status, 501);
+}
+
+TEST(EasEndpoint, Base64AndPlainQueriesGiveTheSameAnswer) {
+  test_server server;
+  auto plain = send(server.https_port, eas_post(plain_query, "14.0"));
+  auto b64 = send(server.https_port, eas_post(base64_query, ""));  // the version is in the query
+  EXPECT_EQ(plain.status, b64.status);
+  EXPECT_EQ(plain.body, b64.body);
+  EXPECT_EQ(status_of(b64), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>137</Status></FolderSync>");
+}
+
+TEST(EasEndpoint, VersionGate) {
+  test_server server;  // 2010SP1: up to 14.1
+  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "")).status, 400);
+  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "99.9")).status, 400);
+  auto v16 = send(server.https_port, eas_post(plain_query, "16.1"));
+  EXPECT_EQ(v16.status, 200);
+  EXPECT_EQ(status_of(v16), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>138</Status></FolderSync>");
+}
+
+TEST(EasEndpoint, MalformedRequestsGetTheProtocolsErrors) {
+  test_server server;
+  EXPECT_EQ(send(server.https_port, eas_post("Cmd=Bogus&User=a&DeviceId=x&DeviceType=y")).status, 501);
+  EXPECT_EQ(send(server.https_port, eas_post("Cmd=Sync&User=a&DeviceType=y")).status, 400);
+  EXPECT_EQ(send(server.https_port, eas_post("%%%")).status, 400);
+  auto bad_wbxml = send(server.https_port, eas_post(plain_query, "14.1", "\x03\x01\x6a\x00\x45\x7f"));
+  EXPECT_EQ(bad_wbxml.status, 200);
+  EXPECT_EQ(status_of(bad_wbxml), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>102</Status></FolderSync>");
+  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1", "garbage")).status, 400);
+  // The server keeps serving.
+  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1")).status, 501);
+}
+
+TEST(EasEndpoint, OptionsListsCommandsOfTheAdvertisedVersions) {
+  temp_dir dir;
+  write_file(dir / "lab.yaml", "lab:\n  exchange_version: 2019\n");
+  test_server server({"--config", (dir / "lab.yaml").string()});
+  client_request r;
+  r.method = "OPTIONS";
+  r.target = "/Microsoft-Server-ActiveSync";
+  r.basic_user = "bob@lab.test";
+  r.basic_password = "Passw0rd";
+  auto res = send(server.https_port, r);
+  EXPECT_NE(res.header("MS-ASProtocolCommands").find("Find"), std::string::npos) << res.header("MS-ASProtocolCommands");
+  test_server old;  // 2010SP1 has no Find
+  auto res2 = send(old.https_port, r);
+  EXPECT_EQ(res2.header("MS-ASProtocolCommands").find("Find"), std::string::npos);
+}
+
+}  // namespace
