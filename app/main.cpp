@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = easemu::app::exit_ok;
   easemu::app::add_serve_command(app, exit_code);
   easemu::app::add_wbxml_command(app, exit_code);
+  easemu::app::add_health_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,13 +3,14 @@
 
 #include <thread>
 
-#include "support/https_client.hpp"
+#include "easemu/simulator/http_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
 namespace {
 
 using namespace easemu::test;
+using namespace easemu::simulator;
 
 client_request options_request(std::string user = "alice@lab.test", std::string password = "Passw0rd") {
   client_request r;
@@ -170,6 +171,24 @@ TEST(Serve, GarbageAndTruncatedHandshakesDoNotAffectOthers) {
   auto half_tls = raw_exchange(server.https_port, std::string("\x16\x03\x01\x00\x05\x01", 6), std::chrono::seconds(5));
   EXPECT_TRUE(half_tls.received.empty() || half_tls.closed_by_server);
   EXPECT_EQ(send(server.https_port, options_request()).status, 200);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Health, ExitsZeroWhenReadyAndOneWhenNothingAnswers) {
+  easemu::test::test_server server;
+  const std::string exe = easemu::test::shell_quote(EASEMU_EXE);
+  auto ok = easemu::test::run(exe + " health http://127.0.0.1:" + std::to_string(server.http_port));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  auto tls = easemu::test::run(exe + " health https://127.0.0.1:" + std::to_string(server.https_port));
+  EXPECT_EQ(tls.exit_code, 0) << tls.err;
+  server.stop();
+  auto down = easemu::test::run(exe + " health http://127.0.0.1:" + std::to_string(server.http_port));
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_FALSE(down.err.empty());
+  EXPECT_EQ(easemu::test::run(exe + " health ftp://x").exit_code, 2);
 }
 
 }  // namespace

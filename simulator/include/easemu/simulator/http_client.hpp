@@ -1,12 +1,13 @@
 #pragma once
-// A small blocking HTTP(S) client over Beast for end-to-end tests (127.0.0.1 only).
+// A small blocking HTTP(S) client over Beast: the transport of the simulated phones, the admin
+// clients (easemu health, exchange, inject) and the end-to-end tests.
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace easemu::test {
+namespace easemu::simulator {
 
 struct client_response {
   int status = 0;
@@ -23,6 +24,11 @@ struct client_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool tls = true;
+  std::string host = "127.0.0.1";  // connect address and Host header
+  // PEM CA certificates to verify the server with; empty: no verification (the certificate
+  // checks of a simulated phone are made by the caller with its own trust store).
+  std::string ca_pem;
+  std::string verify_host;  // expected server name when ca_pem is set
   std::string basic_user;  // adds Authorization: Basic when not empty
   std::string basic_password;
   std::chrono::milliseconds timeout{10'000};
@@ -30,7 +36,16 @@ struct client_request {
 
 client_response send(std::uint16_t port, const client_request& request);
 
-// Opens a TCP connection to 127.0.0.1:port, writes `bytes` and reads until the server closes or
+// Splits "http://host:port/path" / "https://..." into its parts; false when it is not such a URL.
+struct url_parts {
+  bool tls = false;
+  std::string host;
+  std::uint16_t port = 0;
+  std::string target = "/";
+};
+bool parse_url(const std::string& url, url_parts& out);
+
+// Opens a TCP connection to 127.0.0.1:port (tests), writes `bytes` and reads until the server closes or
 // the timeout; returns what came back and how long until the close.
 struct raw_result {
   std::string received;

@@ -1,4 +1,4 @@
-#include "support/https_client.hpp"
+#include "easemu/simulator/http_client.hpp"
 
 #include <strings.h>
 #include <sys/socket.h>
@@ -12,7 +12,7 @@
 
 #include "easemu/common/base64.hpp"
 
-namespace easemu::test {
+namespace easemu::simulator {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -31,7 +31,7 @@ namespace {
 template <class Stream>
 client_response exchange(Stream& stream, const client_request& r) {
   http::request<http::string_body> req{http::string_to_verb(r.method), r.target, 11};
-  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::host, r.host);
   for (const auto& [k, v] : r.headers) req.set(k, v);
   if (!r.basic_user.empty()) {
     req.set(http::field::authorization,
@@ -59,11 +59,19 @@ client_response send(std::uint16_t port, const client_request& r) {
   try {
     beast::tcp_stream tcp(ioc);
     tcp.expires_after(r.timeout);
-    tcp.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    tcp::resolver resolver(ioc);
+    tcp.connect(resolver.resolve(r.host, std::to_string(port)));
     if (!r.tls) return exchange(tcp, r);
     net::ssl::context ctx(net::ssl::context::tls_client);
-    ctx.set_verify_mode(net::ssl::verify_none);  // trust is the certificates work's subject
+    if (r.ca_pem.empty()) {
+      ctx.set_verify_mode(net::ssl::verify_none);
+    } else {
+      ctx.add_certificate_authority(net::buffer(r.ca_pem));
+      ctx.set_verify_mode(net::ssl::verify_peer);
+      ctx.set_verify_callback(net::ssl::host_name_verification(r.verify_host.empty() ? r.host : r.verify_host));
+    }
     beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), ctx);
+    SSL_set_tlsext_host_name(tls.native_handle(), (r.verify_host.empty() ? r.host : r.verify_host).c_str());
     tls.handshake(net::ssl::stream_base::client);
     auto res = exchange(tls, r);
     beast::error_code ec;
@@ -74,6 +82,43 @@ client_response send(std::uint16_t port, const client_request& r) {
     out.error = e.what();
     return out;
   }
+}
+
+bool parse_url(const std::string& url, url_parts& out) {
+  std::string rest;
+  if (url.rfind("https://", 0) == 0) {
+    out.tls = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    out.tls = false;
+    rest = url.substr(7);
+  } else {
+    return false;
+  }
+  const auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  out.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  std::string port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string::npos) return false;
+    out.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
+  } else {
+    const auto colon = authority.rfind(':');
+    out.host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return false;
+  if (port.empty()) {
+    out.port = out.tls ? 443 : 80;
+  } else {
+    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) return false;
+    const int p = std::stoi(port);
+    if (p <= 0 || p > 65535) return false;
+    out.port = static_cast<std::uint16_t>(p);
+  }
+  return true;
 }
 
 raw_result raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
