@@ -3,10 +3,8 @@
 // command) and parse back to the same value; errors must point inside the input.
 //
 // With -DEASEMU_FUZZ=ON (clang) this is a libFuzzer target:
-//   build-fuzz/tests/unit/eas/eas_query_fuzz tests/fuzz/corpus/eas_query
-// Otherwise it builds as a plain executable that replays files and directories given on the
-// command line, each seed also truncated at every length and with deterministic byte mutations
-// (ctest runs it over the seed corpus).
+//   build-fuzz/tests/fuzz/eas_query_fuzz tests/fuzz/corpus/eas_query
+// Otherwise it builds with replay_main.cpp as a plain program that replays the seed corpus.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -111,63 +109,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   return 0;
 }
 
-#ifndef EASEMU_LIBFUZZER
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <random>
-#include <vector>
-
-namespace {
-
-void run_one(const std::string& input) {
-  LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
-}
-
-void replay(const std::string& seed, std::mt19937& rng) {
-  run_one(seed);
-  for (std::size_t n = 0; n < seed.size(); ++n) run_one(seed.substr(0, n));
-  if (seed.empty()) return;
-  std::uniform_int_distribution<std::size_t> pos(0, seed.size() - 1);
-  std::uniform_int_distribution<int> byte(0, 255);
-  // Query text is mostly letters: mutate towards the characters that matter too.
-  static constexpr char special[] = "&=%+/\\@ 0aZ";
-  std::uniform_int_distribution<std::size_t> pick(0, sizeof special - 2);
-  for (int i = 0; i < 512; ++i) {
-    std::string m = seed;
-    const int edits = 1 + i % 3;
-    for (int e = 0; e < edits; ++e) {
-      m[pos(rng)] = (i % 2 == 0) ? static_cast<char>(byte(rng)) : special[pick(rng)];
-    }
-    run_one(m);
-  }
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::vector<std::filesystem::path> files;
-  for (int i = 1; i < argc; ++i) {
-    const std::filesystem::path p(argv[i]);
-    if (std::filesystem::is_directory(p)) {
-      for (const auto& entry : std::filesystem::directory_iterator(p)) {
-        if (entry.is_regular_file()) files.push_back(entry.path());
-      }
-    } else {
-      files.push_back(p);
-    }
-  }
-  if (files.empty()) {
-    std::fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
-    return 2;
-  }
-  std::mt19937 rng(1);
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    const std::string seed{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    replay(seed, rng);
-  }
-  std::printf("replayed %zu seeds with truncations and mutations\n", files.size());
-  return 0;
-}
-#endif
+// Query text is mostly letters: half the replay mutations use the characters that matter.
+extern const std::string_view easemu_fuzz_alphabet = "&=%+/\\@ 0aZ";
