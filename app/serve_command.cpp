@@ -31,6 +31,7 @@ struct serve_options {
   std::string tls_min_version = "1.0";
   std::size_t max_body_size = 64u << 20;
   double request_timeout = 30;  // seconds for the headers, and again for the body
+  std::size_t max_connections = 10'000;
 };
 
 // "HOST:PORT", "[v6]:PORT"
@@ -73,6 +74,7 @@ int run_serve(const serve_options& o) {
 
   server::server_limits limits;
   limits.max_body_bytes = o.max_body_size;
+  limits.max_connections = o.max_connections;
   limits.header_timeout = std::chrono::milliseconds(static_cast<long>(o.request_timeout * 1000));
   limits.body_timeout = limits.header_timeout * 2;
   limits.handshake_timeout = limits.header_timeout;
@@ -154,6 +156,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--request-timeout", o->request_timeout,
                   "Seconds a client may take to send a request's headers (twice that for the body)")
       ->envname("EASEMU_REQUEST_TIMEOUT")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections, "Open connections accepted at once")
+      ->envname("EASEMU_MAX_CONNECTIONS")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -192,3 +192,54 @@ TEST(Health, ExitsZeroWhenReadyAndOneWhenNothingAnswers) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+
+TEST(ServeTransport, ExpectContinueIsHonoured) {
+  test_server server;
+  const std::string req =
+      "OPTIONS /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+  // The interim 100 arrives before the body is sent.
+  auto r = raw_exchange(server.http_port, req, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(r.received.starts_with("HTTP/1.1 100 Continue\r\n")) << r.received;
+}
+
+TEST(ServeTransport, KeepAliveServesSeveralRequestsOnOneConnection) {
+  test_server server;
+  const std::string one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  auto r = raw_exchange(server.http_port, one + one + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                        std::chrono::seconds(5));
+  EXPECT_TRUE(r.closed_by_server);
+  std::size_t count = 0;
+  for (auto pos = r.received.find("HTTP/1.1 200"); pos != std::string::npos; pos = r.received.find("HTTP/1.1 200", pos + 1)) ++count;
+  EXPECT_EQ(count, 3u) << r.received;
+}
+
+TEST(ServeTransport, ConnectionLimitRefusesExtraConnections) {
+  test_server server({"--max-connections", "1", "--request-timeout", "3"});
+  std::thread holder([&] {
+    // Holds the only slot by sending a partial request.
+    raw_exchange(server.http_port, "GET /healthz HTTP/1.1\r\n", std::chrono::seconds(2));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto refused = raw_exchange(server.http_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(2));
+  EXPECT_TRUE(refused.received.empty()) << refused.received;
+  holder.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  client_request h;
+  h.tls = false;
+  h.target = "/healthz";
+  EXPECT_EQ(send(server.http_port, h).status, 200);  // the slot is free again
+}
+
+TEST(ServeTransport, SigtermStopsCleanlyWithExitZero) {
+  test_server server;
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_NE(server.log().find("shutting down"), std::string::npos);
+  EXPECT_NE(server.log().find("stopped"), std::string::npos);
+}
+
+}  // namespace
