@@ -1,6 +1,9 @@
 #include "easemu/wbxml/code_pages.hpp"
 
+#include <algorithm>
 #include <array>
+#include <unordered_map>
+#include <utility>
 #include <cctype>
 #include <cstdint>
 
@@ -78,14 +81,30 @@ const tag_info* find_tag(std::uint8_t page, std::uint8_t token) {
   return i == 0 ? nullptr : &detail::tags[i - 1];
 }
 
+// Tag names are short and distinct in length and first/middle/last letters, so this cheap hash
+// keeps the buckets nearly single; the XML reader looks up every element by name.
+struct name_hash {
+  std::size_t operator()(std::string_view n) const {
+    if (n.empty()) return 0;
+    return n.size() * 131u + static_cast<unsigned char>(n.front()) * 31u +
+           static_cast<unsigned char>(n[n.size() / 2]) * 7u + static_cast<unsigned char>(n.back());
+  }
+};
+
 const tag_info* find_tag(std::uint8_t page, std::string_view name) {
   if (page > max_page) return nullptr;
-  for (const auto i : tag_index[page]) {
-    if (i == 0) continue;
-    const auto& t = detail::tags[i - 1];
-    if (t.name == name || (!t.alias.empty() && t.alias == name)) return &t;
-  }
-  return nullptr;
+  using index = std::unordered_map<std::string_view, const tag_info*, name_hash>;
+  static const auto by_name = [] {
+    std::array<index, max_page + 1> pages;
+    for (const auto& t : detail::tags) {
+      pages[t.page].emplace(t.name, &t);
+      if (!t.alias.empty()) pages[t.page].emplace(t.alias, &t);
+    }
+    return pages;
+  }();
+  const auto& m = by_name[page];
+  const auto it = m.find(name);
+  return it == m.end() ? nullptr : it->second;
 }
 
 const page_info* find_page_by_namespace(std::string_view ns) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <sstream>
 #include <vector>
 
@@ -14,44 +15,35 @@ namespace easemu::wbxml {
 
 namespace {
 
-// True when `s` is well-formed UTF-8 made only of characters XML 1.0 allows in text.
-bool is_xml_text(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
-      ++p;
-      continue;
-    }
-    int n = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= n) return false;
-    for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    constexpr std::uint32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_length[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-        cp == 0xFFFE || cp == 0xFFFF) {
-      return false;
-    }
-    p += n + 1;
+// Length of the well-formed UTF-8 sequence of a character XML 1.0 allows that starts at p[0]
+// (a lead byte >= 0x80), or 0.
+std::size_t utf8_char_length(const unsigned char* p, std::size_t available) {
+  const unsigned char c = p[0];
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
   }
-  return true;
+  if (available < n) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  constexpr std::uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min_for_length[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
+      cp == 0xFFFF) {
+    return 0;
+  }
+  return n;
 }
 
 std::string lower(std::string_view s) {
@@ -60,94 +52,199 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-struct string_writer final : pugi::xml_writer {
-  std::string out;
-  void write(const void* data, std::size_t size) override {
-    out.append(static_cast<const char*>(data), size);
+// Appends `text` escaped for XML content: the three markup characters, and CR as a character
+// reference so that parsers which normalise line ends (libwbxml's expat) keep it. Returns false,
+// leaving `out` unchanged, when `text` is not well-formed UTF-8 of characters XML 1.0 allows
+// (such content is shown as base64). One pass: the journal
+// renders every request and response, with mail bodies of many kilobytes.
+bool append_escaped(std::string& out, std::string_view text) {
+  // Extra bytes each character needs: 0 plain, 4 '&', 3 '<' '>', 4 CR; 0xFF not allowed in XML;
+  // 0xFE the lead byte of a multi-byte UTF-8 character (validated, copied as is).
+  static constexpr auto extra = [] {
+    std::array<std::uint8_t, 256> c{};
+    for (int i = 0; i < 0x20; ++i) c[i] = 0xFF;
+    c['\t'] = 0;
+    c['\n'] = 0;
+    c['\r'] = 4;
+    c['&'] = 4;
+    c['<'] = 3;
+    c['>'] = 3;
+    for (int i = 0x80; i < 0x100; ++i) c[i] = 0xFE;
+    return c;
+  }();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  // Pass 1: validate and size.
+  std::size_t grow = 0;
+  for (std::size_t i = 0; i < n;) {
+    const auto k = extra[p[i]];
+    if (k == 0xFE) {
+      const std::size_t len = utf8_char_length(p + i, n - i);
+      if (len == 0) return false;
+      i += len;
+      continue;
+    }
+    if (k == 0xFF) return false;
+    grow += k;
+    ++i;
   }
-};
-
-void set_content(pugi::xml_node node, const element& e) {
-  if (e.kind == content_kind::none) return;
-  const auto* info = e.info();
-  const bool binary = info != nullptr && info->binary();
-  if (binary) {
-    node.append_child(pugi::node_pcdata).set_value(common::base64_encode(e.value).c_str());
-    return;
+  // Pass 2: copy with the replacements written in place.
+  const std::size_t at = out.size();
+  out.resize(at + n + grow);
+  char* w = out.data() + at;
+  if (grow == 0) {
+    std::memcpy(w, text.data(), n);
+    return true;
   }
-  if (is_xml_text(e.value)) {
-    node.append_child(pugi::node_pcdata).set_value(e.value.c_str());
-    return;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto k = extra[p[i]];
+    if (k == 0 || k == 0xFE) continue;  // continuation and lead bytes are >= 0x80: 0xFE
+    std::memcpy(w, text.data() + run, i - run);
+    w += i - run;
+    const char* rep = p[i] == '&' ? "&amp;" : p[i] == '<' ? "&lt;" : p[i] == '>' ? "&gt;" : "&#13;";
+    std::memcpy(w, rep, k + 1u);
+    w += k + 1u;
+    run = i + 1;
   }
-  node.append_child(pugi::node_comment)
-      .set_value(e.kind == content_kind::opaque ? " opaque data, shown as base64 "
-                                                : " text that is not valid UTF-8, shown as base64 ");
-  node.append_child(pugi::node_pcdata).set_value(common::base64_encode(e.value).c_str());
+  std::memcpy(w, text.data() + run, n - run);
+  return true;
 }
 
-}  // namespace
-
-std::string to_xml(const element& root, const xml_options& options) {
-  // Which pages the tree uses, to declare them on the root.
-  std::array<bool, max_page + 1> used{};
-  {
+// Writes XML text directly (no DOM): the server renders every request and response for the
+// journal, so this is on a hot path.
+class xml_writer {
+ public:
+  xml_writer(const element& root, const xml_options& options) : root_(root), options_(options) {
     std::vector<const element*> todo{&root};
     while (!todo.empty()) {
       const element* e = todo.back();
       todo.pop_back();
-      if (e->tag.page <= max_page) used[e->tag.page] = true;
+      if (e->tag.page <= max_page) used_[e->tag.page] = true;
       for (const auto& c : e->children) todo.push_back(&c);
     }
-  }
-  const std::uint8_t root_page = root.tag.page;
-  auto qualified_name = [&](const element& e) {
-    const auto* page = find_page(e.tag.page);
-    std::string name;
-    if (e.tag.page != root_page && page != nullptr) {
-      name = lower(page->name) + ":";
-    }
-    name += e.name();
-    return name;
-  };
-
-  pugi::xml_document doc;
-  if (options.declaration) {
-    auto decl = doc.append_child(pugi::node_declaration);
-    decl.append_attribute("version") = "1.0";
-    decl.append_attribute("encoding") = "utf-8";
-  }
-  auto root_node = doc.append_child(qualified_name(root).c_str());
-  if (const auto* page = find_page(root_page)) {
-    root_node.append_attribute("xmlns") = (std::string(page->name) + ":").c_str();
-  }
-  for (std::uint8_t p = 0; p <= max_page; ++p) {
-    if (!used[p] || p == root_page) continue;
-    const auto* page = find_page(p);
-    root_node.append_attribute(("xmlns:" + lower(page->name)).c_str()) =
-        (std::string(page->name) + ":").c_str();
-  }
-  set_content(root_node, root);
-
-  struct frame {
-    const element* e;
-    pugi::xml_node node;
-  };
-  std::vector<frame> todo{{&root, root_node}};
-  while (!todo.empty()) {
-    frame f = todo.back();
-    todo.pop_back();
-    for (const auto& c : f.e->children) {
-      auto node = f.node.append_child(qualified_name(c).c_str());
-      set_content(node, c);
-      if (!c.children.empty()) todo.push_back({&c, node});
+    for (std::uint8_t p = 0; p <= max_page; ++p) {
+      if (used_[p] && p != root.tag.page) prefix_[p] = lower(find_page(p)->name) + ":";
     }
   }
 
-  string_writer w;
-  unsigned flags = pugi::format_no_declaration;  // our own declaration node, when asked for
-  flags |= options.indent ? pugi::format_indent : pugi::format_raw;
-  doc.save(w, "  ", flags, pugi::encoding_utf8);
-  return std::move(w.out);
+  std::string run() {
+    out_.reserve(size_hint(root_));
+    if (options_.declaration) out_ += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+    struct frame {
+      const element* e;
+      std::size_t next;
+    };
+    std::vector<frame> stack;
+    open(root_, 0, true);
+    if (!root_.children.empty()) stack.push_back({&root_, 0});
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      if (f.next == f.e->children.size()) {
+        const std::size_t depth = stack.size() - 1;
+        const element* e = f.e;
+        stack.pop_back();
+        close(*e, depth);
+        continue;
+      }
+      const element& c = f.e->children[f.next++];
+      const std::size_t depth = stack.size();
+      open(c, depth, false);
+      if (!c.children.empty()) stack.push_back({&c, 0});  // may invalidate f
+    }
+    return std::move(out_);
+  }
+
+ private:
+  // Values plus a guess for tags and indentation: one allocation for most documents.
+  static std::size_t size_hint(const element& root) {
+    std::size_t bytes = 256;
+    std::vector<const element*> todo{&root};
+    while (!todo.empty()) {
+      const element* e = todo.back();
+      todo.pop_back();
+      bytes += e->value.size() + e->value.size() / 8 + 48;
+      for (const auto& c : e->children) todo.push_back(&c);
+    }
+    return bytes;
+  }
+
+  void indent(std::size_t depth) {
+    if (!options_.indent) return;
+    out_.append(depth * 2, ' ');
+  }
+  void newline() {
+    if (options_.indent) out_ += '\n';
+  }
+  void name(const element& e) {
+    if (e.tag.page <= max_page) out_ += prefix_[e.tag.page];
+    out_ += e.name();
+  }
+
+  // Writes the start tag, and for an element without children its content and end tag.
+  void open(const element& e, std::size_t depth, bool is_root) {
+    indent(depth);
+    out_ += '<';
+    name(e);
+    if (is_root) {
+      if (const auto* page = find_page(e.tag.page)) {
+        out_ += " xmlns=\"";
+        out_ += page->name;
+        out_ += ":\"";
+      }
+      for (std::uint8_t p = 0; p <= max_page; ++p) {
+        if (prefix_[p].empty()) continue;
+        out_ += " xmlns:";
+        out_.append(prefix_[p], 0, prefix_[p].size() - 1);
+        out_ += "=\"";
+        out_ += find_page(p)->name;
+        out_ += ":\"";
+      }
+    }
+    if (!e.children.empty()) {
+      out_ += '>';
+      newline();
+      return;
+    }
+    if (e.kind == content_kind::none) {
+      out_ += "/>";
+      newline();
+      return;
+    }
+    out_ += '>';
+    const auto* info = e.info();
+    if (info != nullptr && info->binary()) {
+      out_ += common::base64_encode(e.value);
+    } else if (!append_escaped(out_, e.value)) {
+      out_ += e.kind == content_kind::opaque ? "<!-- opaque data, shown as base64 -->"
+                                             : "<!-- text that is not valid UTF-8, shown as base64 -->";
+      out_ += common::base64_encode(e.value);
+    }
+    out_ += "</";
+    name(e);
+    out_ += '>';
+    newline();
+  }
+
+  void close(const element& e, std::size_t depth) {
+    indent(depth);
+    out_ += "</";
+    name(e);
+    out_ += '>';
+    newline();
+  }
+
+  const element& root_;
+  const xml_options& options_;
+  std::array<bool, max_page + 1> used_{};
+  std::array<std::string, max_page + 1> prefix_{};
+  std::string out_;
+};
+
+}  // namespace
+
+std::string to_xml(const element& root, const xml_options& options) {
+  return xml_writer(root, options).run();
 }
 
 namespace {
@@ -155,6 +252,7 @@ namespace {
 struct binding {
   std::string_view prefix;  // empty for the default namespace
   std::string_view uri;
+  const page_info* page;    // the code page the URI names, or nullptr
 };
 
 class xml_reader {
@@ -226,9 +324,9 @@ class xml_reader {
     for (auto a : n.attributes()) {
       const std::string_view name = a.name();
       if (name == "xmlns") {
-        scope_.push_back({{}, a.value()});
+        scope_.push_back({{}, a.value(), find_page_by_namespace(a.value())});
       } else if (name.starts_with("xmlns:")) {
-        scope_.push_back({name.substr(6), a.value()});
+        scope_.push_back({name.substr(6), a.value(), find_page_by_namespace(a.value())});
       } else {
         return set_error(errc::xml_attribute, offset_of(n),
                          "attribute " + std::string(name) + " on " + n.name());
@@ -255,7 +353,7 @@ class xml_reader {
                                : "prefix " + std::string(prefix) + " of " + std::string(qname) + " is not declared");
       return nullptr;
     }
-    const auto* page = find_page_by_namespace(b->uri);
+    const auto* page = b->page;
     if (page == nullptr) {
       set_error(errc::xml_unknown_namespace, offset_of(n),
                 "\"" + std::string(b->uri) + "\" of element " + std::string(qname));
@@ -294,16 +392,18 @@ class xml_reader {
       e.tag = tag_id{t->page, t->token};
       // Text: the pcdata/cdata children, concatenated.
       bool has_text = false;
-      bool has_elements = false;
+      std::size_t elements = 0;
       std::string text;
       for (auto c : n.children()) {
         if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
           has_text = true;
-          text += c.value();
+          text.append(c.value());
         } else if (c.type() == pugi::node_element) {
-          has_elements = true;
+          ++elements;
         }
       }
+      const bool has_elements = elements != 0;
+      e.children.reserve(elements);
       if (has_text && has_elements) {
         return set_error(errc::mixed_content, offset_of(n), "in " + std::string(n.name()));
       }
