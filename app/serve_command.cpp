@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "easemu/server/exchange_profile.hpp"
 #include "easemu/server/net.hpp"
 #include "easemu/server/router.hpp"
+#include "easemu/store/store.hpp"
 #include "lab_config.hpp"
 
 namespace easemu::app {
@@ -100,7 +102,15 @@ int run_serve(const serve_options& o) {
   srv.ip_addresses = {"127.0.0.1", "::1"};
   const auto leaf = certs::issue_server_certificate(ca, srv);
 
-  auto r = std::make_shared<server::router>(view, log);
+  std::shared_ptr<store::store> db;
+  if (o.data_dir.empty()) {
+    db = store::open_memory_store();
+  } else {
+    std::filesystem::create_directories(o.data_dir);
+    db = store::open_sqlite_store((std::filesystem::path(o.data_dir) / "easemu.db").string());
+  }
+  const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
+  auto r = std::make_shared<server::router>(view, db, token, log);
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
     r->handle(std::move(req), std::move(done));
   }, log);
@@ -113,7 +123,6 @@ int run_serve(const serve_options& o) {
   }
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   r->set_public_url(public_url);
-  const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
   http.start(2);
   r->set_ready(true);
 
@@ -122,6 +131,7 @@ int run_serve(const serve_options& o) {
   log->info("listening: HTTPS {}:{} (EAS, TLS {} and up), HTTP {}:{}", https.host, https_port,
             o.tls_min_version, plain.host, http_port);
   log->info("public URL: {}/Microsoft-Server-ActiveSync", public_url);
+  log->info("state: {}", o.data_dir.empty() ? std::string("in memory (no --data-dir)") : o.data_dir + "/easemu.db");
   if (demo) {
     for (const auto& mb : lab.mailboxes) log->info("demo mailbox: {} password {}", mb.address, mb.password);
   }

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 
+#include <boost/json.hpp>
+
 #include "easemu/eas/headers.hpp"
+#include "easemu/store/store.hpp"
 #include "easemu/server/autodiscover.hpp"
 
 #include <chrono>
@@ -48,8 +51,27 @@ std::string join_versions(const std::vector<protocol_version>& versions) {
 
 }  // namespace
 
-router::router(lab_view lab, std::shared_ptr<spdlog::logger> log)
-    : lab_(std::move(lab)), log_(log), pipeline_(lab_.versions, lab_.server_build, log) {}
+router::router(lab_view lab, std::shared_ptr<store::store> store, std::string admin_token,
+               std::shared_ptr<spdlog::logger> log)
+    : lab_(std::move(lab)),
+      store_(std::move(store)),
+      admin_token_(std::move(admin_token)),
+      log_(log),
+      pipeline_(lab_.versions, lab_.server_build, log) {
+  // Every device that reaches an authenticated command joins the device list.
+  pipeline_.set_device_observer([this](const eas_context& ctx) {
+    const auto* ua = ctx.http->header("User-Agent");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    try {
+      store_->record_device_contact(ctx.mailbox, ctx.query.printable_device_id(), ctx.query.device_type,
+                                    ua != nullptr ? *ua : std::string(), std::string(to_string(ctx.version)), now);
+    } catch (const std::exception& e) {
+      log_->error("request={} device not recorded: {}", ctx.http->request_id, e.what());
+    }
+  });
+}
 
 const lab_mailbox* router::find_login(std::string_view user) const {
   auto name = eas::split_user_name(user);
@@ -89,6 +111,10 @@ void router::handle(http_request&& request, respond_fn respond) {
   }
   if (request.method == "GET" && (path == "/" || path == "/index.html")) {
     respond(landing_page());
+    return;
+  }
+  if (path.starts_with("/api/v1/")) {
+    respond(handle_admin(request));
     return;
   }
   if (iequals(path, "/autodiscover/autodiscover.xml")) {
@@ -199,6 +225,56 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
   const auto body = autodiscover_response({target->display_name, target->address},
                                           lab_.public_url + "/Microsoft-Server-ActiveSync");
   respond(http_response::text(200, body, "text/xml; charset=utf-8"));
+}
+
+namespace {
+
+http_response json_response(int status, const boost::json::value& v) {
+  return http_response::text(status, boost::json::serialize(v) + "\n", "application/json");
+}
+
+http_response json_error(int status, std::string_view message) {
+  return json_response(status, boost::json::object{{"error", message}});
+}
+
+std::string iso_time(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+}  // namespace
+
+http_response router::handle_admin(const http_request& request) const {
+  const auto* auth = request.header("Authorization");
+  if (auth == nullptr || *auth != "Bearer " + admin_token_) {
+    auto r = json_error(401, "the admin API needs the admin token as Authorization: Bearer <token>");
+    r.set("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  const auto path = request.path();
+  if (path == "/api/v1/devices") {
+    if (request.method != "GET") return json_error(405, "use GET");
+    boost::json::array devices;
+    for (const auto& d : store_->list_devices()) {
+      devices.push_back(boost::json::object{
+          {"mailbox", d.mailbox},
+          {"device_id", d.device_id},
+          {"device_type", d.device_type},
+          {"user_agent", d.user_agent},
+          {"protocol_version", d.protocol_version},
+          {"first_seen", iso_time(d.first_seen_ms)},
+          {"last_seen", iso_time(d.last_seen_ms)},
+      });
+    }
+    return json_response(200, boost::json::object{{"devices", std::move(devices)}});
+  }
+  return json_error(404, "no such admin resource");
 }
 
 http_response router::landing_page() const {

@@ -12,6 +12,9 @@
 namespace spdlog {
 class logger;
 }
+namespace easemu::store {
+class store;
+}
 
 namespace easemu::server {
 
@@ -34,7 +37,9 @@ struct lab_view {
 
 class router {
  public:
-  router(lab_view lab, std::shared_ptr<spdlog::logger> log);
+  // `admin_token` guards /api/v1/ (Bearer); the store keeps devices across restarts.
+  router(lab_view lab, std::shared_ptr<store::store> store, std::string admin_token,
+         std::shared_ptr<spdlog::logger> log);
 
   void handle(http_request&& request, respond_fn respond);
   void set_ready(bool ready) { ready_ = ready; }
@@ -53,8 +58,11 @@ class router {
   // The mailbox whose Basic credentials the request carries, or nullptr (logged, no secrets).
   const lab_mailbox* authenticate(const http_request& request) const;
   http_response challenge() const;
+  http_response handle_admin(const http_request& request) const;
 
   lab_view lab_;
+  std::shared_ptr<store::store> store_;
+  std::string admin_token_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};
   eas_pipeline pipeline_;

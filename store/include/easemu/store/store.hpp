@@ -1,0 +1,56 @@
+#pragma once
+// Persistent lab state behind one interface: SQLite (WAL) in the data directory, or an in-memory
+// database when there is none. Numbered migrations are embedded in the binary. Times come in as
+// arguments (Unix milliseconds); the store reads no clock and does not log.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace easemu::store {
+
+// A phone as the server has seen it, per mailbox (Exchange's device partnership).
+struct device_record {
+  std::string mailbox;
+  std::string device_id;  // the letter case of its first contact; matched case-insensitively
+  std::string device_type;
+  std::string user_agent;
+  std::string protocol_version;
+  std::int64_t first_seen_ms = 0;
+  std::int64_t last_seen_ms = 0;
+
+  bool operator==(const device_record&) const = default;
+};
+
+// Opening or migrating failed (start-up), or the database is broken (invariant).
+struct store_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class store {
+ public:
+  virtual ~store() = default;
+
+  virtual int schema_version() const = 0;
+
+  // Inserts the device or updates its type, user agent, version and last contact.
+  virtual device_record record_device_contact(const std::string& mailbox, const std::string& device_id,
+                                              const std::string& device_type, const std::string& user_agent,
+                                              const std::string& protocol_version, std::int64_t now_ms) = 0;
+  virtual std::optional<device_record> find_device(const std::string& mailbox, const std::string& device_id) const = 0;
+  // All devices, or those of one mailbox; ordered by mailbox, then first contact.
+  virtual std::vector<device_record> list_devices(const std::optional<std::string>& mailbox = {}) const = 0;
+  virtual bool delete_device(const std::string& mailbox, const std::string& device_id) = 0;
+};
+
+// SQLite in a file (created with its directory's permissions), WAL journal. Throws store_error.
+std::unique_ptr<store> open_sqlite_store(const std::string& path);
+// SQLite in memory: nothing survives the process.
+std::unique_ptr<store> open_memory_store();
+
+// The schema this binary writes.
+int current_schema_version();
+
+}  // namespace easemu::store

@@ -1,0 +1,188 @@
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "easemu/store/store.hpp"
+
+namespace easemu::store {
+
+namespace {
+
+struct migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: a released migration never changes. The schema version is PRAGMA user_version.
+constexpr migration migrations[] = {
+    {1, R"sql(
+      CREATE TABLE devices (
+        mailbox          TEXT NOT NULL COLLATE NOCASE,
+        device_id        TEXT NOT NULL COLLATE NOCASE,
+        device_type      TEXT NOT NULL,
+        user_agent       TEXT NOT NULL,
+        protocol_version TEXT NOT NULL,
+        first_seen_ms    INTEGER NOT NULL,
+        last_seen_ms     INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, device_id)
+      );
+    )sql"},
+};
+
+class statement {
+ public:
+  statement(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      throw store_error(std::string("SQL does not prepare: ") + sqlite3_errmsg(db));
+    }
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // true while there is a row
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw store_error(std::string("SQL step failed: ") + sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    throw store_error("SQL failed: " + msg);
+  }
+}
+
+constexpr const char* device_columns =
+    "mailbox, device_id, device_type, user_agent, protocol_version, first_seen_ms, last_seen_ms";
+
+device_record read_device(const statement& s) {
+  return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6)};
+}
+
+class sqlite_store final : public store {
+ public:
+  explicit sqlite_store(const std::string& path) {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw store_error("cannot open the database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    migrate(path);
+  }
+  ~sqlite_store() override { sqlite3_close(db_); }
+
+  int schema_version() const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.integer(0));
+  }
+
+  device_record record_device_contact(const std::string& mailbox, const std::string& device_id,
+                                      const std::string& device_type, const std::string& user_agent,
+                                      const std::string& protocol_version, std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    // The first contact fixes the device id's letter case and first_seen; later ones update the rest.
+    statement up(db_, "INSERT INTO devices (mailbox, device_id, device_type, user_agent, protocol_version, "
+                      "first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+                      "ON CONFLICT (mailbox, device_id) DO UPDATE SET device_type = excluded.device_type, "
+                      "user_agent = excluded.user_agent, protocol_version = excluded.protocol_version, "
+                      "last_seen_ms = excluded.last_seen_ms");
+    up.bind(1, mailbox).bind(2, device_id).bind(3, device_type).bind(4, user_agent).bind(5, protocol_version).bind(6, now_ms);
+    up.step();
+    statement get(db_, (std::string("SELECT ") + device_columns + " FROM devices WHERE mailbox = ?1 AND device_id = ?2").c_str());
+    get.bind(1, mailbox).bind(2, device_id);
+    if (!get.step()) throw store_error("device row vanished");
+    return read_device(get);
+  }
+
+  std::optional<device_record> find_device(const std::string& mailbox, const std::string& device_id) const override {
+    std::lock_guard lock(mutex_);
+    statement get(db_, (std::string("SELECT ") + device_columns + " FROM devices WHERE mailbox = ?1 AND device_id = ?2").c_str());
+    get.bind(1, mailbox).bind(2, device_id);
+    if (!get.step()) return std::nullopt;
+    return read_device(get);
+  }
+
+  std::vector<device_record> list_devices(const std::optional<std::string>& mailbox) const override {
+    std::lock_guard lock(mutex_);
+    std::string sql = std::string("SELECT ") + device_columns + " FROM devices";
+    if (mailbox) sql += " WHERE mailbox = ?1";
+    sql += " ORDER BY mailbox, first_seen_ms, device_id";
+    statement s(db_, sql.c_str());
+    if (mailbox) s.bind(1, *mailbox);
+    std::vector<device_record> out;
+    while (s.step()) out.push_back(read_device(s));
+    return out;
+  }
+
+  bool delete_device(const std::string& mailbox, const std::string& device_id) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "DELETE FROM devices WHERE mailbox = ?1 AND device_id = ?2");
+    s.bind(1, mailbox).bind(2, device_id);
+    s.step();
+    return sqlite3_changes(db_) > 0;
+  }
+
+ private:
+  void migrate(const std::string& path) {
+    statement v(db_, "PRAGMA user_version");
+    v.step();
+    const int have = static_cast<int>(v.integer(0));
+    const int want = current_schema_version();
+    if (have > want) {
+      throw store_error("the database " + path + " has schema version " + std::to_string(have) +
+                        ", newer than this easemu (" + std::to_string(want) + "); use a newer easemu");
+    }
+    for (const auto& m : migrations) {
+      if (m.version <= have) continue;
+      exec(db_, "BEGIN IMMEDIATE");
+      try {
+        exec(db_, m.sql);
+        exec(db_, ("PRAGMA user_version = " + std::to_string(m.version)).c_str());
+        exec(db_, "COMMIT");
+      } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace
+
+int current_schema_version() { return migrations[std::size(migrations) - 1].version; }
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
+
+std::unique_ptr<store> open_memory_store() { return std::make_unique<sqlite_store>(":memory:"); }
+
+}  // namespace easemu::store

@@ -1,0 +1,87 @@
+// End-to-end: the device list (GET /api/v1/devices) and its persistence in the data dir.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "easemu/simulator/http_client.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+
+client_request eas_post(const std::string& device_id, const std::string& user = "alice@lab.test") {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice&DeviceId=" + device_id + "&DeviceType=WP";
+  r.headers.emplace_back("MS-ASProtocolVersion", "14.0");
+  r.headers.emplace_back("User-Agent", "MSFT-WP/7.0.7004");
+  r.basic_user = user;
+  r.basic_password = "Passw0rd";
+  return r;
+}
+
+boost::json::array devices(const test_server& server, bool tls = true) {
+  client_request r;
+  r.tls = tls;
+  r.target = "/api/v1/devices";
+  r.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  auto res = send(tls ? server.https_port : server.http_port, r);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.header("Content-Type"), "application/json");
+  return boost::json::parse(res.body).as_object().at("devices").as_array();
+}
+
+TEST(Devices, EveryDeviceThatReachesACommandIsListed) {
+  test_server server;
+  EXPECT_EQ(devices(server).size(), 0u);
+  send(server.https_port, eas_post("Wp7Device0001"));
+  send(server.https_port, eas_post("wp7device0001"));  // the same device, other letter case
+  send(server.https_port, eas_post("OtherDevice", "bob@lab.test"));
+  for (bool tls : {true, false}) {
+    auto list = devices(server, tls);
+    ASSERT_EQ(list.size(), 2u);
+    const auto& alice = list[0].as_object();
+    EXPECT_EQ(alice.at("mailbox").as_string(), "alice@lab.test");
+    EXPECT_EQ(alice.at("device_id").as_string(), "Wp7Device0001");  // case of the first contact
+    EXPECT_EQ(alice.at("device_type").as_string(), "WP");
+    EXPECT_EQ(alice.at("user_agent").as_string(), "MSFT-WP/7.0.7004");
+    EXPECT_EQ(alice.at("protocol_version").as_string(), "14.0");
+    EXPECT_EQ(list[1].as_object().at("mailbox").as_string(), "bob@lab.test");
+  }
+}
+
+TEST(Devices, UnauthenticatedOrUnversionedRequestsRecordNothing) {
+  test_server server;
+  auto wrong = eas_post("Ghost");
+  wrong.basic_password = "nope";
+  EXPECT_EQ(send(server.https_port, wrong).status, 401);
+  EXPECT_EQ(devices(server).size(), 0u);
+}
+
+TEST(Devices, AdminApiNeedsTheToken) {
+  test_server server;
+  client_request r;
+  r.target = "/api/v1/devices";
+  auto none = send(server.https_port, r);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.body.find("\"error\""), std::string::npos);
+  r.headers.emplace_back("Authorization", "Bearer wrong");
+  EXPECT_EQ(send(server.https_port, r).status, 401);
+}
+
+TEST(Devices, RestartWithTheSameDataDirKeepsDevices) {
+  temp_dir data;
+  {
+    test_server first({"--data-dir", data.path().string()});
+    send(first.https_port, eas_post("PersistentPhone"));
+    EXPECT_EQ(first.stop(), 0);
+  }
+  test_server second({"--data-dir", data.path().string()});
+  auto list = devices(second);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].as_object().at("device_id").as_string(), "PersistentPhone");
+}
+
+}  // namespace

@@ -1,0 +1,108 @@
+// The store contract, run against every implementation (a file database and an in-memory one).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <functional>
+#include <thread>
+
+#include "easemu/store/store.hpp"
+#include "support/process.hpp"
+
+namespace {
+
+using namespace easemu::store;
+
+struct store_kind {
+  const char* name;
+  std::function<std::unique_ptr<store>(const std::string& dir)> open;
+};
+
+class StoreContract : public ::testing::TestWithParam<store_kind> {
+ protected:
+  std::unique_ptr<store> open() { return GetParam().open(dir_.path().string()); }
+  easemu::test::temp_dir dir_;
+};
+
+TEST_P(StoreContract, NewDatabaseHasTheCurrentSchema) {
+  EXPECT_EQ(open()->schema_version(), current_schema_version());
+}
+
+TEST_P(StoreContract, FirstContactCreatesLaterContactsUpdate) {
+  auto s = open();
+  auto first = s->record_device_contact("alice@lab.test", "ApplDNQXXXX1", "iPhone", "Apple-iPhone9C4/1602", "14.1", 1000);
+  EXPECT_EQ(first.first_seen_ms, 1000);
+  EXPECT_EQ(first.last_seen_ms, 1000);
+  auto later = s->record_device_contact("alice@lab.test", "appldnqxxxx1", "iPhone", "Apple-iPhone9C4/1700", "16.1", 5000);
+  EXPECT_EQ(later.device_id, "ApplDNQXXXX1");  // the first contact's letter case stays
+  EXPECT_EQ(later.first_seen_ms, 1000);
+  EXPECT_EQ(later.last_seen_ms, 5000);
+  EXPECT_EQ(later.user_agent, "Apple-iPhone9C4/1700");
+  EXPECT_EQ(later.protocol_version, "16.1");
+  EXPECT_EQ(s->list_devices().size(), 1u);
+  EXPECT_EQ(s->find_device("ALICE@lab.test", "APPLDNQXXXX1"), later);
+}
+
+TEST_P(StoreContract, DevicesArePerMailbox) {
+  auto s = open();
+  s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 1);
+  s->record_device_contact("bob@lab.test", "dev1", "WP", "ua", "14.0", 2);
+  s->record_device_contact("alice@lab.test", "dev2", "Android", "ua", "14.1", 3);
+  EXPECT_EQ(s->list_devices().size(), 3u);
+  const auto alice = s->list_devices(std::string("alice@lab.test"));
+  ASSERT_EQ(alice.size(), 2u);
+  EXPECT_EQ(alice[0].device_id, "dev1");
+  EXPECT_EQ(alice[1].device_id, "dev2");
+  EXPECT_TRUE(s->delete_device("alice@lab.test", "DEV1"));
+  EXPECT_FALSE(s->delete_device("alice@lab.test", "dev1"));
+  EXPECT_FALSE(s->find_device("alice@lab.test", "dev1"));
+  EXPECT_TRUE(s->find_device("bob@lab.test", "dev1"));
+}
+
+TEST_P(StoreContract, ConcurrentContactsAreConsistent) {
+  auto s = open();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        s->record_device_contact("alice@lab.test", "dev" + std::to_string(i % 10), "WP", "ua", "14.0", t * 1000 + i);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(s->list_devices().size(), 10u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Implementations, StoreContract,
+    ::testing::Values(store_kind{"sqlite_file", [](const std::string& dir) { return open_sqlite_store(dir + "/easemu.db"); }},
+                      store_kind{"sqlite_memory", [](const std::string&) { return open_memory_store(); }}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(SqliteStore, DataSurvivesReopening) {
+  easemu::test::temp_dir dir;
+  const auto path = (dir / "easemu.db").string();
+  open_sqlite_store(path)->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 42);
+  auto again = open_sqlite_store(path);
+  auto d = again->find_device("alice@lab.test", "dev1");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->first_seen_ms, 42);
+}
+
+TEST(SqliteStore, RefusesADatabaseFromANewerEasemu) {
+  easemu::test::temp_dir dir;
+  const auto path = (dir / "easemu.db").string();
+  open_sqlite_store(path);
+  // Raise the schema version past ours, as a newer binary would have.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  try {
+    open_sqlite_store(path);
+    FAIL() << "opened a database with schema version 999";
+  } catch (const store_error& e) {
+    EXPECT_NE(std::string(e.what()).find("newer than this easemu"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
