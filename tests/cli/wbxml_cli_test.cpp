@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "easemu/common/hex.hpp"
@@ -121,6 +122,27 @@ TEST(Cli, UsageErrorsExitTwoHelpAndVersionZero) {
   auto version = run(exe + " --version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("easemu ", 0), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliWbxml, RoundTripsEveryGoldenVector) {
+  namespace fs = std::filesystem;
+  const fs::path golden = fs::path(EASEMU_SOURCE_DIR) / "tests" / "golden";
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(golden)) {
+    if (entry.path().extension() != ".wbxml") continue;
+    ++count;
+    const auto bytes = easemu::test::read_file(entry.path());
+    auto xml = run(exe + " wbxml decode " + shell_quote(entry.path().string()));
+    ASSERT_EQ(xml.exit_code, 0) << entry.path() << ": " << xml.err;
+    auto back = run(exe + " wbxml encode", xml.out);
+    ASSERT_EQ(back.exit_code, 0) << entry.path() << ": " << back.err;
+    EXPECT_EQ(back.out, bytes) << entry.path();
+  }
+  EXPECT_GE(count, 10);
 }
 
 }  // namespace
