@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "easemu/eas/headers.hpp"
 #include "easemu/wbxml/codec.hpp"
@@ -75,10 +76,21 @@ http_response eas_pipeline::not_supported(const eas::command_info& command, prot
 }
 
 http_response eas_pipeline::handle(const http_request& request, const std::string& mailbox) const {
-  const auto rid = request.request_id;
+  const auto started = std::chrono::steady_clock::now();
   eas_context ctx;
   ctx.http = &request;
   ctx.mailbox = mailbox;
+  http_response response = run(ctx, mailbox);
+  if (journal_ && ctx.query.command != nullptr) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    journal_(ctx, response, ms.count());
+  }
+  return response;
+}
+
+http_response eas_pipeline::run(eas_context& ctx, const std::string& mailbox) const {
+  const http_request& request = *ctx.http;
+  const auto rid = request.request_id;
 
   // Stage: the query (plain or base64; MS-ASHTTP 2.2.1.1.1).
   auto q = eas::parse_query(request.query());
@@ -108,13 +120,13 @@ http_response eas_pipeline::handle(const http_request& request, const std::strin
     }
     version = *v;
   }
+  ctx.version = *version;
   if (std::find(advertised_.begin(), advertised_.end(), *version) == advertised_.end()) {
     // A version this server does not offer (MS-ASCMD 2.2.2: 138 VersionNotSupported, HTTP 400
     // for clients that cannot read it).
     log_->info("request={} user={} cmd={} version {} not advertised", rid, mailbox, command.name, to_string(*version));
     return error_status(command, *version, 138, 400);
   }
-  ctx.version = *version;
 
   if (observer_) observer_(ctx);
 

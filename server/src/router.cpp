@@ -8,7 +8,11 @@
 #include <boost/json.hpp>
 
 #include "easemu/eas/headers.hpp"
+#include "easemu/eas/url.hpp"
+#include "easemu/store/journal_writer.hpp"
 #include "easemu/store/store.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
 #include "easemu/server/autodiscover.hpp"
 
 #include <chrono>
@@ -18,6 +22,31 @@
 namespace easemu::server {
 
 namespace {
+
+// The journal's XML view of a body, with secrets blanked: passwords that ItemOperations, Search
+// and Settings requests can carry.
+std::string journal_xml(wbxml::element tree) {
+  std::vector<wbxml::element*> todo{&tree};
+  while (!todo.empty()) {
+    auto* e = todo.back();
+    todo.pop_back();
+    const auto name = e->name();
+    if ((name == "Password" || name == "DevicePassword") && e->kind != wbxml::content_kind::none) {
+      e->kind = wbxml::content_kind::text;
+      e->value = "***";
+    }
+    for (auto& c : e->children) todo.push_back(&c);
+  }
+  wbxml::xml_options o;
+  o.declaration = false;
+  return wbxml::to_xml(tree, o);
+}
+
+// The Status element on a response root's page (every EAS response root has one).
+wbxml::tag_id status_tag_of(wbxml::tag_id root) {
+  const auto* t = wbxml::find_tag(root.page, std::string_view("Status"));
+  return t != nullptr ? wbxml::tag_id{t->page, t->token} : wbxml::tag_id{};
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
@@ -71,7 +100,35 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       log_->error("request={} device not recorded: {}", ctx.http->request_id, e.what());
     }
   });
+  journal_ = std::make_unique<store::journal_writer>(store_);
+  pipeline_.set_journal_observer([this](const eas_context& ctx, const http_response& response, std::int64_t ms) {
+    store::journal_entry e;
+    e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    e.user = ctx.mailbox;
+    e.device_id = ctx.query.printable_device_id();
+    e.device_type = ctx.query.device_type;
+    e.command = std::string(ctx.query.command->name);
+    e.protocol_version = std::string(to_string(ctx.version));
+    e.http_status = response.status;
+    e.duration_ms = ms;
+    if (ctx.body) e.request_xml = journal_xml(*ctx.body);
+    const auto* type = find_header(response.headers, "Content-Type");
+    if (type != nullptr && type->starts_with("application/vnd.ms-sync.wbxml") && !response.body.empty()) {
+      if (auto tree = wbxml::decode(response.body)) {
+        e.response_xml = journal_xml(*tree);
+        const auto status = tree->child_text(status_tag_of(tree->tag));
+        e.eas_status = status.empty() ? 0 : std::atoi(std::string(status).c_str());
+      }
+    }
+    journal_->push(std::move(e));
+  });
 }
+
+router::~router() = default;
+
+void router::flush_journal() { journal_->flush(); }
 
 const lab_mailbox* router::find_login(std::string_view user) const {
   auto name = eas::split_user_name(user);
@@ -273,6 +330,51 @@ http_response router::handle_admin(const http_request& request) const {
       });
     }
     return json_response(200, boost::json::object{{"devices", std::move(devices)}});
+  }
+  if (path == "/api/v1/journal") {
+    if (request.method != "GET") return json_error(405, "use GET");
+    store::journal_filter f;
+    const std::string_view query = request.query();
+    std::size_t pos = 0;
+    while (pos <= query.size()) {
+      const auto amp = query.find('&', pos);
+      const auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+      const auto eq = part.find('=');
+      if (eq != std::string_view::npos) {
+        auto value = eas::percent_decode(part.substr(eq + 1), eas::plus_rule::space);
+        if (!value) return json_error(400, "bad query parameter " + std::string(part.substr(0, eq)));
+        const auto key = part.substr(0, eq);
+        if (key == "user") {
+          f.user = *value;
+        } else if (key == "device") {
+          f.device_id = *value;
+        } else if (key == "command") {
+          f.command = *value;
+        } else if (key == "since" || key == "limit") {
+          char* end = nullptr;
+          const long long n = std::strtoll(value->c_str(), &end, 10);
+          if (value->empty() || *end != '\0' || n < 0) return json_error(400, std::string(key) + " must be a number");
+          if (key == "since") {
+            f.since_ms = n;
+          } else {
+            f.limit = static_cast<std::size_t>(std::min<long long>(n, 1000));
+          }
+        }
+      }
+      if (amp == std::string_view::npos) break;
+      pos = amp + 1;
+    }
+    journal_->flush();
+    boost::json::array entries;
+    for (const auto& e : store_->query_journal(f)) {
+      entries.push_back(boost::json::object{
+          {"id", e.id}, {"time", iso_time(e.time_ms)}, {"user", e.user}, {"device_id", e.device_id},
+          {"device_type", e.device_type}, {"command", e.command}, {"protocol_version", e.protocol_version},
+          {"http_status", e.http_status}, {"eas_status", e.eas_status}, {"duration_ms", e.duration_ms},
+          {"request_xml", e.request_xml}, {"response_xml", e.response_xml},
+      });
+    }
+    return json_response(200, boost::json::object{{"entries", std::move(entries)}});
   }
   return json_error(404, "no such admin resource");
 }

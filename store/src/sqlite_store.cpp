@@ -27,7 +27,31 @@ constexpr migration migrations[] = {
         PRIMARY KEY (mailbox, device_id)
       );
     )sql"},
+    {2, R"sql(
+      CREATE TABLE journal (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_ms          INTEGER NOT NULL,
+        user             TEXT NOT NULL COLLATE NOCASE,
+        device_id        TEXT NOT NULL COLLATE NOCASE,
+        device_type      TEXT NOT NULL,
+        command          TEXT NOT NULL COLLATE NOCASE,
+        protocol_version TEXT NOT NULL,
+        http_status      INTEGER NOT NULL,
+        eas_status       INTEGER NOT NULL,
+        duration_ms      INTEGER NOT NULL,
+        request_xml      TEXT NOT NULL,
+        response_xml     TEXT NOT NULL
+      );
+      CREATE INDEX journal_by_time ON journal (time_ms);
+    )sql"},
 };
+
+std::string capped(const std::string& xml) {
+  if (xml.size() <= journal_xml_cap) return xml;
+  std::size_t cut = journal_xml_cap;
+  while (cut > 0 && (static_cast<unsigned char>(xml[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+  return xml.substr(0, cut) + "\n<!-- truncated: " + std::to_string(xml.size()) + " bytes in all -->";
+}
 
 class statement {
  public:
@@ -60,6 +84,7 @@ class statement {
     return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  sqlite3_stmt* handle() const { return stmt_; }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -138,6 +163,53 @@ class sqlite_store final : public store {
     if (mailbox) s.bind(1, *mailbox);
     std::vector<device_record> out;
     while (s.step()) out.push_back(read_device(s));
+    return out;
+  }
+
+  void append_journal(const std::vector<journal_entry>& entries) override {
+    if (entries.empty()) return;
+    std::lock_guard lock(mutex_);
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      statement ins(db_, "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, "
+                         "http_status, eas_status, duration_ms, request_xml, response_xml) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      for (const auto& e : entries) {
+        sqlite3_reset(ins.handle());
+        ins.bind(1, e.time_ms).bind(2, e.user).bind(3, e.device_id).bind(4, e.device_type).bind(5, e.command)
+            .bind(6, e.protocol_version).bind(7, std::int64_t{e.http_status}).bind(8, std::int64_t{e.eas_status})
+            .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml));
+        ins.step();
+      }
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::vector<journal_entry> query_journal(const journal_filter& f) const override {
+    std::lock_guard lock(mutex_);
+    std::string sql =
+        "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
+        "duration_ms, request_xml, response_xml FROM journal WHERE 1 = 1";
+    if (f.user) sql += " AND user = ?1";
+    if (f.device_id) sql += " AND device_id = ?2";
+    if (f.command) sql += " AND command = ?3";
+    if (f.since_ms) sql += " AND time_ms >= ?4";
+    sql += " ORDER BY id DESC LIMIT ?5";
+    statement s(db_, sql.c_str());
+    if (f.user) s.bind(1, *f.user);
+    if (f.device_id) s.bind(2, *f.device_id);
+    if (f.command) s.bind(3, *f.command);
+    if (f.since_ms) s.bind(4, *f.since_ms);
+    s.bind(5, static_cast<std::int64_t>(f.limit));
+    std::vector<journal_entry> out;
+    while (s.step()) {
+      out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
+                     static_cast<int>(s.integer(7)), static_cast<int>(s.integer(8)), s.integer(9), s.text(10),
+                     s.text(11)});
+    }
     return out;
   }
 

@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 
 #include "easemu/simulator/http_client.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -82,6 +84,49 @@ TEST(Devices, RestartWithTheSameDataDirKeepsDevices) {
   auto list = devices(second);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].as_object().at("device_id").as_string(), "PersistentPhone");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Journal, RecordsDecodedExchangesWithSecretsRedacted) {
+  test_server server;
+  auto fs = eas_post("JournalPhone");
+  fs.body = std::string("\x03\x01\x6a\x00\x00\x07\x56\x52\x03\x30\x00\x01\x01", 13);  // FolderSync SyncKey 0
+  EXPECT_EQ(send(server.https_port, fs).status, 200);
+  // ItemOperations Fetch with a document-library password (14.1).
+  client_request io = eas_post("JournalPhone");
+  io.target = "/Microsoft-Server-ActiveSync?Cmd=ItemOperations&User=alice&DeviceId=JournalPhone&DeviceType=WP";
+  io.headers[0].second = "14.1";
+  auto tree = easemu::wbxml::from_xml(
+      "<ItemOperations xmlns=\"ItemOperations:\"><Fetch><Store>DocumentLibrary</Store>"
+      "<Options><UserName>LAB\\alice</UserName><Password>TopSecret9</Password></Options>"
+      "</Fetch></ItemOperations>");
+  ASSERT_TRUE(tree);
+  io.body = *easemu::wbxml::encode(*tree);
+  EXPECT_EQ(send(server.https_port, io).status, 200);
+
+  client_request q;
+  q.target = "/api/v1/journal?user=alice%40lab.test&device=JournalPhone";
+  q.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  auto res = send(server.https_port, q);
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto entries = boost::json::parse(res.body).as_object().at("entries").as_array();
+  ASSERT_EQ(entries.size(), 2u);
+  const auto& last = entries[0].as_object();
+  EXPECT_EQ(last.at("command").as_string(), "ItemOperations");
+  EXPECT_EQ(last.at("eas_status").as_int64(), 137);
+  const std::string request_xml(last.at("request_xml").as_string());
+  EXPECT_NE(request_xml.find("<Password>***</Password>"), std::string::npos) << request_xml;
+  EXPECT_EQ(res.body.find("TopSecret9"), std::string::npos);
+  const auto& first = entries[1].as_object();
+  EXPECT_EQ(first.at("command").as_string(), "FolderSync");
+  EXPECT_EQ(first.at("protocol_version").as_string(), "14.0");
+  EXPECT_NE(std::string(first.at("request_xml").as_string()).find("<SyncKey>0</SyncKey>"), std::string::npos);
+  EXPECT_NE(std::string(first.at("response_xml").as_string()).find("<Status>137</Status>"), std::string::npos);
+  EXPECT_EQ(first.at("http_status").as_int64(), 200);
+  EXPECT_EQ(server.log().find("TopSecret9"), std::string::npos);
 }
 
 }  // namespace

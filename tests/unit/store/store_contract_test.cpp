@@ -5,6 +5,7 @@
 #include <functional>
 #include <thread>
 
+#include "easemu/store/journal_writer.hpp"
 #include "easemu/store/store.hpp"
 #include "support/process.hpp"
 
@@ -103,6 +104,83 @@ TEST(SqliteStore, RefusesADatabaseFromANewerEasemu) {
   } catch (const store_error& e) {
     EXPECT_NE(std::string(e.what()).find("newer than this easemu"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+journal_entry entry(std::int64_t t, const std::string& user, const std::string& command) {
+  journal_entry e;
+  e.time_ms = t;
+  e.user = user;
+  e.device_id = "dev1";
+  e.device_type = "WP";
+  e.command = command;
+  e.protocol_version = "14.1";
+  e.http_status = 200;
+  e.eas_status = 1;
+  e.duration_ms = 3;
+  e.request_xml = "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>";
+  e.response_xml = "<FolderSync xmlns=\"FolderHierarchy:\"><Status>1</Status></FolderSync>";
+  return e;
+}
+
+TEST_P(StoreContract, JournalKeepsEntriesNewestFirstAndFilters) {
+  auto s = open();
+  s->append_journal({entry(100, "alice@lab.test", "FolderSync"), entry(200, "bob@lab.test", "Sync"),
+                     entry(300, "alice@lab.test", "Sync")});
+  auto all = s->query_journal({});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].time_ms, 300);
+  EXPECT_EQ(all[2].request_xml, entry(0, "", "").request_xml);
+  journal_filter f;
+  f.user = "ALICE@lab.test";
+  EXPECT_EQ(s->query_journal(f).size(), 2u);
+  f.command = "sync";
+  EXPECT_EQ(s->query_journal(f).size(), 1u);
+  journal_filter since;
+  since.since_ms = 200;
+  EXPECT_EQ(s->query_journal(since).size(), 2u);
+  journal_filter limit;
+  limit.limit = 1;
+  EXPECT_EQ(s->query_journal(limit).size(), 1u);
+}
+
+TEST_P(StoreContract, JournalCapsXmlOnCharacterBoundaries) {
+  auto s = open();
+  auto e = entry(1, "alice@lab.test", "Sync");
+  e.request_xml = std::string(journal_xml_cap - 1, 'a') + "\xC3\xA9" + std::string(100, 'b');
+  s->append_journal({e});
+  const auto back = s->query_journal({}).at(0).request_xml;
+  EXPECT_LT(back.size(), journal_xml_cap + 100);
+  EXPECT_EQ(back.substr(0, journal_xml_cap - 1), std::string(journal_xml_cap - 1, 'a'));
+  EXPECT_NE(back.find("<!-- truncated: "), std::string::npos);
+  EXPECT_EQ(back.find("\xC3\n"), std::string::npos);  // no half character
+}
+
+TEST(JournalWriter, WritesEverythingPushedInBatches) {
+  std::shared_ptr<store> s = open_memory_store();
+  {
+    journal_writer w(s);
+    for (int i = 0; i < 1000; ++i) w.push(entry(i, "alice@lab.test", "Ping"));
+    w.flush();
+    journal_filter f;
+    f.limit = 5000;
+    EXPECT_EQ(s->query_journal(f).size(), 1000u);
+    w.push(entry(5000, "alice@lab.test", "Sync"));
+  }  // the destructor writes what is queued
+  EXPECT_EQ(s->query_journal({}).at(0).time_ms, 5000);
+}
+
+TEST(JournalWriter, DropsInsteadOfBlockingWhenFull) {
+  std::shared_ptr<store> s = open_memory_store();
+  journal_writer w(s, 0);
+  w.push(entry(1, "alice@lab.test", "Sync"));
+  w.push(entry(2, "alice@lab.test", "Sync"));
+  w.flush();
+  EXPECT_EQ(w.dropped(), 2u);
+  EXPECT_TRUE(s->query_journal({}).empty());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // The EAS request pipeline after authentication (STYLE.md: stages that pass a request on or
 // answer it): parse the query -> version gate -> record the device -> decode the body ->
 // command handler -> envelope for the protocol version.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -30,6 +31,8 @@ struct eas_context {
 
 // Called for every request that names a device, after the version gate (the device list).
 using device_observer = std::function<void(const eas_context&)>;
+// Called with every answered request whose query parsed (the request journal).
+using journal_observer = std::function<void(const eas_context&, const http_response&, std::int64_t duration_ms)>;
 
 class eas_pipeline {
  public:
@@ -37,6 +40,7 @@ class eas_pipeline {
                std::shared_ptr<spdlog::logger> log);
 
   void set_device_observer(device_observer observer) { observer_ = std::move(observer); }
+  void set_journal_observer(journal_observer observer) { journal_ = std::move(observer); }
 
   // Answers a POST to /Microsoft-Server-ActiveSync from an authenticated mailbox.
   http_response handle(const http_request& request, const std::string& mailbox) const;
@@ -46,6 +50,7 @@ class eas_pipeline {
   http_response not_supported(const eas::command_info& command, protocol_version v) const;
 
  private:
+  http_response run(eas_context& ctx, const std::string& mailbox) const;
   http_response error_status(const eas::command_info& command, protocol_version v, int status,
                              int http_fallback) const;
 
@@ -53,6 +58,7 @@ class eas_pipeline {
   std::string server_build_;
   std::shared_ptr<spdlog::logger> log_;
   device_observer observer_;
+  journal_observer journal_;
 };
 
 // The response root element and its Status element for a command (e.g. FolderSync ->

@@ -14,6 +14,7 @@ class logger;
 }
 namespace easemu::store {
 class store;
+class journal_writer;
 }
 
 namespace easemu::server {
@@ -40,10 +41,13 @@ class router {
   // `admin_token` guards /api/v1/ (Bearer); the store keeps devices across restarts.
   router(lab_view lab, std::shared_ptr<store::store> store, std::string admin_token,
          std::shared_ptr<spdlog::logger> log);
+  ~router();
 
   void handle(http_request&& request, respond_fn respond);
   void set_ready(bool ready) { ready_ = ready; }
   eas_pipeline& pipeline() { return pipeline_; }
+  // Writes the queued journal entries (shutdown, tests).
+  void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
   void set_public_url(std::string url) { lab_.public_url = std::move(url); }
 
@@ -62,6 +66,7 @@ class router {
 
   lab_view lab_;
   std::shared_ptr<store::store> store_;
+  std::unique_ptr<store::journal_writer> journal_;
   std::string admin_token_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};

@@ -24,6 +24,35 @@ struct device_record {
   bool operator==(const device_record&) const = default;
 };
 
+// One EAS request and its answer, as the request journal keeps them (secrets already redacted).
+struct journal_entry {
+  std::int64_t id = 0;  // assigned by the store
+  std::int64_t time_ms = 0;
+  std::string user;
+  std::string device_id;
+  std::string device_type;
+  std::string command;
+  std::string protocol_version;
+  int http_status = 0;
+  int eas_status = 0;  // the response's top-level Status, 0 when there is none
+  std::int64_t duration_ms = 0;
+  std::string request_xml;
+  std::string response_xml;
+
+  bool operator==(const journal_entry&) const = default;
+};
+
+struct journal_filter {
+  std::optional<std::string> user;
+  std::optional<std::string> device_id;
+  std::optional<std::string> command;
+  std::optional<std::int64_t> since_ms;
+  std::size_t limit = 100;
+};
+
+// Each XML text in the journal is capped at this many bytes (then marked as truncated).
+inline constexpr std::size_t journal_xml_cap = 64 * 1024;
+
 // Opening or migrating failed (start-up), or the database is broken (invariant).
 struct store_error : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -43,6 +72,11 @@ class store {
   // All devices, or those of one mailbox; ordered by mailbox, then first contact.
   virtual std::vector<device_record> list_devices(const std::optional<std::string>& mailbox = {}) const = 0;
   virtual bool delete_device(const std::string& mailbox, const std::string& device_id) = 0;
+
+  // Writes entries in one transaction (XML capped at journal_xml_cap).
+  virtual void append_journal(const std::vector<journal_entry>& entries) = 0;
+  // Newest first.
+  virtual std::vector<journal_entry> query_journal(const journal_filter& filter) const = 0;
 };
 
 // SQLite in a file (created with its directory's permissions), WAL journal. Throws store_error.
