@@ -28,6 +28,9 @@ TEST(CodePages, TokensAndNamesAreUniquePerPage) {
     EXPECT_LE(t.token, 0x3F) << t.name;
     EXPECT_TRUE(tokens.insert({t.page, t.token}).second) << t.name;
     EXPECT_TRUE(names.insert({t.page, std::string(t.name)}).second) << t.name;
+    if (!t.alias.empty()) {
+      EXPECT_TRUE(names.insert({t.page, std::string(t.alias)}).second) << t.alias;
+    }
     EXPECT_LE(t.first_version, t.last_version) << t.name;
   }
 }
