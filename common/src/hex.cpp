@@ -2,14 +2,12 @@
 
 namespace easemu::common {
 
-namespace {
-int digit_value(char c) {
+int hex_digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-}  // namespace
 
 std::string hex_encode(std::string_view bytes, char separator) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -38,7 +36,7 @@ std::optional<std::string> hex_decode(std::string_view text) {
       ++i;
       continue;
     }
-    const int v = digit_value(c);
+    const int v = hex_digit_value(c);
     if (v < 0) return std::nullopt;
     if (high < 0) {
       high = v;

@@ -38,6 +38,16 @@ std::string trimmed_text(pugi::xml_node n) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
+// A response document: the XML declaration and the Autodiscover root of the response schema.
+pugi::xml_node start_response(pugi::xml_document& doc) {
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "utf-8";
+  auto root = doc.append_child("Autodiscover");
+  root.append_attribute("xmlns") = std::string(response_schema).c_str();
+  return root;
+}
+
 std::string save(const pugi::xml_document& doc) {
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
@@ -90,11 +100,7 @@ autodiscover_parse_result parse_autodiscover_request(std::string_view body, std:
 
 std::string autodiscover_response(const autodiscover_user& user, std::string_view eas_url) {
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "utf-8";
-  auto root = doc.append_child("Autodiscover");
-  root.append_attribute("xmlns") = std::string(response_schema).c_str();
+  auto root = start_response(doc);
   auto response = root.append_child("Response");
   response.append_attribute("xmlns") = std::string(mobilesync_response_schema).c_str();
   response.append_child("Culture").text() = "en:us";
@@ -110,11 +116,7 @@ std::string autodiscover_response(const autodiscover_user& user, std::string_vie
 
 std::string autodiscover_error_response(autodiscover_error code, std::string_view time, std::string_view id) {
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "utf-8";
-  auto root = doc.append_child("Autodiscover");
-  root.append_attribute("xmlns") = std::string(response_schema).c_str();
+  auto root = start_response(doc);
   auto error = root.append_child("Response").append_child("Error");
   error.append_attribute("Time") = std::string(time).c_str();
   error.append_attribute("Id") = std::string(id).c_str();

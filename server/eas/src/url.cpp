@@ -1,15 +1,10 @@
 #include "easemu/eas/url.hpp"
 
+#include "easemu/common/hex.hpp"
+
 namespace easemu::eas {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool unreserved(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -27,8 +22,8 @@ result<std::string> percent_decode(std::string_view text, plus_rule plus) {
       if (text.size() - i < 3) {
         return make_parse_error(errc::bad_percent_encoding, i, "'%' at the end");
       }
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
+      const int hi = common::hex_digit_value(text[i + 1]);
+      const int lo = common::hex_digit_value(text[i + 2]);
       if (hi < 0 || lo < 0) {
         return make_parse_error(errc::bad_percent_encoding, i, "'%' without two hex digits");
       }

@@ -5,6 +5,9 @@
 
 namespace easemu::common {
 
+// The value of one hex digit, or -1.
+int hex_digit_value(char c);
+
 // Lower-case hex, two digits per byte, separated by `separator` when it is not '\0'.
 std::string hex_encode(std::string_view bytes, char separator = '\0');
 
