@@ -81,6 +81,11 @@ http_response eas_pipeline::handle(const http_request& request, const std::strin
   ctx.http = &request;
   ctx.mailbox = mailbox;
   http_response response = run(ctx, mailbox);
+  response.log_context = "user=" + mailbox;
+  if (ctx.query.command != nullptr) {
+    response.log_context += " device=" + ctx.query.printable_device_id() + " type=" + ctx.query.device_type +
+                            " cmd=" + std::string(ctx.query.command->name) + " v=" + std::string(to_string(ctx.version));
+  }
   if (journal_ && ctx.query.command != nullptr) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     journal_(ctx, response, ms.count());

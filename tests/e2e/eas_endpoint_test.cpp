@@ -96,3 +96,24 @@ TEST(EasEndpoint, OptionsListsCommandsOfTheAdvertisedVersions) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(EasEndpoint, AccessLogLineNamesUserDeviceCommandAndVersion) {
+  test_server server;
+  send(server.https_port, eas_post(plain_query, "14.0"));
+  server.stop();
+  const auto log = server.log();
+  EXPECT_NE(log.find("\"POST /Microsoft-Server-ActiveSync?" + plain_query +
+                     "\" 200 user=alice@lab.test device=v140Device type=SmartPhone cmd=FolderSync v=14.0 "),
+            std::string::npos)
+      << log;
+  // The demo passwords are printed once each at start, and no credential ever after.
+  std::size_t passwords = 0;
+  for (auto p = log.find("Passw0rd"); p != std::string::npos; p = log.find("Passw0rd", p + 1)) ++passwords;
+  EXPECT_EQ(passwords, 2u) << log;
+  EXPECT_EQ(log.find("Authorization"), std::string::npos);
+  EXPECT_EQ(log.find("Basic "), std::string::npos);
+}
+
+}  // namespace

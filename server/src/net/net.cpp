@@ -313,6 +313,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     res.set(http::field::server, "easemu");
     for (auto& [k, v] : r.headers) res.set(k, v);
     const std::size_t bytes = r.body.size();
+    const std::string context = r.log_context.empty() ? std::string() : " " + r.log_context;
     res.body() = std::move(r.body);
     res.keep_alive(!r.close);
     res.prepare_payload();
@@ -323,7 +324,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                         .count();
     // One access line per request. The target carries no secrets (EAS passwords travel only
     // in the Authorization header, which is never logged).
-    log->info("conn={} {} \"{} {}\" {} {}B {}ms{}", conn_id, remote, method, target, r.status,
+    log->info("conn={} {} \"{} {}\" {}{} {}B {}ms{}", conn_id, remote, method, target, r.status, context,
               bytes, ms, ec ? " (write failed: " + ec.message() + ")" : std::string());
     co_return !ec;
   }

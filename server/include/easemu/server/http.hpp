@@ -36,6 +36,9 @@ struct http_response {
   header_list headers;
   std::string body;
   bool close = false;  // close the connection after this response
+  // What the access log line adds after the status: "user=... device=... cmd=... v=... eas=..."
+  // (never credentials).
+  std::string log_context;
 
   http_response& set(std::string name, std::string value);
   static http_response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
