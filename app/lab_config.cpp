@@ -130,6 +130,9 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
         } else {
           value = scalar(file, kv.second, where + "." + key);
         }
+        if (value.find_first_of("\t\r\n") != std::string::npos) {
+          fail(file, kv.second.Mark(), where + "." + key + ": values are single lines");
+        }
         if (key == "Name") pc.name = value;
         pc.parameters.emplace_back(key, value);
       }

@@ -109,6 +109,14 @@ int run_serve(const serve_options& o) {
     std::filesystem::create_directories(o.data_dir);
     db = store::open_sqlite_store((std::filesystem::path(o.data_dir) / "easemu.db").string());
   }
+  // The lab file is the desired state: every start applies it, to a new or an existing data dir.
+  std::vector<store::mailbox_record> mailboxes;
+  for (const auto& mb : lab.mailboxes) mailboxes.push_back({mb.address, mb.display_name, mb.password, mb.policy, true});
+  db->replace_mailboxes(mailboxes);
+  std::vector<store::policy_record> policies;
+  for (const auto& p : lab.policies) policies.push_back({p.name, p.parameters});
+  db->replace_policies(policies);
+  db->set_lab_state("exchange_commands", lab.exchange_commands);
   const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
   auto r = std::make_shared<server::router>(view, db, token, log);
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {

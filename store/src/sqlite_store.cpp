@@ -44,7 +44,47 @@ constexpr migration migrations[] = {
       );
       CREATE INDEX journal_by_time ON journal (time_ms);
     )sql"},
+    {3, R"sql(
+      CREATE TABLE mailboxes (
+        address            TEXT PRIMARY KEY COLLATE NOCASE,
+        display_name       TEXT NOT NULL,
+        password           TEXT NOT NULL,
+        policy             TEXT NOT NULL,
+        activesync_enabled INTEGER NOT NULL
+      );
+      CREATE TABLE policies (
+        name       TEXT PRIMARY KEY COLLATE NOCASE,
+        position   INTEGER NOT NULL,
+        parameters TEXT NOT NULL
+      );
+      CREATE TABLE lab_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    )sql"},
 };
+
+// Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
+// line breaks; the lab file loader refuses them).
+std::string join_parameters(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out;
+  for (const auto& [k, v] : params) out += k + "\t" + v + "\n";
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> split_parameters(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto nl = text.find('\n', pos);
+    const auto line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    const auto tab = line.find('\t');
+    if (tab != std::string::npos) out.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  return out;
+}
 
 std::string capped(const std::string& xml) {
   if (xml.size() <= journal_xml_cap) return xml;
@@ -166,11 +206,72 @@ class sqlite_store final : public store {
     return out;
   }
 
+  void replace_mailboxes(const std::vector<mailbox_record>& mailboxes) override {
+    std::lock_guard lock(mutex_);
+    transaction([&] {
+      exec(db_, "DELETE FROM mailboxes");
+      statement ins(db_, "INSERT INTO mailboxes (address, display_name, password, policy, activesync_enabled) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)");
+      for (const auto& m : mailboxes) {
+        sqlite3_reset(ins.handle());
+        ins.bind(1, m.address).bind(2, m.display_name).bind(3, m.password).bind(4, m.policy)
+            .bind(5, std::int64_t{m.activesync_enabled ? 1 : 0});
+        ins.step();
+      }
+      exec(db_, "DELETE FROM devices WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
+    });
+  }
+
+  std::vector<mailbox_record> list_mailboxes() const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT address, display_name, password, policy, activesync_enabled FROM mailboxes ORDER BY address");
+    std::vector<mailbox_record> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0});
+    return out;
+  }
+
+  void replace_policies(const std::vector<policy_record>& policies) override {
+    std::lock_guard lock(mutex_);
+    transaction([&] {
+      exec(db_, "DELETE FROM policies");
+      statement ins(db_, "INSERT INTO policies (name, position, parameters) VALUES (?1, ?2, ?3)");
+      std::int64_t position = 0;
+      for (const auto& p : policies) {
+        sqlite3_reset(ins.handle());
+        ins.bind(1, p.name).bind(2, position++).bind(3, join_parameters(p.parameters));
+        ins.step();
+      }
+    });
+  }
+
+  std::vector<policy_record> list_policies() const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT name, parameters FROM policies ORDER BY position");
+    std::vector<policy_record> out;
+    while (s.step()) out.push_back({s.text(0), split_parameters(s.text(1))});
+    return out;
+  }
+
+  std::optional<std::string> get_lab_state(const std::string& key) const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT value FROM lab_state WHERE key = ?1");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  }
+
+  void set_lab_state(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "INSERT INTO lab_state (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key).bind(2, value);
+    s.step();
+  }
+
   void append_journal(const std::vector<journal_entry>& entries) override {
     if (entries.empty()) return;
     std::lock_guard lock(mutex_);
-    exec(db_, "BEGIN IMMEDIATE");
-    try {
+    transaction([&] {
       statement ins(db_, "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, "
                          "http_status, eas_status, duration_ms, request_xml, response_xml) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -181,11 +282,7 @@ class sqlite_store final : public store {
             .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml));
         ins.step();
       }
-      exec(db_, "COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
+    });
   }
 
   std::vector<journal_entry> query_journal(const journal_filter& f) const override {
@@ -222,6 +319,19 @@ class sqlite_store final : public store {
   }
 
  private:
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on failure.
+  template <class F>
+  void transaction(F&& body) {
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      body();
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
   void migrate(const std::string& path) {
     statement v(db_, "PRAGMA user_version");
     v.step();
@@ -233,15 +343,10 @@ class sqlite_store final : public store {
     }
     for (const auto& m : migrations) {
       if (m.version <= have) continue;
-      exec(db_, "BEGIN IMMEDIATE");
-      try {
+      transaction([&] {
         exec(db_, m.sql);
         exec(db_, ("PRAGMA user_version = " + std::to_string(m.version)).c_str());
-        exec(db_, "COMMIT");
-      } catch (...) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
-      }
+      });
     }
   }
 

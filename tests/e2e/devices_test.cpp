@@ -130,3 +130,36 @@ TEST(Journal, RecordsDecodedExchangesWithSecretsRedacted) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LabFile, EveryStartAppliesItToTheDataDir) {
+  temp_dir data;
+  temp_dir conf;
+  const auto lab = (conf / "lab.yaml").string();
+  write_file(lab,
+             "mailboxes:\n"
+             "  - {address: alice@lab.test, password: Passw0rd}\n"
+             "  - {address: bob@lab.test, password: Passw0rd}\n"
+             "policies:\n"
+             "  - Name: My WP7 Policy\n"
+             "    AllowNonProvisionableDevices: $false\n"
+             "    MaxInactivityTimeDeviceLock: unlimited\n"
+             "exchange_commands: |\n"
+             "  Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy \"My WP7 Policy\"\n");
+  {
+    test_server first({"--data-dir", data.path().string(), "--config", lab});
+    send(first.https_port, eas_post("AlicePhone"));
+    send(first.https_port, eas_post("BobPhone", "bob@lab.test"));
+    EXPECT_EQ(devices(first).size(), 2u);
+  }
+  // Bob leaves the lab file: his mailbox and his phone's partnership go, alice's stays.
+  write_file(lab, "mailboxes:\n  - {address: alice@lab.test, password: Passw0rd}\n");
+  test_server second({"--data-dir", data.path().string(), "--config", lab});
+  auto list = devices(second);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].as_object().at("device_id").as_string(), "AlicePhone");
+  EXPECT_EQ(send(second.https_port, eas_post("BobPhone", "bob@lab.test")).status, 401);
+}
+
+}  // namespace

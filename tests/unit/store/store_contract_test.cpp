@@ -184,3 +184,42 @@ TEST(JournalWriter, DropsInsteadOfBlockingWhenFull) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_P(StoreContract, MailboxesBecomeExactlyTheLabFilesAndOrphanDevicesGo) {
+  auto s = open();
+  s->replace_mailboxes({{"alice@lab.test", "Alice Lab", "Passw0rd", "", true},
+                        {"bob@lab.test", "Bob Lab", "Passw0rd", "My WP7 Policy", true}});
+  s->record_device_contact("alice@lab.test", "a1", "WP", "ua", "14.0", 1);
+  s->record_device_contact("bob@lab.test", "b1", "WP", "ua", "14.0", 1);
+  s->replace_mailboxes({{"ALICE@lab.test", "Alice", "New", "", false}, {"carol@lab.test", "Carol", "x", "", true}});
+  const auto m = s->list_mailboxes();
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0], (mailbox_record{"ALICE@lab.test", "Alice", "New", "", false}));
+  EXPECT_EQ(m[1].address, "carol@lab.test");
+  EXPECT_TRUE(s->find_device("alice@lab.test", "a1"));   // alice stays: her phone stays
+  EXPECT_FALSE(s->find_device("bob@lab.test", "b1"));    // bob is gone: so is his phone
+}
+
+TEST_P(StoreContract, PoliciesKeepTheirParametersInOrder) {
+  auto s = open();
+  const policy_record wp7{"My WP7 Policy",
+                          {{"Name", "My WP7 Policy"}, {"AllowNonProvisionableDevices", "$false"},
+                           {"MaxInactivityTimeDeviceLock", "unlimited"}, {"MinDevicePasswordLength", "$null"}}};
+  const policy_record def{"Default", {{"Name", "Default"}, {"IsDefault", "true"}}};
+  s->replace_policies({wp7, def});
+  EXPECT_EQ(s->list_policies(), (std::vector<policy_record>{wp7, def}));
+  s->replace_policies({def});
+  EXPECT_EQ(s->list_policies(), (std::vector<policy_record>{def}));
+}
+
+TEST_P(StoreContract, LabStateByKey) {
+  auto s = open();
+  EXPECT_FALSE(s->get_lab_state("demo_mail_seeded"));
+  s->set_lab_state("demo_mail_seeded", "1");
+  s->set_lab_state("demo_mail_seeded", "2");
+  EXPECT_EQ(s->get_lab_state("demo_mail_seeded"), "2");
+}
+
+}  // namespace

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace easemu::store {
@@ -22,6 +23,25 @@ struct device_record {
   std::int64_t last_seen_ms = 0;
 
   bool operator==(const device_record&) const = default;
+};
+
+// A lab mailbox (the lab file's desired state, applied at every start).
+struct mailbox_record {
+  std::string address;  // user@domain, unique case-insensitively
+  std::string display_name;
+  std::string password;
+  std::string policy;  // mobile device mailbox policy name; empty: the default policy
+  bool activesync_enabled = true;
+
+  bool operator==(const mailbox_record&) const = default;
+};
+
+// A mobile device mailbox policy as Exchange parameters (name, value) in the lab file's order.
+struct policy_record {
+  std::string name;  // unique case-insensitively
+  std::vector<std::pair<std::string, std::string>> parameters;
+
+  bool operator==(const policy_record&) const = default;
 };
 
 // One EAS request and its answer, as the request journal keeps them (secrets already redacted).
@@ -72,6 +92,17 @@ class store {
   // All devices, or those of one mailbox; ordered by mailbox, then first contact.
   virtual std::vector<device_record> list_devices(const std::optional<std::string>& mailbox = {}) const = 0;
   virtual bool delete_device(const std::string& mailbox, const std::string& device_id) = 0;
+
+  // The lab's mailboxes become exactly `mailboxes` (one transaction); devices of mailboxes that
+  // stay keep their partnerships.
+  virtual void replace_mailboxes(const std::vector<mailbox_record>& mailboxes) = 0;
+  virtual std::vector<mailbox_record> list_mailboxes() const = 0;
+  virtual void replace_policies(const std::vector<policy_record>& policies) = 0;
+  virtual std::vector<policy_record> list_policies() const = 0;
+
+  // Small facts about the lab ("demo mail seeded", "exchange commands"), by key.
+  virtual std::optional<std::string> get_lab_state(const std::string& key) const = 0;
+  virtual void set_lab_state(const std::string& key, const std::string& value) = 0;
 
   // Writes entries in one transaction (XML capped at journal_xml_cap).
   virtual void append_journal(const std::vector<journal_entry>& entries) = 0;
