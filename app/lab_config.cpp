@@ -167,6 +167,19 @@ void complete_lab(lab_config& lab) {
       lab.mailboxes.push_back(std::move(mb));
     }
   }
+  // Every lab has Exchange's built-in policy "Default" unless the file names its own default.
+  const auto is_default = [](const policy_config& p) {
+    for (const auto& [k, v] : p.parameters) {
+      if ((k == "IsDefault" || k == "IsDefaultPolicy") && (v == "$true" || v == "true" || v == "True")) return true;
+    }
+    return false;
+  };
+  const bool has_default = std::any_of(lab.policies.begin(), lab.policies.end(), is_default);
+  const bool has_named_default = std::any_of(lab.policies.begin(), lab.policies.end(),
+                                             [](const policy_config& p) { return lower(p.name) == "default"; });
+  if (!has_default && !has_named_default) {
+    lab.policies.insert(lab.policies.begin(), policy_config{"Default", {{"Name", "Default"}, {"IsDefault", "$true"}}});
+  }
   if (lab.protocol_versions.empty()) {
     lab.protocol_versions = server::advertised_versions(*server::find_exchange_profile(lab.exchange_version));
   }

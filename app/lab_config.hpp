@@ -44,7 +44,8 @@ struct config_error : std::runtime_error {
 lab_config load_lab_file(const std::string& path);
 lab_config parse_lab_yaml(const std::string& text, const std::string& name);
 
-// Fills defaults: hostname, NetBIOS domain, and the demo mailboxes when none are defined.
+// Fills defaults: hostname, NetBIOS domain, the demo mailboxes when none are defined, and
+// Exchange's built-in "Default" policy when no policy is the default.
 void complete_lab(lab_config& lab);
 
 }  // namespace easemu::app
