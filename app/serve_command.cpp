@@ -1,8 +1,12 @@
 // easemu serve: the composition root of the server.
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -34,7 +38,34 @@ struct serve_options {
   std::size_t max_body_size = 64u << 20;
   double request_timeout = 30;  // seconds for the headers, and again for the body
   std::size_t max_connections = 10'000;
+  std::vector<std::string> san;
 };
+
+// The machine's own addresses (phones in the lab reach the server by one of them), without
+// loopback and link-local ones.
+std::vector<std::string> local_addresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr) continue;
+    char text[INET6_ADDRSTRLEN] = "";
+    if (a->ifa_addr->sa_family == AF_INET) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+      if ((ntohl(in->sin_addr.s_addr) >> 24) == 127) continue;
+      inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(a->ifa_addr);
+      if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr)) continue;
+      inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    } else {
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), text) == out.end()) out.emplace_back(text);
+  }
+  freeifaddrs(list);
+  return out;
+}
 
 // "HOST:PORT", "[v6]:PORT"
 server::listen_endpoint parse_endpoint(const std::string& s, bool tls, const char* flag) {
@@ -91,16 +122,27 @@ int run_serve(const serve_options& o) {
   auto https = parse_endpoint(o.listen, true, "--listen");
   auto plain = parse_endpoint(o.http_listen, false, "--http-listen");
 
-  // The lab CA and server certificate, generated at start (the certificates work keeps them in
-  // the data dir and adds the fault modes).
+  // The lab CA and server certificate: kept in <data-dir>/certs and reused, or in memory.
   certs::ca_options ca_opts;
   ca_opts.common_name = "easemu Lab Root CA (" + lab.domain + ")";
-  const auto ca = certs::create_ca(ca_opts);
   certs::server_options srv;
   srv.common_name = lab.hostname;
   srv.dns_names = {lab.hostname, lab.domain, "autodiscover." + lab.domain, "localhost"};
   srv.ip_addresses = {"127.0.0.1", "::1"};
-  const auto leaf = certs::issue_server_certificate(ca, srv);
+  for (const auto& ip : local_addresses()) srv.ip_addresses.push_back(ip);
+  for (const auto& extra : o.san) {
+    unsigned char buf[16];
+    const bool is_ip = inet_pton(AF_INET, extra.c_str(), buf) == 1 || inet_pton(AF_INET6, extra.c_str(), buf) == 1;
+    (is_ip ? srv.ip_addresses : srv.dns_names).push_back(extra);
+  }
+  const auto lab_certs =
+      certs::load_or_create(o.data_dir.empty() ? std::string() : (std::filesystem::path(o.data_dir) / "certs").string(),
+                            ca_opts, srv);
+  const auto& ca = lab_certs.ca;
+  const auto& leaf = lab_certs.server;
+  view.ca = {ca.certificate_pem, certs::pem_to_der(ca.certificate_pem), certs::pem_chain_to_p7b(ca.certificate_pem),
+             certs::empty_crl_der(ca), certs::ios_root_profile(ca.certificate_pem, "easemu lab CA (" + lab.domain + ")",
+                                                               "test.easemu." + lab.domain)};
 
   std::shared_ptr<store::store> db;
   if (o.data_dir.empty()) {
@@ -109,6 +151,7 @@ int run_serve(const serve_options& o) {
     std::filesystem::create_directories(o.data_dir);
     db = store::open_sqlite_store((std::filesystem::path(o.data_dir) / "easemu.db").string());
   }
+
   // The lab file is the desired state: every start applies it, to a new or an existing data dir.
   std::vector<store::mailbox_record> mailboxes;
   for (const auto& mb : lab.mailboxes) mailboxes.push_back({mb.address, mb.display_name, mb.password, mb.policy, true});
@@ -139,6 +182,8 @@ int run_serve(const serve_options& o) {
   log->info("listening: HTTPS {}:{} (EAS, TLS {} and up), HTTP {}:{}", https.host, https_port,
             o.tls_min_version, plain.host, http_port);
   log->info("public URL: {}/Microsoft-Server-ActiveSync", public_url);
+  log->info("lab CA: {} (download it from http://<this host>:{}/certsrv/)",
+            lab_certs.created ? "created" : "reused from the data dir", http_port);
   log->info("state: {}", o.data_dir.empty() ? std::string("in memory (no --data-dir)") : o.data_dir + "/easemu.db");
   if (demo) {
     for (const auto& mb : lab.mailboxes) log->info("demo mailbox: {} password {}", mb.address, mb.password);
@@ -176,6 +221,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("EASEMU_REQUEST_TIMEOUT")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--max-connections", o->max_connections, "Open connections accepted at once")
       ->envname("EASEMU_MAX_CONNECTIONS")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--san", o->san, "Extra name or IP address for the server certificate (repeatable)")
+      ->envname("EASEMU_SAN");
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -6,8 +6,16 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 
@@ -130,8 +138,14 @@ key_pair issue_server_certificate(const key_pair& issuer, const server_options& 
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
   X509_set_pubkey(cert.get(), key.get());
   std::string san;
-  for (const auto& d : o.dns_names) san += (san.empty() ? "" : ",") + std::string("DNS:") + d;
-  for (const auto& ip : o.ip_addresses) san += (san.empty() ? "" : ",") + std::string("IP:") + ip;
+  std::vector<std::string> seen;
+  auto add_name_entry = [&](const std::string& entry) {
+    if (std::find(seen.begin(), seen.end(), entry) != seen.end()) return;  // hostname may equal a SAN
+    seen.push_back(entry);
+    san += (san.empty() ? "" : ",") + entry;
+  };
+  for (const auto& d : o.dns_names) add_name_entry("DNS:" + d);
+  for (const auto& ip : o.ip_addresses) add_name_entry("IP:" + ip);
   add_extension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
   add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth");
@@ -140,6 +154,246 @@ key_pair issue_server_certificate(const key_pair& issuer, const server_options& 
   if (!san.empty()) add_extension(cert.get(), ca_cert.get(), NID_subject_alt_name, san);
   if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) == 0) fail("certificate signing failed");
   return {to_pem(cert.get()), to_pem(key.get())};
+}
+
+std::string pem_to_der(const std::string& pem) {
+  auto cert = read_cert(pem);
+  unsigned char* out = nullptr;
+  const int n = i2d_X509(cert.get(), &out);
+  if (n <= 0) fail("DER encoding failed");
+  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  OPENSSL_free(out);
+  return der;
+}
+
+std::string pem_chain_to_p7b(const std::string& pem) {
+  bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> certs(
+      sk_X509_new_null(), [](STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); });
+  while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) sk_X509_push(certs.get(), c);
+  ERR_clear_error();  // the end of the PEM input
+  if (sk_X509_num(certs.get()) == 0) fail("no certificate in the chain");
+  std::unique_ptr<PKCS7, deleter<PKCS7, PKCS7_free>> p7(PKCS7_new());
+  if (!p7 || PKCS7_set_type(p7.get(), NID_pkcs7_signed) != 1) fail("PKCS#7 failed");
+  PKCS7_content_new(p7.get(), NID_pkcs7_data);
+  for (int i = 0; i < sk_X509_num(certs.get()); ++i) PKCS7_add_certificate(p7.get(), sk_X509_value(certs.get(), i));
+  unsigned char* out = nullptr;
+  const int n = i2d_PKCS7(p7.get(), &out);
+  if (n <= 0) fail("PKCS#7 encoding failed");
+  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  OPENSSL_free(out);
+  return der;
+}
+
+std::string empty_crl_der(const key_pair& ca, int days) {
+  auto ca_cert = read_cert(ca.certificate_pem);
+  auto ca_key = read_key(ca.private_key_pem);
+  std::unique_ptr<X509_CRL, deleter<X509_CRL, X509_CRL_free>> crl(X509_CRL_new());
+  X509_CRL_set_version(crl.get(), 1);
+  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca_cert.get()));
+  std::unique_ptr<ASN1_TIME, deleter<ASN1_TIME, ASN1_TIME_free>> now(X509_gmtime_adj(nullptr, 0));
+  std::unique_ptr<ASN1_TIME, deleter<ASN1_TIME, ASN1_TIME_free>> next(X509_gmtime_adj(nullptr, static_cast<long>(days) * 86400));
+  X509_CRL_set1_lastUpdate(crl.get(), now.get());
+  X509_CRL_set1_nextUpdate(crl.get(), next.get());
+  if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) == 0) fail("CRL signing failed");
+  unsigned char* out = nullptr;
+  const int n = i2d_X509_CRL(crl.get(), &out);
+  if (n <= 0) fail("CRL encoding failed");
+  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  OPENSSL_free(out);
+  return der;
+}
+
+namespace {
+
+std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// A stable UUID-shaped text from a certificate's DER, so the profile is the same on every start.
+std::string uuid_from(const std::string& der, unsigned char salt) {
+  unsigned char md[32];
+  unsigned int len = 0;
+  std::string input = der;
+  input.push_back(static_cast<char>(salt));
+  EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 0x0F];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ios_root_profile(const std::string& ca_pem, const std::string& display_name,
+                             const std::string& identifier) {
+  const auto der = pem_to_der(ca_pem);
+  const auto name = xml_escape(display_name);
+  const auto id = xml_escape(identifier);
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+         "<plist version=\"1.0\">\n<dict>\n"
+         "  <key>PayloadContent</key>\n  <array>\n    <dict>\n"
+         "      <key>PayloadCertificateFileName</key>\n      <string>easemu-ca.cer</string>\n"
+         "      <key>PayloadContent</key>\n      <data>" + base64(der) + "</data>\n"
+         "      <key>PayloadDescription</key>\n      <string>Adds the lab root CA</string>\n"
+         "      <key>PayloadDisplayName</key>\n      <string>" + name + "</string>\n"
+         "      <key>PayloadIdentifier</key>\n      <string>" + id + ".root</string>\n"
+         "      <key>PayloadType</key>\n      <string>com.apple.security.root</string>\n"
+         "      <key>PayloadUUID</key>\n      <string>" + uuid_from(der, 1) + "</string>\n"
+         "      <key>PayloadVersion</key>\n      <integer>1</integer>\n"
+         "    </dict>\n  </array>\n"
+         "  <key>PayloadDisplayName</key>\n  <string>" + name + "</string>\n"
+         "  <key>PayloadIdentifier</key>\n  <string>" + id + "</string>\n"
+         "  <key>PayloadRemovalDisallowed</key>\n  <false/>\n"
+         "  <key>PayloadType</key>\n  <string>Configuration</string>\n"
+         "  <key>PayloadUUID</key>\n  <string>" + uuid_from(der, 2) + "</string>\n"
+         "  <key>PayloadVersion</key>\n  <integer>1</integer>\n"
+         "</dict>\n</plist>\n";
+}
+
+std::vector<std::string> subject_alt_names(const std::string& pem) {
+  auto cert = read_cert(pem);
+  std::vector<std::string> out;
+  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
+  if (names == nullptr) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);
+    if (n->type == GEN_DNS) {
+      out.push_back("DNS:" + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.dNSName)),
+                                         static_cast<std::size_t>(ASN1_STRING_length(n->d.dNSName))));
+    } else if (n->type == GEN_IPADD) {
+      const auto* bytes = ASN1_STRING_get0_data(n->d.iPAddress);
+      const int len = ASN1_STRING_length(n->d.iPAddress);
+      char buf[INET6_ADDRSTRLEN] = "";
+      if (len == 4 || len == 16) inet_ntop(len == 4 ? AF_INET : AF_INET6, bytes, buf, sizeof buf);
+      out.push_back("IP:" + std::string(buf));
+    }
+  }
+  GENERAL_NAMES_free(names);
+  return out;
+}
+
+namespace {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_text(const std::filesystem::path& p, const std::string& text, bool secret) {
+  const auto tmp = p.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (secret) {
+      std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace);
+    }
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, p);
+}
+
+std::vector<std::string> wanted_names(const server_options& o) {
+  std::vector<std::string> names;
+  for (const auto& d : o.dns_names) names.push_back("DNS:" + d);
+  for (const auto& ip : o.ip_addresses) {
+    // Normalise the text form (as subject_alt_names reads it back).
+    unsigned char buf[16];
+    char text[INET6_ADDRSTRLEN] = "";
+    if (inet_pton(AF_INET, ip.c_str(), buf) == 1) {
+      inet_ntop(AF_INET, buf, text, sizeof text);
+    } else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1) {
+      inet_ntop(AF_INET6, buf, text, sizeof text);
+    } else {
+      throw std::runtime_error("'" + ip + "' is not an IP address");
+    }
+    names.push_back("IP:" + std::string(text));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool still_valid(const std::string& pem) {
+  auto cert = read_cert(pem);
+  // Reissue a month before it expires.
+  std::unique_ptr<ASN1_TIME, deleter<ASN1_TIME, ASN1_TIME_free>> soon(X509_gmtime_adj(nullptr, 30L * 86400));
+  return ASN1_TIME_compare(X509_get0_notAfter(cert.get()), soon.get()) > 0;
+}
+
+bool issued_by(const std::string& leaf_pem, const std::string& ca_pem) {
+  auto leaf = read_cert(leaf_pem);
+  auto ca = read_cert(ca_pem);
+  std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY, EVP_PKEY_free>> key(X509_get_pubkey(ca.get()));
+  const bool ok = key && X509_verify(leaf.get(), key.get()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+}  // namespace
+
+lab_certificates load_or_create(const std::string& dir, const ca_options& ca_opts, const server_options& server_opts) {
+  lab_certificates out;
+  const auto names = wanted_names(server_opts);
+  if (dir.empty()) {
+    out.ca = create_ca(ca_opts);
+    out.server = issue_server_certificate(out.ca, server_opts);
+    out.created = true;
+    return out;
+  }
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  const fs::path ca_pem = fs::path(dir) / "ca.pem";
+  const fs::path ca_key = fs::path(dir) / "ca.key";
+  const fs::path srv_pem = fs::path(dir) / "server.pem";
+  const fs::path srv_key = fs::path(dir) / "server.key";
+  if (fs::exists(ca_pem) && fs::exists(ca_key)) {
+    out.ca = {read_text(ca_pem), read_text(ca_key)};
+    read_cert(out.ca.certificate_pem);  // throws when damaged
+    read_key(out.ca.private_key_pem);
+  } else {
+    out.ca = create_ca(ca_opts);
+    out.created = true;
+    write_text(ca_key, out.ca.private_key_pem, true);
+    write_text(ca_pem, out.ca.certificate_pem, false);
+  }
+  if (!out.created && fs::exists(srv_pem) && fs::exists(srv_key)) {
+    key_pair existing{read_text(srv_pem), read_text(srv_key)};
+    auto have = subject_alt_names(existing.certificate_pem);
+    std::sort(have.begin(), have.end());
+    if (have == names && still_valid(existing.certificate_pem) &&
+        issued_by(existing.certificate_pem, out.ca.certificate_pem)) {
+      out.server = std::move(existing);
+      return out;
+    }
+  }
+  out.server = issue_server_certificate(out.ca, server_opts);
+  write_text(srv_key, out.server.private_key_pem, true);
+  write_text(srv_pem, out.server.certificate_pem, false);
+  return out;
 }
 
 }  // namespace easemu::certs

@@ -170,6 +170,10 @@ void router::handle(http_request&& request, respond_fn respond) {
     respond(landing_page());
     return;
   }
+  if (request.method == "GET" && (path == "/certsrv" || path.starts_with("/certsrv/"))) {
+    respond(certsrv(path));
+    return;
+  }
   if (path.starts_with("/api/v1/")) {
     respond(handle_admin(request));
     return;
@@ -377,6 +381,48 @@ http_response router::handle_admin(const http_request& request) const {
     return json_response(200, boost::json::object{{"entries", std::move(entries)}});
   }
   return json_error(404, "no such admin resource");
+}
+
+http_response router::certsrv(std::string_view path) const {
+  auto file = [](std::string body, const char* type, const char* name) {
+    auto r = http_response::text(200, std::move(body), type);
+    r.set("Content-Disposition", std::string("attachment; filename=\"") + name + "\"");
+    return r;
+  };
+  if (path == "/certsrv/ca.cer") return file(lab_.ca.der, "application/pkix-cert", "easemu-ca.cer");
+  if (path == "/certsrv/ca.pem") return file(lab_.ca.pem, "application/x-pem-file", "easemu-ca.pem");
+  if (path == "/certsrv/ca-chain.p7b") return file(lab_.ca.p7b, "application/x-pkcs7-certificates", "easemu-ca-chain.p7b");
+  if (path == "/certsrv/ca.crl") return file(lab_.ca.crl, "application/pkix-crl", "easemu-ca.crl");
+  if (path == "/certsrv/easemu-ca.mobileconfig") {
+    return file(lab_.ca.mobileconfig, "application/x-apple-aspen-config", "easemu-ca.mobileconfig");
+  }
+  if (path != "/certsrv" && path != "/certsrv/") return http_response::text(404, "not found\n");
+  const auto domain = html_escape(lab_.domain);
+  std::string body =
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>Lab CA certificate, " + domain + "</title>"
+      "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:40rem;line-height:1.5}"
+      "a.dl{display:block;margin:.8rem 0;padding:.8rem;border:1px solid #888;border-radius:.4rem;"
+      "text-decoration:none;font-size:1.1rem}</style></head><body>"
+      "<h1>Trust the lab CA</h1>"
+      "<p>The server <code>" + html_escape(lab_.hostname) + "</code> uses a certificate issued by the "
+      "easemu lab CA of <code>" + domain + "</code>. Install the CA on the phone before adding the "
+      "Exchange account.</p>"
+      "<a class=\"dl\" href=\"/certsrv/ca.cer\">Download CA certificate (DER, .cer)</a>"
+      "<a class=\"dl\" href=\"/certsrv/ca.pem\">Download CA certificate (PEM)</a>"
+      "<a class=\"dl\" href=\"/certsrv/ca-chain.p7b\">Download CA certificate chain (PKCS#7, .p7b)</a>"
+      "<a class=\"dl\" href=\"/certsrv/easemu-ca.mobileconfig\">iPhone and iPad: install the profile</a>"
+      "<a class=\"dl\" href=\"/certsrv/ca.crl\">Certificate revocation list (.crl)</a>"
+      "<h2>iPhone and iPad</h2><p>Install the profile in Settings &gt; General &gt; VPN &amp; Device "
+      "Management, then turn on full trust for the CA in Settings &gt; General &gt; About &gt; "
+      "Certificate Trust Settings.</p>"
+      "<h2>Android</h2><p>Open the .cer file, or install it in Settings &gt; Security &gt; Encryption "
+      "&amp; credentials &gt; Install a certificate &gt; CA certificate (user CAs).</p>"
+      "<h2>Windows Phone</h2><p>Open the .cer file from the browser or from a mail attachment and "
+      "choose Install.</p>"
+      "</body></html>\n";
+  return http_response::text(200, std::move(body), "text/html; charset=utf-8");
 }
 
 http_response router::landing_page() const {

@@ -345,14 +345,17 @@ void http_server::set_tls(const tls_material& tls) {
 
 std::uint16_t http_server::listen(const listen_endpoint& endpoint) {
   if (endpoint.tls && !impl_->current_tls()) throw std::runtime_error("TLS listener without a certificate");
-  auto address = net::ip::make_address(endpoint.host);
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(endpoint.host, ec);
+  if (ec) throw std::runtime_error("'" + endpoint.host + "' is not an IP address to listen on");
   auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
   tcp::endpoint ep(address, endpoint.port);
-  acceptor->open(ep.protocol());
-  acceptor->set_option(net::socket_base::reuse_address(true));
-  if (address.is_v6()) acceptor->set_option(net::ip::v6_only(false));
-  acceptor->bind(ep);
-  acceptor->listen(net::socket_base::max_listen_connections);
+  const auto where = endpoint.host + ":" + std::to_string(endpoint.port);
+  if (acceptor->open(ep.protocol(), ec) || acceptor->set_option(net::socket_base::reuse_address(true), ec) ||
+      (address.is_v6() && acceptor->set_option(net::ip::v6_only(false), ec)) || acceptor->bind(ep, ec) ||
+      acceptor->listen(net::socket_base::max_listen_connections, ec)) {
+    throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  }
   const auto port = acceptor->local_endpoint().port();
   impl_->acceptors.push_back(acceptor);
   net::co_spawn(impl_->ioc, impl_->accept_loop(acceptor, endpoint.tls), net::detached);

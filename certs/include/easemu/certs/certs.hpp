@@ -13,6 +13,8 @@ enum class key_type { rsa2048, ecdsa_p256 };
 struct key_pair {
   std::string certificate_pem;
   std::string private_key_pem;
+
+  bool operator==(const key_pair&) const = default;
 };
 
 struct ca_options {
@@ -38,5 +40,29 @@ key_pair create_ca(const ca_options& options);
 // A server certificate issued by `issuer` (serverAuth extended key usage). Throws
 // std::runtime_error with OpenSSL's reason on failure.
 key_pair issue_server_certificate(const key_pair& issuer, const server_options& options);
+
+// Exports of a PEM certificate (the first one in `pem`).
+std::string pem_to_der(const std::string& pem);
+// A degenerate PKCS#7 SignedData holding every certificate in `pem` (a .p7b chain), DER.
+std::string pem_chain_to_p7b(const std::string& pem);
+// An empty CRL signed by the CA, DER, valid for `days`.
+std::string empty_crl_der(const key_pair& ca, int days = 30);
+// An iOS configuration profile (.mobileconfig) whose payload installs `ca_pem` as a root
+// (payload type com.apple.security.root). `identifier` is a reverse-DNS name for the profile.
+std::string ios_root_profile(const std::string& ca_pem, const std::string& display_name,
+                             const std::string& identifier);
+
+// The lab CA and the server certificate, kept in `dir` (PEM; private keys mode 0600) and
+// reused across restarts; generated when missing. The server certificate is issued again when
+// its names no longer match `server` (a new hostname or --san). Empty `dir`: in memory only.
+struct lab_certificates {
+  key_pair ca;
+  key_pair server;
+  bool created = false;  // the CA was generated on this call
+};
+lab_certificates load_or_create(const std::string& dir, const ca_options& ca, const server_options& server);
+
+// subjectAltName entries of a PEM certificate: "DNS:name" and "IP:address".
+std::vector<std::string> subject_alt_names(const std::string& pem);
 
 }  // namespace easemu::certs

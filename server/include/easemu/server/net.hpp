@@ -56,7 +56,8 @@ class http_server {
   // std::runtime_error when the material does not load.
   void set_tls(const tls_material& tls);
 
-  // Binds and starts accepting; returns the bound port. Throws std::system_error on failure.
+  // Binds and starts accepting; returns the bound port. Throws std::runtime_error naming the
+  // address and the reason on failure.
   std::uint16_t listen(const listen_endpoint& endpoint);
 
   // Runs the I/O threads in the background.

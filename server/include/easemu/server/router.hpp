@@ -25,6 +25,15 @@ struct lab_mailbox {
   std::string display_name;
 };
 
+// The lab CA in the forms the download site offers (/certsrv/).
+struct ca_downloads {
+  std::string pem;
+  std::string der;           // ca.cer, as Windows and Windows Phone expect
+  std::string p7b;           // the chain as PKCS#7
+  std::string crl;           // empty CRL signed by the CA, DER
+  std::string mobileconfig;  // iOS profile installing the CA as a root
+};
+
 // What the router needs to know about the lab; built once at start.
 struct lab_view {
   std::string domain;
@@ -34,6 +43,7 @@ struct lab_view {
   std::string server_build;  // MS-Server-ActiveSync header
   std::vector<protocol_version> versions;
   std::vector<lab_mailbox> mailboxes;
+  ca_downloads ca;
 };
 
 class router {
@@ -57,6 +67,7 @@ class router {
 
  private:
   http_response landing_page() const;
+  http_response certsrv(std::string_view path) const;
   void handle_eas(http_request&& request, respond_fn respond);
   void handle_autodiscover(http_request&& request, respond_fn respond);
   // The mailbox whose Basic credentials the request carries, or nullptr (logged, no secrets).
