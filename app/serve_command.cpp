@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -19,7 +20,9 @@
 #include "easemu/server/net.hpp"
 #include "easemu/server/router.hpp"
 #include "easemu/store/store.hpp"
+#include "io.hpp"
 #include "lab_config.hpp"
+#include "tls_modes.hpp"
 
 namespace easemu::app {
 
@@ -39,6 +42,9 @@ struct serve_options {
   double request_timeout = 30;  // seconds for the headers, and again for the body
   std::size_t max_connections = 10'000;
   std::vector<std::string> san;
+  std::string tls_mode = "lab-ca";
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // The machine's own addresses (phones in the lab reach the server by one of them), without
@@ -165,7 +171,32 @@ int run_serve(const serve_options& o) {
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
     r->handle(std::move(req), std::move(done));
   }, log);
-  http.set_tls({leaf.certificate_pem + ca.certificate_pem, leaf.private_key_pem, o.tls_min_version});
+  (void)leaf;
+  provided_files provided;
+  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    std::string error;
+    auto chain = read_input(o.tls_cert, 1 << 20, error);
+    auto key = chain ? read_input(o.tls_key, 1 << 20, error) : std::nullopt;
+    if (!chain || !key) throw std::runtime_error("--tls-cert/--tls-key: " + error);
+    provided = {*chain, *key};
+  }
+  auto current_mode = std::make_shared<std::atomic<tls_mode>>(*parse_tls_mode(o.tls_mode));
+  http.set_tls(tls_material_for(*current_mode, lab_certs, srv, provided, o.tls_min_version));
+  server::tls_control control;
+  for (auto m : all_tls_modes) control.modes.emplace_back(to_string(m));
+  control.current = [current_mode] { return std::string(to_string(current_mode->load())); };
+  control.set = [&http, current_mode, lab_certs, srv, provided, min = o.tls_min_version](const std::string& name) {
+    const auto mode = parse_tls_mode(name);
+    if (!mode) return "unknown TLS mode '" + name + "'";
+    try {
+      http.set_tls(tls_material_for(*mode, lab_certs, srv, provided, min));
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    current_mode->store(*mode);
+    return std::string();
+  };
+  r->set_tls_control(std::move(control));
   const auto https_port = http.listen(https);
   const auto http_port = http.listen(plain);
   std::string public_url = o.public_url;
@@ -179,8 +210,8 @@ int run_serve(const serve_options& o) {
 
   log->info("easemu {} lab {} (Exchange {}), EAS versions advertised up to {}", "serve", lab.domain,
             lab.exchange_version, to_string(lab.protocol_versions.back()));
-  log->info("listening: HTTPS {}:{} (EAS, TLS {} and up), HTTP {}:{}", https.host, https_port,
-            o.tls_min_version, plain.host, http_port);
+  log->info("listening: HTTPS {}:{} (EAS, TLS {} and up, certificate mode {}), HTTP {}:{}", https.host,
+            https_port, o.tls_min_version, o.tls_mode, plain.host, http_port);
   log->info("public URL: {}/Microsoft-Server-ActiveSync", public_url);
   log->info("lab CA: {} (download it from http://<this host>:{}/certsrv/)",
             lab_certs.created ? "created" : "reused from the data dir", http_port);
@@ -223,6 +254,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("EASEMU_MAX_CONNECTIONS")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--san", o->san, "Extra name or IP address for the server certificate (repeatable)")
       ->envname("EASEMU_SAN");
+  std::vector<std::string> mode_names;
+  for (auto m : all_tls_modes) mode_names.emplace_back(to_string(m));
+  cmd->add_option("--tls-mode", o->tls_mode, "Certificate the HTTPS listener presents (fault modes for trust tests)")
+      ->envname("EASEMU_TLS_MODE")->check(CLI::IsMember(mode_names))->capture_default_str();
+  cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain for --tls-mode provided")->envname("EASEMU_TLS_CERT");
+  cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-mode provided")->envname("EASEMU_TLS_KEY");
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -104,7 +104,7 @@ void add_extension(X509* cert, X509* issuer, int nid, const std::string& value) 
 
 }  // namespace
 
-key_pair create_ca(const ca_options& o) {
+key_pair create_ca(const ca_options& o, const key_pair* issuer) {
   auto key = generate_key(o.key);
   x509_ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
@@ -114,19 +114,46 @@ key_pair create_ca(const ca_options& o) {
   X509_NAME* name = X509_get_subject_name(cert.get());
   add_name(name, "O", o.organization);
   add_name(name, "CN", o.common_name);
-  X509_set_issuer_name(cert.get(), name);
   X509_set_pubkey(cert.get(), key.get());
-  add_extension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");
-  add_extension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
-  add_extension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
-  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) fail("CA signing failed");
+  if (issuer == nullptr) {
+    X509_set_issuer_name(cert.get(), name);
+    add_extension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+    add_extension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+    add_extension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) fail("CA signing failed");
+  } else {
+    auto parent = read_cert(issuer->certificate_pem);
+    auto parent_key = read_key(issuer->private_key_pem);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(parent.get()));
+    add_extension(cert.get(), parent.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+    add_extension(cert.get(), parent.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+    add_extension(cert.get(), parent.get(), NID_subject_key_identifier, "hash");
+    add_extension(cert.get(), parent.get(), NID_authority_key_identifier, "keyid:always");
+    if (X509_sign(cert.get(), parent_key.get(), EVP_sha256()) == 0) fail("intermediate CA signing failed");
+  }
   return {to_pem(cert.get()), to_pem(key.get())};
 }
 
+namespace {
+key_pair build_server_certificate(const key_pair* issuer, const server_options& o);
+}  // namespace
+
 key_pair issue_server_certificate(const key_pair& issuer, const server_options& o) {
-  auto ca_cert = read_cert(issuer.certificate_pem);
-  auto ca_key = read_key(issuer.private_key_pem);
+  return build_server_certificate(&issuer, o);
+}
+
+key_pair self_signed_server_certificate(const server_options& o) { return build_server_certificate(nullptr, o); }
+
+namespace {
+
+key_pair build_server_certificate(const key_pair* issuer, const server_options& o) {
   auto key = generate_key(o.key);
+  x509_ptr ca_cert(nullptr);
+  pkey_ptr ca_key(nullptr);
+  if (issuer != nullptr) {
+    ca_cert = read_cert(issuer->certificate_pem);
+    ca_key = read_key(issuer->private_key_pem);
+  }
   x509_ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
   set_random_serial(cert.get());
@@ -135,7 +162,8 @@ key_pair issue_server_certificate(const key_pair& issuer, const server_options& 
                   static_cast<long>(o.not_before_offset.count()) + 3600 + static_cast<long>(o.valid_days) * 86400);
   X509_NAME* name = X509_get_subject_name(cert.get());
   add_name(name, "CN", o.common_name);
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
+  X509* signer = issuer != nullptr ? ca_cert.get() : cert.get();  // self-signed: its own issuer
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
   X509_set_pubkey(cert.get(), key.get());
   std::string san;
   std::vector<std::string> seen;
@@ -146,15 +174,19 @@ key_pair issue_server_certificate(const key_pair& issuer, const server_options& 
   };
   for (const auto& d : o.dns_names) add_name_entry("DNS:" + d);
   for (const auto& ip : o.ip_addresses) add_name_entry("IP:" + ip);
-  add_extension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE");
-  add_extension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth");
-  add_extension(cert.get(), ca_cert.get(), NID_subject_key_identifier, "hash");
-  add_extension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid:always");
-  if (!san.empty()) add_extension(cert.get(), ca_cert.get(), NID_subject_alt_name, san);
-  if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) == 0) fail("certificate signing failed");
+  add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
+  add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), signer, NID_subject_key_identifier, "hash");
+  if (issuer != nullptr) add_extension(cert.get(), signer, NID_authority_key_identifier, "keyid:always");
+  if (!san.empty()) add_extension(cert.get(), signer, NID_subject_alt_name, san);
+  if (X509_sign(cert.get(), issuer != nullptr ? ca_key.get() : key.get(), EVP_sha256()) == 0) {
+    fail("certificate signing failed");
+  }
   return {to_pem(cert.get()), to_pem(key.get())};
 }
+
+}  // namespace
 
 std::string pem_to_der(const std::string& pem) {
   auto cert = read_cert(pem);

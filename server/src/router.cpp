@@ -335,6 +335,23 @@ http_response router::handle_admin(const http_request& request) const {
     }
     return json_response(200, boost::json::object{{"devices", std::move(devices)}});
   }
+  if (path == "/api/v1/tls" && tls_.current) {
+    if (request.method == "GET") {
+      boost::json::array modes;
+      for (const auto& m : tls_.modes) modes.emplace_back(m);
+      return json_response(200, boost::json::object{{"mode", tls_.current()}, {"modes", std::move(modes)}});
+    }
+    if (request.method != "PUT" && request.method != "POST") return json_error(405, "use GET, or PUT with {\"mode\": ...}");
+    boost::system::error_code ec;
+    const auto body = boost::json::parse(request.body, ec);
+    const auto* obj = ec ? nullptr : body.if_object();
+    const auto* mode = obj != nullptr ? obj->if_contains("mode") : nullptr;
+    if (mode == nullptr || !mode->is_string()) return json_error(400, "the body must be {\"mode\": \"<tls mode>\"}");
+    const std::string wanted(mode->as_string());
+    if (auto err = tls_.set(wanted); !err.empty()) return json_error(400, err);
+    log_->info("TLS mode is now {} (new connections)", wanted);
+    return json_response(200, boost::json::object{{"mode", tls_.current()}});
+  }
   if (path == "/api/v1/journal") {
     if (request.method != "GET") return json_error(405, "use GET");
     store::journal_filter f;

@@ -2,6 +2,8 @@
 // reuse across restarts, and the TLS version floor.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "easemu/simulator/http_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
@@ -88,7 +90,7 @@ TEST(Certificates, RestartWithTheDataDirReusesTheCa) {
 // What `openssl s_client -tls1` reports: true when a TLS 1.0 handshake completed.
 bool tls10_handshake(std::uint16_t port) {
   auto r = run("openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
-               " -tls1 -cipher DEFAULT@SECLEVEL=0 </dev/null 2>&1");
+               " -tls1 -cipher DEFAULT@SECLEVEL=0");
   // s_client prints "New, TLSv1.0, Cipher is X" after a handshake and "New, (NONE), Cipher is
   // (NONE)" when the server refused it ("Protocol  : TLSv1" appears either way).
   return r.out.find("New, TLSv1") != std::string::npos && r.out.find("Cipher is (NONE)") == std::string::npos;
@@ -102,6 +104,103 @@ TEST(Certificates, Tls10IsAcceptedByDefaultAndRefusedAboveTheFloor) {
   }
   test_server strict({"--tls-min-version", "1.2"});
   EXPECT_FALSE(tls10_handshake(strict.https_port));
+}
+
+}  // namespace
+
+namespace {
+
+// "Verify return code: N (text)" from `openssl s_client` against the downloaded lab CA, checking
+// the host name mail.lab.test.
+std::string s_client_output(const test_server& server, const temp_dir& dir) {
+  const auto ca = (dir / "ca.pem").string();
+  write_file(ca, get_plain(server, "/certsrv/ca.pem").body);
+  // s_client writes the verify errors on stderr and the summary on stdout.
+  const auto r = run("openssl s_client -connect 127.0.0.1:" + std::to_string(server.https_port) + " -CAfile " +
+                     shell_quote(ca) + " -verify_hostname mail.lab.test -servername mail.lab.test");
+  return r.out + r.err;
+}
+
+std::string verify_code(const std::string& out) {
+  const auto at = out.find("Verify return code: ");
+  if (at == std::string::npos) return "no verify result:\n" + out;
+  return out.substr(at + 20, out.find('\n', at) - at - 20);
+}
+
+std::string verify_result(const test_server& server, const temp_dir& dir) {
+  return verify_code(s_client_output(server, dir));
+}
+
+struct mode_case {
+  const char* mode;
+  const char* expected;   // OpenSSL's final verify result
+  const char* error = "";  // the error OpenSSL reports on the way, when it differs
+};
+
+class TlsMode : public ::testing::TestWithParam<mode_case> {};
+
+TEST_P(TlsMode, FailsVerificationExactlyAsIntended) {
+  test_server server({"--tls-mode", GetParam().mode});
+  temp_dir dir;
+  const auto out = s_client_output(server, dir);
+  EXPECT_EQ(verify_code(out), GetParam().expected);
+  EXPECT_NE(out.find(GetParam().error), std::string::npos) << out;
+  // The server itself keeps working for clients that do not verify.
+  client_request r = verified_options("", "");
+  EXPECT_EQ(send(server.https_port, r).status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Modes, TlsMode,
+    ::testing::Values(mode_case{"lab-ca", "0 (ok)"},
+                      mode_case{"self-signed", "18 (self-signed certificate)"},
+                      mode_case{"expired", "10 (certificate has expired)"},
+                      mode_case{"not-yet-valid", "9 (certificate is not yet valid)"},
+                      mode_case{"wrong-host", "62 (hostname mismatch)"},
+                      // The leaf's issuer is unknown: error 20 at depth 0, reported in the end as 21.
+                      mode_case{"untrusted-ca", "21 (unable to verify the first certificate)",
+                                "num=20:unable to get local issuer certificate"},
+                      mode_case{"incomplete-chain", "21 (unable to verify the first certificate)",
+                                "num=20:unable to get local issuer certificate"}),
+    [](const auto& info) {
+      std::string n = info.param.mode;
+      std::replace(n.begin(), n.end(), '-', '_');
+      return n;
+    });
+
+TEST(TlsModeSwitch, AdminApiSwitchesNewConnectionsWithoutRestart) {
+  test_server server;
+  temp_dir dir;
+  EXPECT_EQ(verify_result(server, dir), "0 (ok)");
+  client_request put;
+  put.method = "PUT";
+  put.target = "/api/v1/tls";
+  put.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  put.body = "{\"mode\": \"expired\"}";
+  auto res = send(server.https_port, put);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(verify_result(server, dir), "10 (certificate has expired)");
+  put.body = "{\"mode\": \"bogus\"}";
+  EXPECT_EQ(send(server.https_port, put).status, 400);
+  put.body = "{\"mode\": \"provided\"}";  // no files given: refused, the mode stays
+  EXPECT_EQ(send(server.https_port, put).status, 400);
+  client_request get;
+  get.target = "/api/v1/tls";
+  get.headers = put.headers;
+  EXPECT_NE(send(server.https_port, get).body.find("\"mode\":\"expired\""), std::string::npos);
+}
+
+TEST(TlsModeSwitch, ProvidedCertificateIsServed) {
+  temp_dir dir;
+  // The user's own chain: here, one made by another easemu lab.
+  test_server other({"--data-dir", (dir / "other").string()});
+  const auto other_ca = get_plain(other, "/certsrv/ca.pem").body;
+  const auto cert_dir = dir / "other" / "certs";
+  test_server server({"--tls-mode", "provided", "--tls-cert", (cert_dir / "server.pem").string(), "--tls-key",
+                      (cert_dir / "server.key").string()});
+  auto r = send(server.https_port, verified_options(other_ca, "mail.lab.test"));
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.status, 200);
 }
 
 }  // namespace

@@ -34,12 +34,15 @@ struct server_options {
   std::chrono::seconds not_before_offset{-3600};
 };
 
-// A self-signed root CA (basicConstraints CA:TRUE, keyCertSign and cRLSign).
-key_pair create_ca(const ca_options& options);
+// A self-signed root CA (basicConstraints CA:TRUE, keyCertSign and cRLSign), or with `issuer`
+// an intermediate CA it signs (pathlen 0).
+key_pair create_ca(const ca_options& options, const key_pair* issuer = nullptr);
 
 // A server certificate issued by `issuer` (serverAuth extended key usage). Throws
 // std::runtime_error with OpenSSL's reason on failure.
 key_pair issue_server_certificate(const key_pair& issuer, const server_options& options);
+// The same, signed with its own key (what a fresh Exchange install presents).
+key_pair self_signed_server_certificate(const server_options& options);
 
 // Exports of a PEM certificate (the first one in `pem`).
 std::string pem_to_der(const std::string& pem);

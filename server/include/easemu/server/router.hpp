@@ -1,6 +1,7 @@
 #pragma once
 // Routes HTTP requests: health, landing page, the EAS endpoint. No Beast or Asio here.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ struct ca_downloads {
   std::string mobileconfig;  // iOS profile installing the CA as a root
 };
 
+// Run-time control of the certificate the HTTPS listener presents (/api/v1/tls).
+struct tls_control {
+  std::vector<std::string> modes;
+  std::function<std::string()> current;
+  // Switches new connections to `mode`; returns an error message, empty on success.
+  std::function<std::string(const std::string& mode)> set;
+};
+
 // What the router needs to know about the lab; built once at start.
 struct lab_view {
   std::string domain;
@@ -60,6 +69,7 @@ class router {
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
   void set_public_url(std::string url) { lab_.public_url = std::move(url); }
+  void set_tls_control(tls_control control) { tls_ = std::move(control); }
 
   // The mailbox a Basic user name names: user@domain, DOMAIN\user (the lab's NetBIOS domain)
   // or the alias (the address's local part); case-insensitive. nullptr when none.
@@ -79,6 +89,7 @@ class router {
   std::shared_ptr<store::store> store_;
   std::unique_ptr<store::journal_writer> journal_;
   std::string admin_token_;
+  tls_control tls_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};
   eas_pipeline pipeline_;
