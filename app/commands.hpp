@@ -12,5 +12,6 @@ inline constexpr int exit_usage = 2;   // usage error
 void add_wbxml_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_health_command(CLI::App& app, int& exit_code);
+void add_ca_command(CLI::App& app, int& exit_code);
 
 }  // namespace easemu::app

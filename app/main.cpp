@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   easemu::app::add_serve_command(app, exit_code);
   easemu::app::add_wbxml_command(app, exit_code);
   easemu::app::add_health_command(app, exit_code);
+  easemu::app::add_ca_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,149 @@
+// easemu ca init|issue|export: the lab CA outside the server, on the same files the server uses
+// (<data-dir>/certs/ca.pem, ca.key).
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "easemu/certs/certs.hpp"
+#include "io.hpp"
+
+namespace easemu::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ca_cli {
+  std::string data_dir = ".";
+  bool ecdsa = false;
+  std::string domain = "lab.test";
+  std::vector<std::string> names;
+  std::vector<std::string> ips;
+  std::string format = "pem";
+  std::string output;
+};
+
+int fail(const std::string& what) {
+  std::cerr << "easemu ca: " << what << '\n';
+  return exit_failed;
+}
+
+fs::path certs_dir(const ca_cli& o) { return fs::path(o.data_dir) / "certs"; }
+
+std::optional<certs::key_pair> load_ca(const ca_cli& o, std::string& error) {
+  auto pem = read_input((certs_dir(o) / "ca.pem").string(), 1 << 20, error);
+  auto key = pem ? read_input((certs_dir(o) / "ca.key").string(), 1 << 20, error) : std::nullopt;
+  if (!pem || !key) {
+    error += " (run `easemu ca init --data-dir " + o.data_dir + "` first)";
+    return std::nullopt;
+  }
+  return certs::key_pair{*pem, *key};
+}
+
+int run_init(const ca_cli& o) {
+  if (fs::exists(certs_dir(o) / "ca.pem")) {
+    return fail((certs_dir(o) / "ca.pem").string() + " exists; the lab CA is kept (phones trust it)");
+  }
+  certs::ca_options ca;
+  ca.common_name = "easemu Lab Root CA (" + o.domain + ")";
+  ca.key = o.ecdsa ? certs::key_type::ecdsa_p256 : certs::key_type::rsa2048;
+  certs::server_options srv;
+  srv.common_name = "mail." + o.domain;
+  srv.dns_names = {"mail." + o.domain, o.domain, "autodiscover." + o.domain, "localhost"};
+  srv.ip_addresses = {"127.0.0.1", "::1"};
+  srv.key = ca.key;
+  certs::load_or_create(certs_dir(o).string(), ca, srv);
+  std::cout << "lab CA created in " << certs_dir(o).string() << "\n";
+  return exit_ok;
+}
+
+int run_issue(const ca_cli& o) {
+  std::string error;
+  auto ca = load_ca(o, error);
+  if (!ca) return fail(error);
+  if (o.names.empty()) return fail("--name is required");
+  certs::server_options srv;
+  srv.common_name = o.names.front();
+  srv.dns_names = o.names;
+  srv.ip_addresses = o.ips;
+  srv.key = o.ecdsa ? certs::key_type::ecdsa_p256 : certs::key_type::rsa2048;
+  const auto leaf = certs::issue_server_certificate(*ca, srv);
+  const auto base = o.output.empty() ? (certs_dir(o) / o.names.front()).string() : o.output;
+  if (!write_output(base + ".pem", leaf.certificate_pem + ca->certificate_pem, error) ||
+      !write_output(base + ".key", leaf.private_key_pem, error)) {
+    return fail(error);
+  }
+  fs::permissions(base + ".key", fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  std::cout << "issued " << base << ".pem (chain) and " << base << ".key\n";
+  return exit_ok;
+}
+
+int run_export(const ca_cli& o) {
+  std::string error;
+  auto ca = load_ca(o, error);
+  if (!ca) return fail(error);
+  std::string out;
+  if (o.format == "pem") {
+    out = ca->certificate_pem;
+  } else if (o.format == "der") {
+    out = certs::pem_to_der(ca->certificate_pem);
+  } else {
+    out = certs::pem_chain_to_p7b(ca->certificate_pem);
+  }
+  if (!write_output(o.output, out, error)) return fail(error);
+  return exit_ok;
+}
+
+}  // namespace
+
+void add_ca_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("ca", "Create the lab CA, issue server certificates, export the CA");
+  cmd->require_subcommand(1);
+  auto o = std::make_shared<ca_cli>();
+  auto common = [o](CLI::App* sub) {
+    sub->add_option("--data-dir", o->data_dir, "The server's data directory (certificates in <dir>/certs)")
+        ->envname("EASEMU_DATA_DIR")->capture_default_str();
+  };
+  auto* init = cmd->add_subcommand("init", "Create the lab CA and the server certificate");
+  common(init);
+  init->add_option("--domain", o->domain, "Lab domain")->capture_default_str();
+  init->add_flag("--ecdsa", o->ecdsa, "ECDSA P-256 keys instead of RSA 2048 (old phones need RSA)");
+  init->callback([o, &exit_code] {
+    try {
+      exit_code = run_init(*o);
+    } catch (const std::exception& e) {
+      exit_code = fail(e.what());
+    }
+  });
+  auto* issue = cmd->add_subcommand("issue", "Issue a server certificate from the lab CA");
+  common(issue);
+  issue->add_option("--name", o->names, "DNS name (repeatable; the first is the common name)")->required();
+  issue->add_option("--ip", o->ips, "IP address (repeatable)");
+  issue->add_flag("--ecdsa", o->ecdsa, "ECDSA P-256 key");
+  issue->add_option("-o,--output", o->output, "Output path without extension (default <dir>/certs/<name>)");
+  issue->callback([o, &exit_code] {
+    try {
+      exit_code = run_issue(*o);
+    } catch (const std::exception& e) {
+      exit_code = fail(e.what());
+    }
+  });
+  auto* exp = cmd->add_subcommand("export", "Write the lab CA certificate");
+  common(exp);
+  exp->add_option("--format", o->format, "pem, der (.cer for Windows and Windows Phone) or p7b")
+      ->check(CLI::IsMember({"pem", "der", "p7b"}))->capture_default_str();
+  exp->add_option("-o,--output", o->output, "Output file (default stdout)");
+  exp->callback([o, &exit_code] {
+    try {
+      exit_code = run_export(*o);
+    } catch (const std::exception& e) {
+      exit_code = fail(e.what());
+    }
+  });
+}
+
+}  // namespace easemu::app
