@@ -145,7 +145,6 @@ int run_serve(const serve_options& o) {
       certs::load_or_create(o.data_dir.empty() ? std::string() : (std::filesystem::path(o.data_dir) / "certs").string(),
                             ca_opts, srv);
   const auto& ca = lab_certs.ca;
-  const auto& leaf = lab_certs.server;
   view.ca = {ca.certificate_pem, certs::pem_to_der(ca.certificate_pem), certs::pem_chain_to_p7b(ca.certificate_pem),
              certs::empty_crl_der(ca), certs::ios_root_profile(ca.certificate_pem, "easemu lab CA (" + lab.domain + ")",
                                                                "test.easemu." + lab.domain)};
@@ -171,7 +170,6 @@ int run_serve(const serve_options& o) {
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
     r->handle(std::move(req), std::move(done));
   }, log);
-  (void)leaf;
   provided_files provided;
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     std::string error;
