@@ -1,5 +1,7 @@
 #include "easemu/certs/certs.hpp"
 
+#include "easemu/common/markup.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -246,19 +248,6 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // A stable UUID-shaped text from a certificate's DER, so the profile is the same on every start.
 std::string uuid_from(const std::string& der, unsigned char salt) {
   unsigned char md[32];
@@ -281,8 +270,8 @@ std::string uuid_from(const std::string& der, unsigned char salt) {
 std::string ios_root_profile(const std::string& ca_pem, const std::string& display_name,
                              const std::string& identifier) {
   const auto der = pem_to_der(ca_pem);
-  const auto name = xml_escape(display_name);
-  const auto id = xml_escape(identifier);
+  const auto name = common::markup_escape(display_name);
+  const auto id = common::markup_escape(identifier);
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
          "<plist version=\"1.0\">\n<dict>\n"

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "easemu/common/markup.hpp"
 #include "easemu/eas/headers.hpp"
 #include "easemu/eas/url.hpp"
 #include "easemu/store/journal_writer.hpp"
@@ -50,21 +51,6 @@ wbxml::tag_id status_tag_of(wbxml::tag_id root) {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string join_versions(const std::vector<protocol_version>& versions) {
@@ -414,7 +400,7 @@ http_response router::certsrv(std::string_view path) const {
     return file(lab_.ca.mobileconfig, "application/x-apple-aspen-config", "easemu-ca.mobileconfig");
   }
   if (path != "/certsrv" && path != "/certsrv/") return http_response::text(404, "not found\n");
-  const auto domain = html_escape(lab_.domain);
+  const auto domain = common::markup_escape(lab_.domain);
   std::string body =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -423,7 +409,7 @@ http_response router::certsrv(std::string_view path) const {
       "a.dl{display:block;margin:.8rem 0;padding:.8rem;border:1px solid #888;border-radius:.4rem;"
       "text-decoration:none;font-size:1.1rem}</style></head><body>"
       "<h1>Trust the lab CA</h1>"
-      "<p>The server <code>" + html_escape(lab_.hostname) + "</code> uses a certificate issued by the "
+      "<p>The server <code>" + common::markup_escape(lab_.hostname) + "</code> uses a certificate issued by the "
       "easemu lab CA of <code>" + domain + "</code>. Install the CA on the phone before adding the "
       "Exchange account.</p>"
       "<a class=\"dl\" href=\"/certsrv/ca.cer\">Download CA certificate (DER, .cer)</a>"
@@ -443,7 +429,7 @@ http_response router::certsrv(std::string_view path) const {
 }
 
 http_response router::landing_page() const {
-  const auto domain = html_escape(lab_.domain);
+  const auto domain = common::markup_escape(lab_.domain);
   std::string body =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -452,7 +438,7 @@ http_response router::landing_page() const {
       "a{display:block;margin:.6rem 0;font-size:1.1rem}</style></head><body>"
       "<h1>easemu lab <code>" + domain + "</code></h1>"
       "<p>An Exchange ActiveSync test server. Server address for phones: <code>" +
-      html_escape(lab_.hostname) + "</code>, domain <code>" + html_escape(lab_.netbios_domain) +
+      common::markup_escape(lab_.hostname) + "</code>, domain <code>" + common::markup_escape(lab_.netbios_domain) +
       "</code>.</p>"
       "<a href=\"/certsrv/\">Install the lab CA certificate</a>"
       "<a href=\"/ui/\">Dashboard</a>"
