@@ -23,6 +23,9 @@ struct ca_cli {
   std::string domain = "lab.test";
   std::vector<std::string> names;
   std::vector<std::string> ips;
+  std::string email;
+  std::string serial;
+  std::string cert_file;
   std::string format = "pem";
   std::string output;
 };
@@ -65,7 +68,21 @@ int run_issue(const ca_cli& o) {
   std::string error;
   auto ca = load_ca(o, error);
   if (!ca) return fail(error);
-  if (o.names.empty()) return fail("--name is required");
+  if (o.names.empty() == o.email.empty()) return fail("give --name (a server certificate) or --email (S/MIME)");
+  if (!o.email.empty()) {
+    certs::smime_options sm;
+    sm.email = o.email;
+    sm.key = o.ecdsa ? certs::key_type::ecdsa_p256 : certs::key_type::rsa2048;
+    const auto leaf = certs::issue_smime_certificate(*ca, sm);
+    const auto base = o.output.empty() ? (certs_dir(o) / o.email).string() : o.output;
+    if (!write_output(base + ".pem", leaf.certificate_pem, error) || !write_output(base + ".key", leaf.private_key_pem, error)) {
+      return fail(error);
+    }
+    fs::permissions(base + ".key", fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    std::cout << "issued " << base << ".pem (S/MIME, serial " << certs::serial_hex(leaf.certificate_pem) << ") and "
+              << base << ".key\n";
+    return exit_ok;
+  }
   certs::server_options srv;
   srv.common_name = o.names.front();
   srv.dns_names = o.names;
@@ -79,6 +96,22 @@ int run_issue(const ca_cli& o) {
   }
   fs::permissions(base + ".key", fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
   std::cout << "issued " << base << ".pem (chain) and " << base << ".key\n";
+  return exit_ok;
+}
+
+int run_revoke(const ca_cli& o) {
+  std::string error;
+  auto ca = load_ca(o, error);
+  if (!ca) return fail(error);
+  if (o.serial.empty() == o.cert_file.empty()) return fail("give --serial or --cert");
+  std::string serial = o.serial;
+  if (!o.cert_file.empty()) {
+    auto pem = read_input(o.cert_file, 1 << 20, error);
+    if (!pem) return fail(error);
+    serial = certs::serial_hex(*pem);
+  }
+  const bool added = certs::revoke(certs_dir(o).string(), serial);
+  std::cout << (added ? "revoked " : "already revoked: ") << serial << " (listed in /certsrv/ca.crl)\n";
   return exit_ok;
 }
 
@@ -101,9 +134,18 @@ int run_export(const ca_cli& o) {
 }  // namespace
 
 void add_ca_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("ca", "Create the lab CA, issue server certificates, export the CA");
+  auto* cmd = app.add_subcommand("ca", "Create the lab CA, issue and revoke certificates, export the CA");
   cmd->require_subcommand(1);
   auto o = std::make_shared<ca_cli>();
+  auto run_with = [o, &exit_code](CLI::App* sub, int (*run)(const ca_cli&)) {
+    sub->callback([o, &exit_code, run] {
+      try {
+        exit_code = run(*o);
+      } catch (const std::exception& e) {
+        exit_code = fail(e.what());
+      }
+    });
+  };
   auto common = [o](CLI::App* sub) {
     sub->add_option("--data-dir", o->data_dir, "The server's data directory (certificates in <dir>/certs)")
         ->envname("EASEMU_DATA_DIR")->capture_default_str();
@@ -112,38 +154,26 @@ void add_ca_command(CLI::App& app, int& exit_code) {
   common(init);
   init->add_option("--domain", o->domain, "Lab domain")->capture_default_str();
   init->add_flag("--ecdsa", o->ecdsa, "ECDSA P-256 keys instead of RSA 2048 (old phones need RSA)");
-  init->callback([o, &exit_code] {
-    try {
-      exit_code = run_init(*o);
-    } catch (const std::exception& e) {
-      exit_code = fail(e.what());
-    }
-  });
-  auto* issue = cmd->add_subcommand("issue", "Issue a server certificate from the lab CA");
+  run_with(init, run_init);
+  auto* issue = cmd->add_subcommand("issue", "Issue a server certificate (--name) or an S/MIME one (--email) from the lab CA");
   common(issue);
-  issue->add_option("--name", o->names, "DNS name (repeatable; the first is the common name)")->required();
+  issue->add_option("--name", o->names, "DNS name (repeatable; the first is the common name)");
+  issue->add_option("--email", o->email, "E-mail address: an S/MIME certificate for a lab user");
   issue->add_option("--ip", o->ips, "IP address (repeatable)");
   issue->add_flag("--ecdsa", o->ecdsa, "ECDSA P-256 key");
   issue->add_option("-o,--output", o->output, "Output path without extension (default <dir>/certs/<name>)");
-  issue->callback([o, &exit_code] {
-    try {
-      exit_code = run_issue(*o);
-    } catch (const std::exception& e) {
-      exit_code = fail(e.what());
-    }
-  });
+  run_with(issue, run_issue);
+  auto* rev = cmd->add_subcommand("revoke", "Put a certificate on the lab CA's revocation list");
+  common(rev);
+  rev->add_option("--serial", o->serial, "Serial number (hexadecimal)");
+  rev->add_option("--cert", o->cert_file, "PEM certificate file");
+  run_with(rev, run_revoke);
   auto* exp = cmd->add_subcommand("export", "Write the lab CA certificate");
   common(exp);
   exp->add_option("--format", o->format, "pem, der (.cer for Windows and Windows Phone) or p7b")
       ->check(CLI::IsMember({"pem", "der", "p7b"}))->capture_default_str();
   exp->add_option("-o,--output", o->output, "Output file (default stdout)");
-  exp->callback([o, &exit_code] {
-    try {
-      exit_code = run_export(*o);
-    } catch (const std::exception& e) {
-      exit_code = fail(e.what());
-    }
-  });
+  run_with(exp, run_export);
 }
 
 }  // namespace easemu::app

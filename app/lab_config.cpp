@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <fstream>
 #include <iterator>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "easemu/server/exchange_profile.hpp"
+#include "tls_modes.hpp"
 
 namespace easemu::app {
 
@@ -57,7 +59,7 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
   }
   lab_config lab;
   if (root.IsNull()) return lab;
-  check_keys(file, root, "lab file", {"lab", "mailboxes", "policies", "exchange_commands"});
+  check_keys(file, root, "lab file", {"lab", "tls", "mailboxes", "policies", "exchange_commands"});
 
   if (const auto l = root["lab"]) {
     check_keys(file, l, "lab", {"domain", "hostname", "netbios_domain", "exchange_version", "protocol_versions"});
@@ -85,6 +87,40 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
   if (lab.domain.empty() || lab.domain.find('.') == std::string::npos) {
     fail(file, root["lab"] ? root["lab"]["domain"].Mark() : YAML::Mark::null_mark(),
          "lab.domain: '" + lab.domain + "' is not a DNS domain");
+  }
+
+  if (const auto t = root["tls"]) {
+    check_keys(file, t, "tls", {"mode", "min_version", "cert", "key", "san"});
+    if (const auto m = t["mode"]) {
+      lab.tls.mode = scalar(file, m, "tls.mode");
+      if (!parse_tls_mode(lab.tls.mode)) {
+        std::string names;
+        for (auto mode : all_tls_modes) names += std::string(names.empty() ? "" : ", ") + std::string(to_string(mode));
+        fail(file, m.Mark(), "tls.mode: '" + lab.tls.mode + "' is not one of " + names);
+      }
+    }
+    if (const auto v = t["min_version"]) {
+      lab.tls.min_version = scalar(file, v, "tls.min_version");
+      if (lab.tls.min_version != "1.0" && lab.tls.min_version != "1.1" && lab.tls.min_version != "1.2" &&
+          lab.tls.min_version != "1.3") {
+        fail(file, v.Mark(), "tls.min_version: '" + lab.tls.min_version + "' is not 1.0, 1.1, 1.2 or 1.3 (quote it in YAML)");
+      }
+    }
+    const auto base = std::filesystem::path(file).parent_path();
+    auto path_of = [&](const char* key) {
+      const auto value = scalar(file, t[key], std::string("tls.") + key);
+      const std::filesystem::path p(value);
+      return (p.is_relative() && !base.empty() ? base / p : p).string();
+    };
+    if (t["cert"]) lab.tls.cert = path_of("cert");
+    if (t["key"]) lab.tls.key = path_of("key");
+    if (lab.tls.mode == "provided" && (lab.tls.cert.empty() || lab.tls.key.empty())) {
+      fail(file, t.Mark(), "tls: mode provided needs 'cert' and 'key'");
+    }
+    if (const auto san = t["san"]) {
+      if (!san.IsSequence()) fail(file, san.Mark(), "tls.san: expected a list of names and IP addresses");
+      for (const auto& item : san) lab.tls.san.push_back(scalar(file, item, "tls.san"));
+    }
   }
 
   if (const auto m = root["mailboxes"]) {

@@ -24,6 +24,16 @@ struct policy_config {
   std::vector<std::pair<std::string, std::string>> parameters;
 };
 
+// The `tls:` section; empty values are not set (flags and defaults decide). Relative paths are
+// taken from the lab file's directory.
+struct tls_config {
+  std::string mode;         // a TLS mode name (lab-ca, self-signed, expired, ...)
+  std::string min_version;  // 1.0, 1.1, 1.2, 1.3
+  std::string cert;         // PEM chain for mode provided
+  std::string key;          // PEM key for mode provided
+  std::vector<std::string> san;  // extra names and addresses for the server certificate
+};
+
 struct lab_config {
   std::string domain = "lab.test";
   std::string hostname;          // default mail.<domain>
@@ -33,6 +43,7 @@ struct lab_config {
   std::vector<mailbox_config> mailboxes;            // empty: the demo mailboxes
   std::vector<policy_config> policies;
   std::string exchange_commands;
+  tls_config tls;
 };
 
 // Where the file is wrong: "lab.yaml:12:5: mailboxes[1].address: 'bob' is not an e-mail address"

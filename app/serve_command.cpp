@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "commands.hpp"
@@ -37,12 +39,12 @@ struct serve_options {
   std::string public_url;
   std::string admin_token;
   std::string log_level = "info";
-  std::string tls_min_version = "1.0";
+  std::string tls_min_version;  // flag or environment, else the lab file, else 1.0
   std::size_t max_body_size = 64u << 20;
   double request_timeout = 30;  // seconds for the headers, and again for the body
   std::size_t max_connections = 10'000;
   std::vector<std::string> san;
-  std::string tls_mode = "lab-ca";
+  std::string tls_mode;  // flag or environment, else the lab file, else lab-ca
   std::string tls_cert;
   std::string tls_key;
 };
@@ -95,7 +97,33 @@ std::string random_token() {
   return common::hex_encode(std::string(reinterpret_cast<char*>(bytes), sizeof bytes));
 }
 
-int run_serve(const serve_options& o) {
+// The lab CRL, rebuilt only when <certs>/revoked.txt changes (`easemu ca revoke` while the server
+// runs applies at once). A revocation file that does not parse keeps the last good CRL.
+std::function<std::string()> crl_source(const certs::key_pair& ca, const std::string& dir) {
+  struct cache {
+    std::mutex mu;
+    std::vector<std::string> serials;
+    std::string der;
+  };
+  auto c = std::make_shared<cache>();
+  c->der = certs::crl_der(ca, certs::revoked_serials(dir));
+  c->serials = certs::revoked_serials(dir);
+  return [c, ca, dir] {
+    std::lock_guard lock(c->mu);
+    try {
+      auto serials = certs::revoked_serials(dir);
+      if (serials != c->serials) {
+        c->der = certs::crl_der(ca, serials);
+        c->serials = std::move(serials);
+      }
+    } catch (const std::exception& e) {
+      spdlog::get("easemu")->warn("{}/revoked.txt: {} (the previous CRL stays)", dir, e.what());
+    }
+    return c->der;
+  };
+}
+
+int run_serve(serve_options o) {
   auto log = spdlog::stdout_color_mt("easemu");
   log->set_level(spdlog::level::from_str(o.log_level));
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -108,6 +136,15 @@ int run_serve(const serve_options& o) {
     return exit_failed;
   }
   const bool demo = lab.mailboxes.empty();
+  // TLS settings: a flag (or its environment variable) wins over the lab file.
+  auto pick = [](std::string& flag, const std::string& file, const char* fallback) {
+    if (flag.empty()) flag = file.empty() ? fallback : file;
+  };
+  pick(o.tls_mode, lab.tls.mode, "lab-ca");
+  pick(o.tls_min_version, lab.tls.min_version, "1.0");
+  pick(o.tls_cert, lab.tls.cert, "");
+  pick(o.tls_key, lab.tls.key, "");
+  o.san.insert(o.san.begin(), lab.tls.san.begin(), lab.tls.san.end());
   if (!o.hostname.empty()) lab.hostname = o.hostname;
   complete_lab(lab);
 
@@ -141,12 +178,12 @@ int run_serve(const serve_options& o) {
     const bool is_ip = inet_pton(AF_INET, extra.c_str(), buf) == 1 || inet_pton(AF_INET6, extra.c_str(), buf) == 1;
     (is_ip ? srv.ip_addresses : srv.dns_names).push_back(extra);
   }
-  const auto lab_certs =
-      certs::load_or_create(o.data_dir.empty() ? std::string() : (std::filesystem::path(o.data_dir) / "certs").string(),
-                            ca_opts, srv);
+  const std::string certs_dir =
+      o.data_dir.empty() ? std::string() : (std::filesystem::path(o.data_dir) / "certs").string();
+  const auto lab_certs = certs::load_or_create(certs_dir, ca_opts, srv);
   const auto& ca = lab_certs.ca;
   view.ca = {ca.certificate_pem, certs::pem_to_der(ca.certificate_pem), certs::pem_chain_to_p7b(ca.certificate_pem),
-             certs::empty_crl_der(ca), certs::ios_root_profile(ca.certificate_pem, "easemu lab CA (" + lab.domain + ")",
+             crl_source(ca, certs_dir), certs::ios_root_profile(ca.certificate_pem, "easemu lab CA (" + lab.domain + ")",
                                                                "test.easemu." + lab.domain)};
 
   std::shared_ptr<store::store> db;
@@ -241,8 +278,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("EASEMU_ADMIN_TOKEN");
   cmd->add_option("--log-level", o->log_level, "trace, debug, info, warn, error")
       ->envname("EASEMU_LOG_LEVEL")->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))->capture_default_str();
-  cmd->add_option("--tls-min-version", o->tls_min_version, "Lowest TLS version accepted")
-      ->envname("EASEMU_TLS_MIN_VERSION")->check(CLI::IsMember({"1.0", "1.1", "1.2", "1.3"}))->capture_default_str();
+  cmd->add_option("--tls-min-version", o->tls_min_version, "Lowest TLS version accepted (default 1.0, or tls.min_version)")
+      ->envname("EASEMU_TLS_MIN_VERSION")->check(CLI::IsMember({"1.0", "1.1", "1.2", "1.3"}));
   cmd->add_option("--max-body-size", o->max_body_size, "Largest request body in bytes (413 above it)")
       ->envname("EASEMU_MAX_BODY_SIZE")->capture_default_str();
   cmd->add_option("--request-timeout", o->request_timeout,
@@ -254,8 +291,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("EASEMU_SAN");
   std::vector<std::string> mode_names;
   for (auto m : all_tls_modes) mode_names.emplace_back(to_string(m));
-  cmd->add_option("--tls-mode", o->tls_mode, "Certificate the HTTPS listener presents (fault modes for trust tests)")
-      ->envname("EASEMU_TLS_MODE")->check(CLI::IsMember(mode_names))->capture_default_str();
+  cmd->add_option("--tls-mode", o->tls_mode,
+                  "Certificate the HTTPS listener presents, for trust tests (default lab-ca, or tls.mode)")
+      ->envname("EASEMU_TLS_MODE")->check(CLI::IsMember(mode_names));
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain for --tls-mode provided")->envname("EASEMU_TLS_CERT");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-mode provided")->envname("EASEMU_TLS_KEY");
   cmd->callback([o, &exit_code] {

@@ -1,6 +1,7 @@
 #include "easemu/certs/certs.hpp"
 
 #include "easemu/common/markup.hpp"
+#include "ossl.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -23,61 +24,9 @@
 
 namespace easemu::certs {
 
+using namespace detail;
+
 namespace {
-
-template <class T, void (*F)(T*)>
-struct deleter {
-  void operator()(T* p) const { F(p); }
-};
-using pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY, EVP_PKEY_free>>;
-using x509_ptr = std::unique_ptr<X509, deleter<X509, X509_free>>;
-using bio_ptr = std::unique_ptr<BIO, deleter<BIO, BIO_free_all>>;
-
-[[noreturn]] void fail(const std::string& what) {
-  const unsigned long e = ERR_get_error();
-  char buf[256] = "unknown error";
-  if (e != 0) ERR_error_string_n(e, buf, sizeof buf);
-  throw std::runtime_error(what + ": " + buf);
-}
-
-pkey_ptr generate_key(key_type type) {
-  EVP_PKEY* k = type == key_type::rsa2048 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
-                                          : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  if (k == nullptr) fail("key generation failed");
-  return pkey_ptr(k);
-}
-
-std::string to_pem(X509* cert) {
-  bio_ptr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) fail("PEM encoding failed");
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
-
-std::string to_pem(EVP_PKEY* key) {
-  bio_ptr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    fail("PEM encoding failed");
-  }
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
-
-x509_ptr read_cert(const std::string& pem) {
-  bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  x509_ptr c(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!c) fail("certificate does not parse");
-  return c;
-}
-
-pkey_ptr read_key(const std::string& pem) {
-  bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  pkey_ptr k(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!k) fail("private key does not parse");
-  return k;
-}
 
 void set_random_serial(X509* cert) {
   unsigned char bytes[16];
@@ -137,19 +86,13 @@ key_pair create_ca(const ca_options& o, const key_pair* issuer) {
 }
 
 namespace {
-key_pair build_server_certificate(const key_pair* issuer, const server_options& o);
-}  // namespace
 
-key_pair issue_server_certificate(const key_pair& issuer, const server_options& o) {
-  return build_server_certificate(&issuer, o);
-}
+enum class leaf_usage { server, smime };
 
-key_pair self_signed_server_certificate(const server_options& o) { return build_server_certificate(nullptr, o); }
-
-namespace {
-
-key_pair build_server_certificate(const key_pair* issuer, const server_options& o) {
-  auto key = generate_key(o.key);
+// An end-entity certificate: signed by `issuer`, or by its own key when `issuer` is null.
+key_pair build_leaf(const key_pair* issuer, const std::string& common_name, const std::vector<std::string>& alt_names,
+                    leaf_usage usage, key_type type, int valid_days, std::chrono::seconds not_before_offset) {
+  auto key = generate_key(type);
   x509_ptr ca_cert(nullptr);
   pkey_ptr ca_key(nullptr);
   if (issuer != nullptr) {
@@ -159,26 +102,29 @@ key_pair build_server_certificate(const key_pair* issuer, const server_options& 
   x509_ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
   set_random_serial(cert.get());
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(o.not_before_offset.count()));
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(not_before_offset.count()));
   X509_gmtime_adj(X509_getm_notAfter(cert.get()),
-                  static_cast<long>(o.not_before_offset.count()) + 3600 + static_cast<long>(o.valid_days) * 86400);
+                  static_cast<long>(not_before_offset.count()) + 3600 + static_cast<long>(valid_days) * 86400);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  add_name(name, "CN", o.common_name);
+  add_name(name, "CN", common_name);
   X509* signer = issuer != nullptr ? ca_cert.get() : cert.get();  // self-signed: its own issuer
   X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
   X509_set_pubkey(cert.get(), key.get());
   std::string san;
   std::vector<std::string> seen;
-  auto add_name_entry = [&](const std::string& entry) {
-    if (std::find(seen.begin(), seen.end(), entry) != seen.end()) return;  // hostname may equal a SAN
+  for (const auto& entry : alt_names) {
+    if (std::find(seen.begin(), seen.end(), entry) != seen.end()) continue;  // hostname may equal a SAN
     seen.push_back(entry);
     san += (san.empty() ? "" : ",") + entry;
-  };
-  for (const auto& d : o.dns_names) add_name_entry("DNS:" + d);
-  for (const auto& ip : o.ip_addresses) add_name_entry("IP:" + ip);
+  }
   add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
-  add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
+  if (usage == leaf_usage::server) {
+    add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+    add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
+  } else {
+    add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature,nonRepudiation,keyEncipherment");
+    add_extension(cert.get(), signer, NID_ext_key_usage, "emailProtection");
+  }
   add_extension(cert.get(), signer, NID_subject_key_identifier, "hash");
   if (issuer != nullptr) add_extension(cert.get(), signer, NID_authority_key_identifier, "keyid:always");
   if (!san.empty()) add_extension(cert.get(), signer, NID_subject_alt_name, san);
@@ -188,16 +134,40 @@ key_pair build_server_certificate(const key_pair* issuer, const server_options& 
   return {to_pem(cert.get()), to_pem(key.get())};
 }
 
+key_pair build_server_certificate(const key_pair* issuer, const server_options& o) {
+  std::vector<std::string> names;
+  for (const auto& d : o.dns_names) names.push_back("DNS:" + d);
+  for (const auto& ip : o.ip_addresses) names.push_back("IP:" + ip);
+  return build_leaf(issuer, o.common_name, names, leaf_usage::server, o.key, o.valid_days, o.not_before_offset);
+}
+
 }  // namespace
+
+key_pair issue_server_certificate(const key_pair& issuer, const server_options& o) {
+  return build_server_certificate(&issuer, o);
+}
+
+key_pair self_signed_server_certificate(const server_options& o) { return build_server_certificate(nullptr, o); }
+
+key_pair issue_smime_certificate(const key_pair& issuer, const smime_options& o) {
+  if (o.email.empty()) throw std::runtime_error("an S/MIME certificate needs an e-mail address");
+  return build_leaf(&issuer, o.common_name.empty() ? o.email : o.common_name, {"email:" + o.email},
+                    leaf_usage::smime, o.key, o.valid_days, o.not_before_offset);
+}
+
+std::string serial_hex(const std::string& pem) {
+  auto cert = read_cert(pem);
+  std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
+  if (!bn) fail("serial");
+  char* hex = BN_bn2hex(bn.get());
+  std::string out(hex);
+  OPENSSL_free(hex);
+  return out;
+}
 
 std::string pem_to_der(const std::string& pem) {
   auto cert = read_cert(pem);
-  unsigned char* out = nullptr;
-  const int n = i2d_X509(cert.get(), &out);
-  if (n <= 0) fail("DER encoding failed");
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
-  OPENSSL_free(out);
-  return der;
+  return to_der(cert.get(), i2d_X509);
 }
 
 std::string pem_chain_to_p7b(const std::string& pem) {
@@ -211,15 +181,10 @@ std::string pem_chain_to_p7b(const std::string& pem) {
   if (!p7 || PKCS7_set_type(p7.get(), NID_pkcs7_signed) != 1) fail("PKCS#7 failed");
   PKCS7_content_new(p7.get(), NID_pkcs7_data);
   for (int i = 0; i < sk_X509_num(certs.get()); ++i) PKCS7_add_certificate(p7.get(), sk_X509_value(certs.get(), i));
-  unsigned char* out = nullptr;
-  const int n = i2d_PKCS7(p7.get(), &out);
-  if (n <= 0) fail("PKCS#7 encoding failed");
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
-  OPENSSL_free(out);
-  return der;
+  return to_der(p7.get(), i2d_PKCS7);
 }
 
-std::string empty_crl_der(const key_pair& ca, int days) {
+std::string crl_der(const key_pair& ca, const std::vector<std::string>& revoked_serials, int days) {
   auto ca_cert = read_cert(ca.certificate_pem);
   auto ca_key = read_key(ca.private_key_pem);
   std::unique_ptr<X509_CRL, deleter<X509_CRL, X509_CRL_free>> crl(X509_CRL_new());
@@ -229,14 +194,24 @@ std::string empty_crl_der(const key_pair& ca, int days) {
   std::unique_ptr<ASN1_TIME, deleter<ASN1_TIME, ASN1_TIME_free>> next(X509_gmtime_adj(nullptr, static_cast<long>(days) * 86400));
   X509_CRL_set1_lastUpdate(crl.get(), now.get());
   X509_CRL_set1_nextUpdate(crl.get(), next.get());
+  for (const auto& serial : revoked_serials) {
+    BIGNUM* raw = nullptr;
+    if (BN_hex2bn(&raw, serial.c_str()) == 0) throw std::runtime_error("'" + serial + "' is not a hexadecimal serial number");
+    std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bn(raw);
+    std::unique_ptr<X509_REVOKED, deleter<X509_REVOKED, X509_REVOKED_free>> entry(X509_REVOKED_new());
+    std::unique_ptr<ASN1_INTEGER, deleter<ASN1_INTEGER, ASN1_INTEGER_free>> number(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+    if (!entry || !number || X509_REVOKED_set_serialNumber(entry.get(), number.get()) != 1 ||
+        X509_REVOKED_set_revocationDate(entry.get(), now.get()) != 1 || X509_CRL_add0_revoked(crl.get(), entry.get()) != 1) {
+      fail("CRL entry");
+    }
+    entry.release();  // owned by the CRL now
+  }
+  X509_CRL_sort(crl.get());
   if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) == 0) fail("CRL signing failed");
-  unsigned char* out = nullptr;
-  const int n = i2d_X509_CRL(crl.get(), &out);
-  if (n <= 0) fail("CRL encoding failed");
-  std::string der(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
-  OPENSSL_free(out);
-  return der;
+  return to_der(crl.get(), i2d_X509_CRL);
 }
+
+std::string empty_crl_der(const key_pair& ca, int days) { return crl_der(ca, {}, days); }
 
 namespace {
 
@@ -415,6 +390,49 @@ lab_certificates load_or_create(const std::string& dir, const ca_options& ca_opt
   write_text(srv_key, out.server.private_key_pem, true);
   write_text(srv_pem, out.server.certificate_pem, false);
   return out;
+}
+
+namespace {
+
+// Upper case, no leading zeros: the form serial_hex() and the CRL use.
+std::string normalise_serial(const std::string& text) {
+  BIGNUM* raw = nullptr;
+  const auto trimmed = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
+  if (trimmed.empty() || trimmed.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos ||
+      BN_hex2bn(&raw, trimmed.c_str()) == 0) {
+    throw std::runtime_error("'" + text + "' is not a hexadecimal serial number");
+  }
+  std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bn(raw);
+  char* hex = BN_bn2hex(bn.get());
+  std::string out(hex);
+  OPENSSL_free(hex);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> revoked_serials(const std::string& dir) {
+  std::vector<std::string> out;
+  if (dir.empty()) return out;
+  std::ifstream in(std::filesystem::path(dir) / "revoked.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
+    out.push_back(normalise_serial(line));
+  }
+  return out;
+}
+
+bool revoke(const std::string& dir, const std::string& serial) {
+  const auto normal = normalise_serial(serial);
+  auto list = revoked_serials(dir);
+  if (std::find(list.begin(), list.end(), normal) != list.end()) return false;
+  list.push_back(normal);
+  std::string text;
+  for (const auto& s : list) text += s + "\n";
+  std::filesystem::create_directories(dir);
+  write_text(std::filesystem::path(dir) / "revoked.txt", text, false);
+  return true;
 }
 
 }  // namespace easemu::certs

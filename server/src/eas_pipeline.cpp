@@ -53,6 +53,8 @@ eas_pipeline::eas_pipeline(std::vector<protocol_version> advertised, std::string
                            std::shared_ptr<spdlog::logger> log)
     : advertised_(std::move(advertised)), server_build_(std::move(server_build)), log_(std::move(log)) {}
 
+void eas_pipeline::set_handler(eas::command_id id, command_handler handler) { handlers_[id] = std::move(handler); }
+
 http_response eas_pipeline::error_status(const eas::command_info& command, protocol_version v,
                                          int status, int http_fallback) const {
   const auto envelope = envelope_for(command.id);
@@ -150,9 +152,27 @@ http_response eas_pipeline::run(eas_context& ctx, const std::string& mailbox) co
     ctx.body = std::move(*tree);
   }
 
-  // Stage: the command. None is implemented yet.
-  log_->debug("request={} user={} cmd={} not implemented", rid, mailbox, command.name);
-  return not_supported(command, ctx.version);
+  // Stage: the command.
+  const auto handler = handlers_.find(command.id);
+  if (handler == handlers_.end()) {
+    log_->debug("request={} user={} cmd={} not implemented", rid, mailbox, command.name);
+    return not_supported(command, ctx.version);
+  }
+  command_reply reply = handler->second(ctx);
+  http_response r;
+  r.status = reply.http_status;
+  r.set("MS-Server-ActiveSync", server_build_);
+  if (reply.body) {
+    auto bytes = wbxml::encode(*reply.body);
+    if (!bytes) {
+      // A handler built a tree the codec refuses: a server bug, answered as one.
+      log_->error("request={} cmd={} response does not encode: {}", rid, command.name, bytes.error().message());
+      return http_response::text(500, "internal error\n");
+    }
+    r.body = std::move(*bytes);
+    r.set("Content-Type", wbxml_content_type);
+  }
+  return r;
 }
 
 }  // namespace easemu::server

@@ -1,5 +1,7 @@
 #include "easemu/server/router.hpp"
 
+#include "easemu/server/commands/validate_cert.hpp"
+
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
@@ -73,6 +75,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       admin_token_(std::move(admin_token)),
       log_(log),
       pipeline_(lab_.versions, lab_.server_build, log) {
+  pipeline_.set_handler(eas::command_id::validate_cert, make_validate_cert_handler({lab_.ca.pem, lab_.ca.crl}, log));
   // Every device that reaches an authenticated command joins the device list.
   pipeline_.set_device_observer([this](const eas_context& ctx) {
     const auto* ua = ctx.http->header("User-Agent");
@@ -395,7 +398,7 @@ http_response router::certsrv(std::string_view path) const {
   if (path == "/certsrv/ca.cer") return file(lab_.ca.der, "application/pkix-cert", "easemu-ca.cer");
   if (path == "/certsrv/ca.pem") return file(lab_.ca.pem, "application/x-pem-file", "easemu-ca.pem");
   if (path == "/certsrv/ca-chain.p7b") return file(lab_.ca.p7b, "application/x-pkcs7-certificates", "easemu-ca-chain.p7b");
-  if (path == "/certsrv/ca.crl") return file(lab_.ca.crl, "application/pkix-crl", "easemu-ca.crl");
+  if (path == "/certsrv/ca.crl") return file(lab_.ca.crl ? lab_.ca.crl() : std::string(), "application/pkix-crl", "easemu-ca.crl");
   if (path == "/certsrv/easemu-ca.mobileconfig") {
     return file(lab_.ca.mobileconfig, "application/x-apple-aspen-config", "easemu-ca.mobileconfig");
   }

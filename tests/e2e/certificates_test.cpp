@@ -204,3 +204,27 @@ TEST(TlsModeSwitch, ProvidedCertificateIsServed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TlsLabFile, TlsSectionSetsModeAndFloorAndFlagsWin) {
+  temp_dir dir;
+  const auto lab = (dir / "lab.yaml").string();
+  write_file(lab, "tls:\n  mode: expired\n  min_version: \"1.2\"\n  san: [192.0.2.44]\n");
+  {
+    test_server server({"--config", lab});
+    EXPECT_EQ(verify_result(server, dir), "10 (certificate has expired)");
+    EXPECT_FALSE(tls10_handshake(server.https_port));
+  }
+  {
+    test_server server({"--config", lab, "--tls-mode", "lab-ca", "--tls-min-version", "1.0"});
+    EXPECT_EQ(verify_result(server, dir), "0 (ok)");
+    EXPECT_TRUE(tls10_handshake(server.https_port));
+    // The file's extra address is in the certificate.
+    const auto pem = run("(openssl s_client -connect 127.0.0.1:" + std::to_string(server.https_port) +
+                         " </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName)");
+    EXPECT_NE(pem.out.find("192.0.2.44"), std::string::npos) << pem.out;
+  }
+}
+
+}  // namespace

@@ -69,4 +69,24 @@ TEST(LabConfig, ErrorsNameFileLineColumnAndProblem) {
   EXPECT_NE(error_of("lab: [unclosed\n").find("lab.yaml:"), std::string::npos);
 }
 
+TEST(LabConfig, TlsSection) {
+  auto lab = parse_lab_yaml("tls:\n  mode: provided\n  min_version: \"1.2\"\n  cert: certs/chain.pem\n"
+                            "  key: /etc/easemu/key.pem\n  san: [192.0.2.1, mail.corp.test]\n",
+                            "/srv/lab/lab.yaml");
+  EXPECT_EQ(lab.tls.mode, "provided");
+  EXPECT_EQ(lab.tls.min_version, "1.2");
+  EXPECT_EQ(lab.tls.cert, "/srv/lab/certs/chain.pem");  // relative to the lab file
+  EXPECT_EQ(lab.tls.key, "/etc/easemu/key.pem");
+  EXPECT_EQ(lab.tls.san, (std::vector<std::string>{"192.0.2.1", "mail.corp.test"}));
+  EXPECT_TRUE(parse_lab_yaml("", "lab.yaml").tls.mode.empty());  // not set: the flag's default applies
+
+  EXPECT_EQ(error_of("tls:\n  mode: broken\n"),
+            "lab.yaml:2:9: tls.mode: 'broken' is not one of lab-ca, self-signed, expired, not-yet-valid, wrong-host, "
+            "untrusted-ca, incomplete-chain, provided");
+  EXPECT_EQ(error_of("tls:\n  min_version: 1.5\n"),
+            "lab.yaml:2:16: tls.min_version: '1.5' is not 1.0, 1.1, 1.2 or 1.3 (quote it in YAML)");
+  EXPECT_EQ(error_of("tls:\n  mode: provided\n"), "lab.yaml:2:3: tls: mode provided needs 'cert' and 'key'");
+  EXPECT_EQ(error_of("tls:\n  san: 10.0.0.1\n"), "lab.yaml:2:8: tls.san: expected a list of names and IP addresses");
+}
+
 }  // namespace

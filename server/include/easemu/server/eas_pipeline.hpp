@@ -4,6 +4,7 @@
 // command handler -> envelope for the protocol version.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,14 @@ struct eas_context {
   std::optional<wbxml::element> body;  // the decoded WBXML request, when there is one
 };
 
+// What a command handler answers: an HTTP status and, usually, the WBXML response tree (the
+// pipeline encodes it).
+struct command_reply {
+  int http_status = 200;
+  std::optional<wbxml::element> body;
+};
+using command_handler = std::function<command_reply(const eas_context&)>;
+
 // Called for every request that names a device, after the version gate (the device list).
 using device_observer = std::function<void(const eas_context&)>;
 // Called with every answered request whose query parsed (the request journal).
@@ -41,6 +50,8 @@ class eas_pipeline {
 
   void set_device_observer(device_observer observer) { observer_ = std::move(observer); }
   void set_journal_observer(journal_observer observer) { journal_ = std::move(observer); }
+  // The handler for a command; commands without one are answered as not supported.
+  void set_handler(eas::command_id id, command_handler handler);
 
   // Answers a POST to /Microsoft-Server-ActiveSync from an authenticated mailbox.
   http_response handle(const http_request& request, const std::string& mailbox) const;
@@ -59,6 +70,7 @@ class eas_pipeline {
   std::shared_ptr<spdlog::logger> log_;
   device_observer observer_;
   journal_observer journal_;
+  std::map<eas::command_id, command_handler> handlers_;
 };
 
 // The response root element and its Status element for a command (e.g. FolderSync ->

@@ -31,7 +31,8 @@ struct ca_downloads {
   std::string pem;
   std::string der;           // ca.cer, as Windows and Windows Phone expect
   std::string p7b;           // the chain as PKCS#7
-  std::string crl;           // empty CRL signed by the CA, DER
+  // The current CRL signed by the CA, DER (built when asked: revocations apply at once).
+  std::function<std::string()> crl;
   std::string mobileconfig;  // iOS profile installing the CA as a root
 };
 

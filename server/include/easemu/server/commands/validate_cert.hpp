@@ -1,0 +1,33 @@
+#pragma once
+// The ValidateCert command (MS-ASCMD 2.2.1.22): validates the certificates a device sends (for
+// S/MIME) against the lab CA and, when asked, the lab CRL.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "easemu/certs/validate.hpp"
+#include "easemu/server/eas_pipeline.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace easemu::server {
+
+// The lab's trust: its CA (PEM) and its current CRL (DER; built when asked, since an
+// administrator may revoke a certificate while the server runs).
+struct lab_trust {
+  std::string ca_pem;
+  std::function<std::string()> crl_der;
+};
+
+// At most this many certificates (Certificates plus CertificateChain) in one request.
+inline constexpr std::size_t max_validate_certificates = 64;
+
+command_handler make_validate_cert_handler(lab_trust trust, std::shared_ptr<spdlog::logger> log);
+
+// The per-certificate Status value of MS-ASCMD 2.2.3.177.18 for a validation verdict.
+int validate_cert_status(certs::verdict v);
+
+}  // namespace easemu::server
