@@ -62,6 +62,27 @@ constexpr migration migrations[] = {
         value TEXT NOT NULL
       );
     )sql"},
+    {4, R"sql(
+      ALTER TABLE devices ADD COLUMN pending_key INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN policy_key INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN policy_hash TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN policy_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN policy_status INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN last_policy_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN wipe_requested_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN wipe_sent_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN wipe_ack_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN wipe_account_only INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN wipe_failed INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN wipe_requestor TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN model TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN imei TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN friendly_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN os TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN os_language TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN phone_number TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN mobile_operator TEXT NOT NULL DEFAULT '';
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -140,10 +161,28 @@ void exec(sqlite3* db, const char* sql) {
 }
 
 constexpr const char* device_columns =
-    "mailbox, device_id, device_type, user_agent, protocol_version, first_seen_ms, last_seen_ms";
+    "mailbox, device_id, device_type, user_agent, protocol_version, first_seen_ms, last_seen_ms, pending_key, "
+    "policy_key, policy_hash, policy_name, policy_status, last_policy_ms, wipe_requested_ms, wipe_sent_ms, "
+    "wipe_ack_ms, wipe_account_only, wipe_failed, wipe_requestor, model, imei, friendly_name, os, os_language, "
+    "phone_number, mobile_operator";
 
 device_record read_device(const statement& s) {
-  return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6)};
+  device_record d{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6), {}, {}};
+  auto& p = d.provisioning;
+  p.pending_key = s.integer(7);
+  p.policy_key = s.integer(8);
+  p.policy_hash = s.text(9);
+  p.policy_name = s.text(10);
+  p.policy_status = static_cast<int>(s.integer(11));
+  p.last_policy_ms = s.integer(12);
+  p.wipe_requested_ms = s.integer(13);
+  p.wipe_sent_ms = s.integer(14);
+  p.wipe_ack_ms = s.integer(15);
+  p.wipe_account_only = s.integer(16) != 0;
+  p.wipe_failed = s.integer(17) != 0;
+  p.wipe_requestor = s.text(18);
+  d.information = {s.text(19), s.text(20), s.text(21), s.text(22), s.text(23), s.text(24), s.text(25)};
+  return d;
 }
 
 class sqlite_store final : public store {
@@ -308,6 +347,33 @@ class sqlite_store final : public store {
                      s.text(11)});
     }
     return out;
+  }
+
+  bool update_device_provisioning(const std::string& mailbox, const std::string& device_id,
+                                  const device_provisioning& p) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_,
+                "UPDATE devices SET pending_key = ?3, policy_key = ?4, policy_hash = ?5, policy_name = ?6, "
+                "policy_status = ?7, last_policy_ms = ?8, wipe_requested_ms = ?9, wipe_sent_ms = ?10, wipe_ack_ms = ?11, "
+                "wipe_account_only = ?12, wipe_failed = ?13, wipe_requestor = ?14 WHERE mailbox = ?1 AND device_id = ?2");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, p.pending_key).bind(4, p.policy_key).bind(5, p.policy_hash);
+    s.bind(6, p.policy_name).bind(7, std::int64_t{p.policy_status}).bind(8, p.last_policy_ms).bind(9, p.wipe_requested_ms);
+    s.bind(10, p.wipe_sent_ms).bind(11, p.wipe_ack_ms).bind(12, std::int64_t{p.wipe_account_only ? 1 : 0});
+    s.bind(13, std::int64_t{p.wipe_failed ? 1 : 0}).bind(14, p.wipe_requestor);
+    s.step();
+    return sqlite3_changes(db_) > 0;
+  }
+
+  bool update_device_information(const std::string& mailbox, const std::string& device_id,
+                                 const device_information_record& i) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_,
+                "UPDATE devices SET model = ?3, imei = ?4, friendly_name = ?5, os = ?6, os_language = ?7, "
+                "phone_number = ?8, mobile_operator = ?9 WHERE mailbox = ?1 AND device_id = ?2");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, i.model).bind(4, i.imei).bind(5, i.friendly_name).bind(6, i.os);
+    s.bind(7, i.os_language).bind(8, i.phone_number).bind(9, i.mobile_operator);
+    s.step();
+    return sqlite3_changes(db_) > 0;
   }
 
   bool delete_device(const std::string& mailbox, const std::string& device_id) override {

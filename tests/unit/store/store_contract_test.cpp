@@ -223,3 +223,46 @@ TEST_P(StoreContract, LabStateByKey) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_P(StoreContract, ProvisioningStateAndDeviceInformationPersist) {
+  auto s = open();
+  s->record_device_contact("alice@lab.test", "WP7ABC", "WP", "MSFT-WP/7.10", "14.1", 10);
+  device_provisioning p;
+  p.policy_key = 4294967295;  // the largest uint32 key
+  p.pending_key = 12;
+  p.policy_hash = "00ff00ff00ff00ff";
+  p.policy_name = "My WP7 Policy";
+  p.policy_status = 3;
+  p.last_policy_ms = 11;
+  p.wipe_requested_ms = 12;
+  p.wipe_account_only = true;
+  p.wipe_requestor = "admin";
+  EXPECT_TRUE(s->update_device_provisioning("ALICE@lab.test", "wp7abc", p));
+  EXPECT_TRUE(s->update_device_information("alice@lab.test", "WP7ABC", {"Lumia 800", "3569", "Phone", "WP 7.5", "en-US", "+1", "Op"}));
+  EXPECT_FALSE(s->update_device_provisioning("alice@lab.test", "nosuch", p));
+  // A later contact keeps both.
+  s->record_device_contact("alice@lab.test", "WP7ABC", "WP", "MSFT-WP/7.10", "14.1", 20);
+  const auto d = s->find_device("alice@lab.test", "WP7ABC");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->provisioning, p);
+  EXPECT_EQ(d->information.model, "Lumia 800");
+  EXPECT_EQ(d->information.mobile_operator, "Op");
+}
+
+TEST(SqliteStore, ProvisioningStateSurvivesReopening) {
+  easemu::test::temp_dir dir;
+  const auto path = (dir / "easemu.db").string();
+  device_provisioning p;
+  p.policy_key = 99;
+  p.last_policy_ms = 5;
+  {
+    auto s = open_sqlite_store(path);
+    s->record_device_contact("bob@lab.test", "d", "iPhone", "ua", "16.1", 1);
+    s->update_device_provisioning("bob@lab.test", "d", p);
+  }
+  EXPECT_EQ(open_sqlite_store(path)->find_device("bob@lab.test", "d")->provisioning, p);
+}
+
+}  // namespace

@@ -12,6 +12,37 @@
 
 namespace easemu::store {
 
+// What provisioning keeps per device partnership (policy keys, acknowledgement, remote wipe).
+struct device_provisioning {
+  std::int64_t pending_key = 0;  // temporary key of an unanswered policy download
+  std::int64_t policy_key = 0;   // permanent key, 0: none
+  std::string policy_hash;
+  std::string policy_name;
+  int policy_status = 0;  // DevicePolicyApplicationStatus: 0 Unknown, 1 NotApplied, 2 AppliedInFull, 3 PartiallyApplied, 4 ExternallyManaged
+  std::int64_t last_policy_ms = 0;
+  std::int64_t wipe_requested_ms = 0;
+  std::int64_t wipe_sent_ms = 0;
+  std::int64_t wipe_ack_ms = 0;
+  bool wipe_account_only = false;
+  bool wipe_failed = false;
+  std::string wipe_requestor;
+
+  bool operator==(const device_provisioning&) const = default;
+};
+
+// What the device says about itself (Settings or Provision DeviceInformation).
+struct device_information_record {
+  std::string model;
+  std::string imei;
+  std::string friendly_name;
+  std::string os;
+  std::string os_language;
+  std::string phone_number;
+  std::string mobile_operator;
+
+  bool operator==(const device_information_record&) const = default;
+};
+
 // A phone as the server has seen it, per mailbox (Exchange's device partnership).
 struct device_record {
   std::string mailbox;
@@ -21,6 +52,8 @@ struct device_record {
   std::string protocol_version;
   std::int64_t first_seen_ms = 0;
   std::int64_t last_seen_ms = 0;
+  device_provisioning provisioning;
+  device_information_record information;
 
   bool operator==(const device_record&) const = default;
 };
@@ -92,6 +125,11 @@ class store {
   // All devices, or those of one mailbox; ordered by mailbox, then first contact.
   virtual std::vector<device_record> list_devices(const std::optional<std::string>& mailbox = {}) const = 0;
   virtual bool delete_device(const std::string& mailbox, const std::string& device_id) = 0;
+  // false when there is no such device.
+  virtual bool update_device_provisioning(const std::string& mailbox, const std::string& device_id,
+                                          const device_provisioning& state) = 0;
+  virtual bool update_device_information(const std::string& mailbox, const std::string& device_id,
+                                         const device_information_record& information) = 0;
 
   // The lab's mailboxes become exactly `mailboxes` (one transaction); devices of mailboxes that
   // stay keep their partnerships.
