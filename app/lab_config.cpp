@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "easemu/provisioning/policy.hpp"
 #include "easemu/server/exchange_profile.hpp"
 #include "tls_modes.hpp"
 
@@ -156,6 +157,7 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
       const auto& node = p[i];
       if (!node.IsMap()) fail(file, node.Mark(), where + ": expected a mapping of Exchange parameters");
       policy_config pc;
+      provisioning::policy checker;
       for (const auto& kv : node) {
         const auto key = kv.first.Scalar();
         std::string value;
@@ -170,6 +172,10 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
           fail(file, kv.second.Mark(), where + "." + key + ": values are single lines");
         }
         if (key == "Name") pc.name = value;
+        // Each parameter as New-ActiveSyncMailboxPolicy would take it.
+        if (const auto error = checker.set_parameter(key, value); !error.empty()) {
+          fail(file, kv.first.Mark(), where + "." + key + ": " + error);
+        }
         pc.parameters.emplace_back(key, value);
       }
       if (pc.name.empty()) fail(file, node.Mark(), where + ": 'Name' is required");
@@ -214,7 +220,10 @@ void complete_lab(lab_config& lab) {
   const bool has_named_default = std::any_of(lab.policies.begin(), lab.policies.end(),
                                              [](const policy_config& p) { return lower(p.name) == "default"; });
   if (!has_default && !has_named_default) {
-    lab.policies.insert(lab.policies.begin(), policy_config{"Default", {{"Name", "Default"}, {"IsDefault", "$true"}}});
+    // Exchange's built-in policy: permissive, and AllowNonProvisionableDevices so that clients
+    // that never provision still sync.
+    lab.policies.insert(lab.policies.begin(),
+                        policy_config{"Default", {{"Name", "Default"}, {"AllowNonProvisionableDevices", "$true"}, {"IsDefault", "$true"}}});
   }
   if (lab.protocol_versions.empty()) {
     lab.protocol_versions = server::advertised_versions(*server::find_exchange_profile(lab.exchange_version));

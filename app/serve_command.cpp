@@ -160,6 +160,7 @@ int run_serve(serve_options o) {
   view.netbios_domain = lab.netbios_domain;
   view.server_build = std::string(server::find_exchange_profile(lab.exchange_version)->server_build);
   view.versions = lab.protocol_versions;
+  view.exchange_version = lab.exchange_version;
   for (const auto& mb : lab.mailboxes) view.mailboxes.push_back({mb.address, mb.password, mb.display_name});
 
   auto https = parse_endpoint(o.listen, true, "--listen");

@@ -142,6 +142,16 @@ http_response eas_pipeline::run(eas_context& ctx, const std::string& mailbox) co
     return not_supported(command, ctx.version);
   }
 
+  // Stage: the provisioning gate, for every command but Provision and Ping (PROVISIONING.md 1.1).
+  if (gate_ && command.id != eas::command_id::provision && command.id != eas::command_id::ping) {
+    const auto refused = gate_(ctx);
+    if (refused.status != 0) {
+      log_->debug("request={} user={} cmd={} refused with {}: {}", rid, mailbox, command.name, refused.status,
+                  refused.reason);
+      return error_status(command, ctx.version, refused.status, refused.http_status);
+    }
+  }
+
   // Stage: the body. Bad WBXML is the protocol's own error (102 InvalidWBXML, HTTP 400 before 14.0).
   if (eas::request_body(command, ctx.version) == eas::body_kind::wbxml && !request.body.empty()) {
     auto tree = wbxml::decode(request.body);

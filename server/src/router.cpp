@@ -76,6 +76,13 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       log_(log),
       pipeline_(lab_.versions, lab_.server_build, log) {
   pipeline_.set_handler(eas::command_id::validate_cert, make_validate_cert_handler({lab_.ca.pem, lab_.ca.crl}, log));
+  provisioning_ = std::make_unique<provisioning_service>(store_, lab_.exchange_version, log);
+  pipeline_.set_handler(eas::command_id::provision,
+                        [this](const eas_context& ctx) { return provisioning_->provision(ctx); });
+  pipeline_.set_gate([this](const eas_context& ctx) {
+    const auto e = provisioning_->check(ctx);
+    return refusal{e.status, e.http_status, e.reason};
+  });
   // Every device that reaches an authenticated command joins the device list.
   pipeline_.set_device_observer([this](const eas_context& ctx) {
     const auto* ua = ctx.http->header("User-Agent");
@@ -298,6 +305,11 @@ std::string iso_time(std::int64_t ms) {
   return out;
 }
 
+// JSON null for "never".
+boost::json::value optional_time(std::int64_t ms) {
+  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(iso_time(ms));
+}
+
 }  // namespace
 
 http_response router::handle_admin(const http_request& request) const {
@@ -320,9 +332,60 @@ http_response router::handle_admin(const http_request& request) const {
           {"protocol_version", d.protocol_version},
           {"first_seen", iso_time(d.first_seen_ms)},
           {"last_seen", iso_time(d.last_seen_ms)},
+          {"model", d.information.model},
+          {"imei", d.information.imei},
+          {"friendly_name", d.information.friendly_name},
+          {"os", d.information.os},
+          {"os_language", d.information.os_language},
+          {"phone_number", d.information.phone_number},
+          {"mobile_operator", d.information.mobile_operator},
+          {"policy_applied", d.provisioning.policy_name},
+          {"policy_application_status",
+           provisioning::to_string(static_cast<provisioning::application_status>(d.provisioning.policy_status))},
+          {"last_policy_update_time", optional_time(d.provisioning.last_policy_ms)},
+          {"wipe_request_time", optional_time(d.provisioning.wipe_requested_ms)},
+          {"wipe_sent_time", optional_time(d.provisioning.wipe_sent_ms)},
+          {"wipe_ack_time", optional_time(d.provisioning.wipe_ack_ms)},
+          {"wipe_account_only", d.provisioning.wipe_account_only},
       });
     }
     return json_response(200, boost::json::object{{"devices", std::move(devices)}});
+  }
+  // POST /api/v1/devices/{DeviceId}/wipe {"mailbox": ..., "account_only": false, "cancel": false}
+  if (path.starts_with("/api/v1/devices/") && path.ends_with("/wipe")) {
+    if (request.method != "POST") return json_error(405, "use POST");
+    auto id = eas::percent_decode(path.substr(16, path.size() - 16 - 5), eas::plus_rule::literal);
+    if (!id || id->empty()) return json_error(400, "bad device id in the path");
+    boost::system::error_code ec;
+    const auto body = request.body.empty() ? boost::json::value(boost::json::object{}) : boost::json::parse(request.body, ec);
+    const auto* obj = ec ? nullptr : body.if_object();
+    if (obj == nullptr) return json_error(400, "the body must be a JSON object (or empty)");
+    auto flag = [&](const char* key) {
+      const auto* v = obj->if_contains(key);
+      return v != nullptr && v->is_bool() && v->as_bool();
+    };
+    std::optional<std::string> mailbox;
+    if (const auto* m = obj->if_contains("mailbox"); m != nullptr && m->is_string()) mailbox = std::string(m->as_string());
+    std::vector<store::device_record> matches;
+    for (auto& d : store_->list_devices(mailbox)) {
+      if (d.device_id.size() == id->size() &&
+          std::equal(d.device_id.begin(), d.device_id.end(), id->begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          })) {
+        matches.push_back(std::move(d));
+      }
+    }
+    if (matches.empty()) return json_error(404, "no device '" + *id + "'");
+    if (matches.size() > 1) return json_error(409, "device '" + *id + "' belongs to several mailboxes; name one as \"mailbox\"");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    if (auto err = provisioning_->request_wipe(matches[0].mailbox, matches[0].device_id, flag("account_only"), "admin API",
+                                               flag("cancel"), now);
+        !err.empty()) {
+      return json_error(400, err);
+    }
+    return json_response(200, boost::json::object{{"mailbox", matches[0].mailbox}, {"device_id", matches[0].device_id},
+                                                  {"wipe", flag("cancel") ? "cancelled" : "requested"}});
   }
   if (path == "/api/v1/tls" && tls_.current) {
     if (request.method == "GET") {

@@ -38,6 +38,15 @@ struct command_reply {
 };
 using command_handler = std::function<command_reply(const eas_context&)>;
 
+// A stage that may refuse a request before its body is read (the provisioning gate): a zero
+// status passes; otherwise the MS-ASCMD 2.2.2 status, and the HTTP status for 2.5-12.1.
+struct refusal {
+  int status = 0;
+  int http_status = 200;
+  std::string reason;
+};
+using request_gate = std::function<refusal(const eas_context&)>;
+
 // Called for every request that names a device, after the version gate (the device list).
 using device_observer = std::function<void(const eas_context&)>;
 // Called with every answered request whose query parsed (the request journal).
@@ -50,6 +59,8 @@ class eas_pipeline {
 
   void set_device_observer(device_observer observer) { observer_ = std::move(observer); }
   void set_journal_observer(journal_observer observer) { journal_ = std::move(observer); }
+  // The policy-key gate; Provision and Ping do not pass through it (PROVISIONING.md 1.1).
+  void set_gate(request_gate gate) { gate_ = std::move(gate); }
   // The handler for a command; commands without one are answered as not supported.
   void set_handler(eas::command_id id, command_handler handler);
 
@@ -71,6 +82,7 @@ class eas_pipeline {
   device_observer observer_;
   journal_observer journal_;
   std::map<eas::command_id, command_handler> handlers_;
+  request_gate gate_;
 };
 
 // The response root element and its Status element for a command (e.g. FolderSync ->

@@ -9,6 +9,7 @@
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/server/eas_pipeline.hpp"
 #include "easemu/server/http.hpp"
+#include "easemu/server/provisioning_service.hpp"
 
 namespace spdlog {
 class logger;
@@ -51,6 +52,7 @@ struct lab_view {
   std::string netbios_domain;
   std::string public_url;    // https://mail.lab.test
   std::string server_build;  // MS-Server-ActiveSync header
+  std::string exchange_version = "2010SP1";  // whose provisioning rules apply
   std::vector<protocol_version> versions;
   std::vector<lab_mailbox> mailboxes;
   ca_downloads ca;
@@ -66,6 +68,7 @@ class router {
   void handle(http_request&& request, respond_fn respond);
   void set_ready(bool ready) { ready_ = ready; }
   eas_pipeline& pipeline() { return pipeline_; }
+  provisioning_service& provisioning() { return *provisioning_; }
   // Writes the queued journal entries (shutdown, tests).
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
@@ -94,6 +97,7 @@ class router {
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};
   eas_pipeline pipeline_;
+  std::unique_ptr<provisioning_service> provisioning_;
 };
 
 }  // namespace easemu::server
