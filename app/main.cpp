@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   easemu::app::add_wbxml_command(app, exit_code);
   easemu::app::add_health_command(app, exit_code);
   easemu::app::add_ca_command(app, exit_code);
+  easemu::app::add_exchange_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

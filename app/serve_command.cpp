@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -205,6 +206,19 @@ int run_serve(serve_options o) {
   db->set_lab_state("exchange_commands", lab.exchange_commands);
   const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
   auto r = std::make_shared<server::router>(view, db, token, log);
+  // The lab file's Exchange Management Shell lines, after its policies and mailboxes.
+  if (!lab.exchange_commands.empty()) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    for (const auto& result : r->shell().run(lab.exchange_commands, "lab file", now)) {
+      if (!result.ok) {
+        std::cerr << "easemu serve: " << (o.config.empty() ? std::string("lab") : o.config)
+                  << ": exchange_commands: " << result.command << ": " << result.error << '\n';
+        return exit_failed;
+      }
+      log->info("exchange_commands: {}", result.command);
+    }
+  }
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
     r->handle(std::move(req), std::move(done));
   }, log);

@@ -79,6 +79,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   provisioning_ = std::make_unique<provisioning_service>(store_, lab_.exchange_version, log);
   pipeline_.set_handler(eas::command_id::provision,
                         [this](const eas_context& ctx) { return provisioning_->provision(ctx); });
+  shell_ = std::make_unique<exchange_shell>(store_, *provisioning_);
   pipeline_.set_gate([this](const eas_context& ctx) {
     const auto e = provisioning_->check(ctx);
     return refusal{e.status, e.http_status, e.reason};
@@ -386,6 +387,26 @@ http_response router::handle_admin(const http_request& request) const {
     }
     return json_response(200, boost::json::object{{"mailbox", matches[0].mailbox}, {"device_id", matches[0].device_id},
                                                   {"wipe", flag("cancel") ? "cancelled" : "requested"}});
+  }
+  // POST /api/v1/exchange: Exchange Management Shell lines as text/plain.
+  if (path == "/api/v1/exchange") {
+    if (request.method != "POST") return json_error(405, "use POST with Exchange Management Shell lines as text/plain");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto results = shell_->run(request.body, "admin API", now);
+    boost::json::array out;
+    bool all_ok = true;
+    for (const auto& r : results) {
+      all_ok = all_ok && r.ok;
+      log_->info("request={} exchange shell: {} -> {}", request.request_id, r.command.substr(0, 200),
+                 r.ok ? std::string("ok") : r.error);
+      if (r.ok) {
+        out.push_back(boost::json::object{{"command", r.command}, {"ok", true}, {"output", r.output}});
+      } else {
+        out.push_back(boost::json::object{{"command", r.command}, {"ok", false}, {"error", r.error}});
+      }
+    }
+    return json_response(all_ok ? 200 : 400, boost::json::object{{"results", std::move(out)}});
   }
   if (path == "/api/v1/tls" && tls_.current) {
     if (request.method == "GET") {

@@ -9,6 +9,7 @@
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/server/eas_pipeline.hpp"
 #include "easemu/server/http.hpp"
+#include "easemu/server/exchange_shell.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
 namespace spdlog {
@@ -69,6 +70,7 @@ class router {
   void set_ready(bool ready) { ready_ = ready; }
   eas_pipeline& pipeline() { return pipeline_; }
   provisioning_service& provisioning() { return *provisioning_; }
+  exchange_shell& shell() { return *shell_; }
   // Writes the queued journal entries (shutdown, tests).
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
@@ -98,6 +100,7 @@ class router {
   std::atomic<bool> ready_{false};
   eas_pipeline pipeline_;
   std::unique_ptr<provisioning_service> provisioning_;
+  std::unique_ptr<exchange_shell> shell_;
 };
 
 }  // namespace easemu::server

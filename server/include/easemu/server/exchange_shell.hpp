@@ -1,0 +1,42 @@
+#pragma once
+// The Exchange Management Shell lines easemu understands, run against the lab: mobile device
+// mailbox policies (*-ActiveSyncMailboxPolicy and *-MobileDeviceMailboxPolicy), Set/Get-CASMailbox,
+// and the device cmdlets (Get-*DeviceStatistics, Get-*Device, Clear-*, Remove-*). The parser is
+// pure (easemu_admin); this executor spans the store's policies, mailboxes and devices.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+namespace easemu::store {
+class store;
+}
+
+namespace easemu::server {
+
+class provisioning_service;
+
+struct shell_result {
+  std::string command;        // the statement as written
+  bool ok = false;
+  std::string error;          // PowerShell-like message when !ok
+  boost::json::array output;  // objects with Exchange's property names
+};
+
+class exchange_shell {
+ public:
+  exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning);
+
+  // Runs every statement of `text` in order (a failed one does not stop the next, as in
+  // PowerShell). A text that does not parse gives one failed result naming line and column.
+  std::vector<shell_result> run(std::string_view text, const std::string& requestor, std::int64_t now_ms);
+
+ private:
+  std::shared_ptr<store::store> store_;
+  provisioning_service& provisioning_;
+};
+
+}  // namespace easemu::server

@@ -1,0 +1,570 @@
+#include "easemu/server/exchange_shell.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+
+#include "easemu/admin/cmdlet_parser.hpp"
+#include "easemu/provisioning/policy.hpp"
+#include "easemu/provisioning/provision.hpp"
+#include "easemu/server/provisioning_service.hpp"
+#include "easemu/store/store.hpp"
+
+namespace easemu::server {
+
+namespace {
+
+using admin::cmdlet_call;
+using admin::cmdlet_value;
+namespace prov = provisioning;
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// A failed statement: the message PowerShell users would see.
+struct shell_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Accepted by every cmdlet (PowerShell's common parameters and Exchange's usual extras).
+constexpr const char* common_parameters[] = {"Confirm", "WhatIf", "Verbose", "Debug", "ErrorAction",
+                                             "WarningAction", "DomainController", "ErrorVariable"};
+
+std::string value_text(const cmdlet_value& v) {
+  switch (v.type) {
+    case cmdlet_value::kind::text: return v.text;
+    case cmdlet_value::kind::boolean: return v.flag ? "$true" : "$false";
+    case cmdlet_value::kind::null: return "$null";
+    case cmdlet_value::kind::present: return "$true";
+    case cmdlet_value::kind::list: {
+      std::string out;
+      for (const auto& item : v.items) out += (out.empty() ? "" : ",") + value_text(item);
+      return out;
+    }
+    case cmdlet_value::kind::hashtable: break;
+  }
+  throw shell_error("A hashtable (@{...}) is not accepted here.");
+}
+
+std::vector<std::string> value_items(const cmdlet_value& v) {
+  if (v.type == cmdlet_value::kind::list) {
+    std::vector<std::string> out;
+    for (const auto& item : v.items) out.push_back(value_text(item));
+    return out;
+  }
+  if (v.type == cmdlet_value::kind::null) return {};
+  return {value_text(v)};
+}
+
+bool value_flag(const cmdlet_value& v, const std::string& name) {
+  if (v.type == cmdlet_value::kind::boolean) return v.flag;
+  if (v.type == cmdlet_value::kind::present) return true;
+  const auto t = value_text(v);
+  if (iequals(t, "$true") || iequals(t, "true") || t == "1") return true;
+  if (iequals(t, "$false") || iequals(t, "false") || t == "0") return false;
+  throw shell_error("Cannot process argument transformation on parameter '" + name + "'. Cannot convert value '" + t +
+                    "' to type System.Boolean.");
+}
+
+// The call's parameters, checked against what the cmdlet accepts (and the common ones).
+class bound {
+ public:
+  // An empty `accepted` list: the caller checked the names already (the policy cmdlets take every
+  // setting of the table).
+  bound(const cmdlet_call& call, std::initializer_list<const char*> accepted, const char* positional = "Identity")
+      : call_(call) {
+    for (const auto& p : call.parameters) {
+      if (accepted.size() == 0) break;
+      const bool known = std::any_of(accepted.begin(), accepted.end(), [&](const char* a) { return iequals(a, p.name); }) ||
+                         std::any_of(std::begin(common_parameters), std::end(common_parameters),
+                                     [&](const char* a) { return iequals(a, p.name); });
+      if (!known) throw shell_error("A parameter cannot be found that matches parameter name '" + p.name + "'.");
+    }
+    if (!call.positional.empty()) {
+      if (positional == nullptr || call.positional.size() > 1 || has(positional)) {
+        throw shell_error("A positional parameter cannot be found that accepts argument '" +
+                          value_text(call.positional.back()) + "'.");
+      }
+      positional_ = &call.positional.front();
+      positional_name_ = positional;
+    }
+  }
+
+  const cmdlet_value* get(std::string_view name) const {
+    for (const auto& p : call_.parameters) {
+      if (iequals(p.name, name)) return &p.value;
+    }
+    if (positional_ != nullptr && iequals(positional_name_, name)) return positional_;
+    return nullptr;
+  }
+  bool has(std::string_view name) const { return get(name) != nullptr; }
+  std::string text(std::string_view name) const {
+    const auto* v = get(name);
+    return v != nullptr ? value_text(*v) : std::string();
+  }
+  std::string required(std::string_view name) const {
+    const auto* v = get(name);
+    if (v == nullptr || value_text(*v).empty()) {
+      throw shell_error("Cannot process command because of one or more missing mandatory parameters: " +
+                        std::string(name) + ".");
+    }
+    return value_text(*v);
+  }
+  bool flag(std::string_view name) const {
+    const auto* v = get(name);
+    return v != nullptr && value_flag(*v, std::string(name));
+  }
+  const std::vector<admin::cmdlet_parameter>& parameters() const { return call_.parameters; }
+
+ private:
+  const cmdlet_call& call_;
+  const cmdlet_value* positional_ = nullptr;
+  std::string positional_name_;
+};
+
+bool is_common(std::string_view name) {
+  return std::any_of(std::begin(common_parameters), std::end(common_parameters), [&](const char* a) { return iequals(a, name); });
+}
+
+std::string iso_time(std::int64_t ms) {
+  if (ms == 0) return {};
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+boost::json::value time_or_null(std::int64_t ms) {
+  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(iso_time(ms));
+}
+
+class executor {
+ public:
+  executor(store::store& s, provisioning_service& p, const std::string& requestor, std::int64_t now)
+      : store_(s), provisioning_(p), requestor_(requestor), now_(now) {}
+
+  boost::json::array run(const cmdlet_call& call) {
+    const auto& n = call.name;
+    // Exchange 2010 names and their 2013+ twins.
+    if (iequals(n, "New-ActiveSyncMailboxPolicy")) return new_policy(call, false);
+    if (iequals(n, "New-MobileDeviceMailboxPolicy")) return new_policy(call, true);
+    if (iequals(n, "Set-ActiveSyncMailboxPolicy") || iequals(n, "Set-MobileDeviceMailboxPolicy")) return set_policy(call);
+    if (iequals(n, "Get-ActiveSyncMailboxPolicy")) return get_policy(call, false);
+    if (iequals(n, "Get-MobileDeviceMailboxPolicy")) return get_policy(call, true);
+    if (iequals(n, "Remove-ActiveSyncMailboxPolicy") || iequals(n, "Remove-MobileDeviceMailboxPolicy")) return remove_policy(call);
+    if (iequals(n, "Set-CASMailbox")) return set_cas_mailbox(call);
+    if (iequals(n, "Get-CASMailbox")) return get_cas_mailbox(call);
+    if (iequals(n, "Clear-ActiveSyncDevice") || iequals(n, "Clear-MobileDevice")) return clear_device(call);
+    if (iequals(n, "Get-ActiveSyncDeviceStatistics") || iequals(n, "Get-MobileDeviceStatistics")) return statistics(call, true);
+    if (iequals(n, "Get-ActiveSyncDevice") || iequals(n, "Get-MobileDevice")) return statistics(call, false);
+    if (iequals(n, "Remove-ActiveSyncDevice") || iequals(n, "Remove-MobileDevice")) return remove_device(call);
+    throw shell_error("The term '" + n +
+                      "' is not recognized as the name of a cmdlet easemu runs (policies: New/Set/Get/Remove-"
+                      "ActiveSyncMailboxPolicy; Set/Get-CASMailbox; Get/Clear/Remove-ActiveSyncDevice, "
+                      "Get-ActiveSyncDeviceStatistics, and their MobileDevice twins).");
+  }
+
+ private:
+  // ---- policies ----
+
+  struct loaded_policy {
+    prov::policy policy;
+  };
+
+  std::vector<prov::policy> load_policies() {
+    std::vector<prov::policy> out;
+    for (const auto& r : store_.list_policies()) {
+      auto p = prov::policy_from_parameters(r.parameters);
+      if (!p) throw shell_error("The stored policy '" + r.name + "' does not load: " + p.error());
+      out.push_back(std::move(*p));
+    }
+    return out;
+  }
+
+  void save_policies(const std::vector<prov::policy>& policies) {
+    std::vector<store::policy_record> records;
+    for (const auto& p : policies) records.push_back({p.name, p.to_parameters()});
+    store_.replace_policies(records);
+    provisioning_.reload();
+  }
+
+  static std::vector<prov::policy>::iterator find_policy(std::vector<prov::policy>& all, const std::string& identity) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const prov::policy& p) { return iequals(p.name, identity); });
+    if (it == all.end()) {
+      throw shell_error("The operation couldn't be performed because object '" + identity + "' couldn't be found.");
+    }
+    return it;
+  }
+
+  // Every policy parameter of the call onto `p`.
+  static void apply(prov::policy& p, const bound& b, std::initializer_list<const char*> skip) {
+    for (const auto& param : b.parameters()) {
+      if (is_common(param.name) ||
+          std::any_of(skip.begin(), skip.end(), [&](const char* s) { return iequals(s, param.name); })) {
+        continue;
+      }
+      std::string error;
+      if (param.value.type == cmdlet_value::kind::list || param.value.type == cmdlet_value::kind::null) {
+        const auto* s = prov::find_setting(param.name);
+        if (s != nullptr && (s->kind == prov::setting_kind::name_list || s->kind == prov::setting_kind::hash_list)) {
+          error = p.set_parameter(param.name, value_items(param.value));
+        } else {
+          error = p.set_parameter(param.name, value_text(param.value));
+        }
+      } else {
+        error = p.set_parameter(param.name, value_text(param.value));
+      }
+      if (!error.empty()) throw shell_error(error);
+    }
+  }
+
+  static void make_only_default(std::vector<prov::policy>& all, const prov::policy& chosen) {
+    if (!chosen.flag(prov::setting::IsDefault)) return;
+    for (auto& other : all) {
+      if (!iequals(other.name, chosen.name)) other.set(prov::setting::IsDefault, {0, {}});
+    }
+  }
+
+  // A policy cmdlet accepts every setting of the table (by either name), plus its own.
+  static void check_policy_parameters(const cmdlet_call& call, std::initializer_list<const char*> own) {
+    for (const auto& p : call.parameters) {
+      if (is_common(p.name) || prov::find_setting(p.name) != nullptr ||
+          std::any_of(own.begin(), own.end(), [&](const char* o) { return iequals(o, p.name); })) {
+        continue;
+      }
+      throw shell_error("A parameter cannot be found that matches parameter name '" + p.name + "'.");
+    }
+  }
+
+  boost::json::array new_policy(const cmdlet_call& call, bool mobile_device_cmdlet) {
+    check_policy_parameters(call, {"Name"});
+    const bound b(call, {}, "Name");
+    const auto name = b.required("Name");
+    auto all = load_policies();
+    if (std::any_of(all.begin(), all.end(), [&](const prov::policy& p) { return iequals(p.name, name); })) {
+      throw shell_error("A mobile device mailbox policy named '" + name + "' already exists.");
+    }
+    prov::policy p;
+    // New-ActiveSyncMailboxPolicy (2010) defaults AllowNonProvisionableDevices to $false; the
+    // New-MobileDeviceMailboxPolicy page (2013+) documents $true (PROVISIONING.md 2.3).
+    if (mobile_device_cmdlet) p.set(prov::setting::AllowNonProvisionableDevices, {1, {}});
+    p.name = name;
+    apply(p, b, {"Name"});
+    if (b.flag("WhatIf")) return {what_if("Creating mobile device mailbox policy \"" + name + "\".")};
+    make_only_default(all, p);
+    all.push_back(p);
+    save_policies(all);
+    return {policy_object(p, mobile_device_cmdlet)};
+  }
+
+  boost::json::array set_policy(const cmdlet_call& call) {
+    check_policy_parameters(call, {"Identity", "Name"});
+    const bound b(call, {});
+    const auto identity = b.required("Identity");
+    auto all = load_policies();
+    auto it = find_policy(all, identity);
+    prov::policy changed = *it;
+    apply(changed, b, {"Identity"});
+    if (!iequals(changed.name, it->name) &&
+        std::any_of(all.begin(), all.end(), [&](const prov::policy& p) { return iequals(p.name, changed.name); })) {
+      throw shell_error("A mobile device mailbox policy named '" + changed.name + "' already exists.");
+    }
+    if (b.flag("WhatIf")) return {what_if("Setting mobile device mailbox policy \"" + it->name + "\".")};
+    const std::string old_name = it->name;
+    *it = changed;
+    make_only_default(all, changed);
+    save_policies(all);
+    if (old_name != changed.name) rename_assignments(old_name, changed.name);
+    return {};
+  }
+
+  boost::json::array get_policy(const cmdlet_call& call, bool mobile_device_cmdlet) {
+    const bound b(call, {"Identity"});
+    auto all = load_policies();
+    boost::json::array out;
+    if (b.has("Identity")) {
+      out.push_back(policy_object(*find_policy(all, b.required("Identity")), mobile_device_cmdlet));
+    } else {
+      for (const auto& p : all) out.push_back(policy_object(p, mobile_device_cmdlet));
+    }
+    return out;
+  }
+
+  boost::json::array remove_policy(const cmdlet_call& call) {
+    const bound b(call, {"Identity"});
+    auto all = load_policies();
+    auto it = find_policy(all, b.required("Identity"));
+    if (it->flag(prov::setting::IsDefault)) {
+      throw shell_error("The policy '" + it->name + "' is the default policy; make another policy the default first.");
+    }
+    if (b.flag("WhatIf")) return {what_if("Removing mobile device mailbox policy \"" + it->name + "\".")};
+    const auto name = it->name;
+    all.erase(it);
+    save_policies(all);
+    rename_assignments(name, "");  // its mailboxes fall back to the default policy
+    return {};
+  }
+
+  void rename_assignments(const std::string& from, const std::string& to) {
+    auto mailboxes = store_.list_mailboxes();
+    bool changed = false;
+    for (auto& m : mailboxes) {
+      if (iequals(m.policy, from)) {
+        m.policy = to;
+        changed = true;
+      }
+    }
+    if (changed) {
+      store_.replace_mailboxes(mailboxes);
+      provisioning_.reload();
+    }
+  }
+
+  static boost::json::object policy_object(const prov::policy& p, bool aliases) {
+    boost::json::object o;
+    o["Name"] = p.name;
+    o["Identity"] = p.name;
+    for (const auto& s : prov::all_settings()) {
+      std::string name(aliases && !s.alias.empty() && s.id != prov::setting::RequireStorageCardEncryption ? s.alias : s.name);
+      if (s.id == prov::setting::IsDefault) name = aliases ? "IsDefault" : "IsDefaultPolicy";
+      const auto shown = prov::display(s.id, p.get(s.id));
+      if (s.kind == prov::setting_kind::name_list || s.kind == prov::setting_kind::hash_list) {
+        boost::json::array items;
+        for (const auto& i : shown) items.emplace_back(i);
+        o[name] = std::move(items);
+      } else if (shown.at(0).empty()) {
+        o[name] = nullptr;
+      } else {
+        o[name] = shown.at(0);
+      }
+    }
+    return o;
+  }
+
+  static boost::json::object what_if(const std::string& text) { return {{"WhatIf", "What if: " + text}}; }
+
+  // ---- mailboxes ----
+
+  // A mailbox by address, alias (the local part) or display name.
+  store::mailbox_record find_mailbox(const std::string& identity) {
+    std::vector<store::mailbox_record> matches;
+    for (auto& m : store_.list_mailboxes()) {
+      const auto alias = m.address.substr(0, m.address.find('@'));
+      if (iequals(m.address, identity) || iequals(alias, identity) || iequals(m.display_name, identity)) {
+        matches.push_back(std::move(m));
+      }
+    }
+    if (matches.empty()) {
+      throw shell_error("The operation couldn't be performed because object '" + identity + "' couldn't be found.");
+    }
+    if (matches.size() > 1) {
+      throw shell_error("The operation couldn't be performed because '" + identity + "' matches multiple entries.");
+    }
+    return matches.front();
+  }
+
+  boost::json::array set_cas_mailbox(const cmdlet_call& call) {
+    const bound b(call, {"Identity", "ActiveSyncMailboxPolicy", "ActiveSyncEnabled", "ActiveSyncAllowedDeviceIDs",
+                         "ActiveSyncBlockedDeviceIDs", "ActiveSyncDebugLogging"});
+    for (const char* later : {"ActiveSyncAllowedDeviceIDs", "ActiveSyncBlockedDeviceIDs", "ActiveSyncDebugLogging"}) {
+      if (b.has(later)) throw shell_error(std::string("The parameter '") + later + "' is not supported by easemu yet.");
+    }
+    auto target = find_mailbox(b.required("Identity"));
+    auto mailboxes = store_.list_mailboxes();
+    if (const auto* v = b.get("ActiveSyncMailboxPolicy")) {
+      const auto name = v->type == cmdlet_value::kind::null ? std::string() : value_text(*v);
+      if (!name.empty()) {
+        auto all = load_policies();
+        target.policy = find_policy(all, name)->name;
+      } else {
+        target.policy.clear();
+      }
+    }
+    if (b.has("ActiveSyncEnabled")) target.activesync_enabled = b.flag("ActiveSyncEnabled");
+    if (b.flag("WhatIf")) return {what_if("Setting CAS mailbox \"" + target.address + "\".")};
+    for (auto& m : mailboxes) {
+      if (iequals(m.address, target.address)) m = target;
+    }
+    store_.replace_mailboxes(mailboxes);
+    provisioning_.reload();
+    return {};
+  }
+
+  boost::json::array get_cas_mailbox(const cmdlet_call& call) {
+    const bound b(call, {"Identity"});
+    std::vector<store::mailbox_record> list;
+    if (b.has("Identity")) {
+      list.push_back(find_mailbox(b.required("Identity")));
+    } else {
+      list = store_.list_mailboxes();
+    }
+    boost::json::array out;
+    for (const auto& m : list) {
+      const auto applied = provisioning_.policy_for(m.address);
+      out.push_back(boost::json::object{
+          {"Identity", m.address.substr(0, m.address.find('@'))},
+          {"PrimarySmtpAddress", m.address},
+          {"DisplayName", m.display_name},
+          {"ActiveSyncEnabled", m.activesync_enabled},
+          {"ActiveSyncMailboxPolicy", applied ? boost::json::value(applied->name) : boost::json::value(nullptr)},
+          {"ActiveSyncMailboxPolicyIsDefaulted", m.policy.empty()},
+          {"HasActiveSyncDevicePartnership", !store_.list_devices(m.address).empty()},
+      });
+    }
+    return out;
+  }
+
+  // ---- devices ----
+
+  // A device by DeviceId, or by Exchange's identity <alias>\ExchangeActiveSyncDevices\<type>§<id>.
+  store::device_record find_device(const std::string& identity) {
+    std::optional<std::string> mailbox;
+    std::string id = identity;
+    if (const auto slash = identity.find('\\'); slash != std::string::npos) {
+      mailbox = find_mailbox(identity.substr(0, slash)).address;
+      const auto last = identity.rfind('\\');
+      id = identity.substr(last + 1);
+      static const std::string section = "\xC2\xA7";  // §, UTF-8
+      if (const auto s = id.find(section); s != std::string::npos) id = id.substr(s + section.size());
+    }
+    std::vector<store::device_record> matches;
+    for (auto& d : store_.list_devices(mailbox)) {
+      if (iequals(d.device_id, id)) matches.push_back(std::move(d));
+    }
+    if (matches.empty()) {
+      throw shell_error("The operation couldn't be performed because object '" + identity + "' couldn't be found.");
+    }
+    if (matches.size() > 1) {
+      throw shell_error("The device '" + identity + "' has partnerships with several mailboxes; use <alias>\\ExchangeActiveSyncDevices\\<type>\xC2\xA7<id>.");
+    }
+    return matches.front();
+  }
+
+  boost::json::array clear_device(const cmdlet_call& call) {
+    const bound b(call, {"Identity", "AccountOnly", "Cancel", "NotificationEmailAddresses"});
+    const auto device = find_device(b.required("Identity"));
+    if (b.flag("WhatIf")) return {what_if("Wiping mobile device \"" + device.device_id + "\".")};
+    const auto error = provisioning_.request_wipe(device.mailbox, device.device_id, b.flag("AccountOnly"), requestor_,
+                                                  b.flag("Cancel"), now_);
+    if (!error.empty()) throw shell_error(error);
+    return {};
+  }
+
+  boost::json::array remove_device(const cmdlet_call& call) {
+    const bound b(call, {"Identity"});
+    const auto device = find_device(b.required("Identity"));
+    if (b.flag("WhatIf")) return {what_if("Removing mobile device \"" + device.device_id + "\".")};
+    store_.delete_device(device.mailbox, device.device_id);
+    return {};
+  }
+
+  boost::json::array statistics(const cmdlet_call& call, bool full) {
+    const bound b(call, {"Identity", "Mailbox", "ShowRecoveryPassword", "GetMailboxLog", "NotificationEmailAddresses",
+                         "ActiveSync", "OWAforDevices"});
+    if (b.has("GetMailboxLog")) throw shell_error("The parameter 'GetMailboxLog' is not supported by easemu yet.");
+    std::vector<store::device_record> devices;
+    if (b.has("Identity")) {
+      devices.push_back(find_device(b.required("Identity")));
+    } else if (b.has("Mailbox")) {
+      devices = store_.list_devices(find_mailbox(b.required("Mailbox")).address);
+    } else if (full) {
+      throw shell_error("Cannot process command because of one or more missing mandatory parameters: Identity or Mailbox.");
+    } else {
+      devices = store_.list_devices();
+    }
+    boost::json::array out;
+    for (const auto& d : devices) out.push_back(device_object(d, full));
+    return out;
+  }
+
+  static boost::json::object device_object(const store::device_record& d, bool full) {
+    const auto alias = d.mailbox.substr(0, d.mailbox.find('@'));
+    const auto& p = d.provisioning;
+    boost::json::object o{
+        {"Identity", alias + "\\ExchangeActiveSyncDevices\\" + d.device_type + "\xC2\xA7" + d.device_id},
+        {"DeviceId", d.device_id},
+        {"DeviceType", d.device_type},
+        {"DeviceUserAgent", d.user_agent},
+        {"DeviceModel", d.information.model},
+        {"DeviceImei", d.information.imei},
+        {"DeviceFriendlyName", d.information.friendly_name},
+        {"DeviceOS", d.information.os},
+        {"DeviceOSLanguage", d.information.os_language},
+        {"DeviceMobileOperator", d.information.mobile_operator},
+        {"ClientVersion", d.protocol_version},
+        {"ClientType", "EAS"},
+        {"FirstSyncTime", time_or_null(d.first_seen_ms)},
+        {"UserDisplayName", d.mailbox},
+    };
+    if (!full) return o;
+    // Status as Exchange derives it (PROVISIONING.md 5.2).
+    std::string status = "DeviceOk";
+    if (p.wipe_ack_ms != 0) {
+      status = "DeviceWipeSucceeded";
+    } else if (p.wipe_requested_ms != 0 || p.wipe_sent_ms != 0) {
+      status = p.last_policy_ms == 0 ? "DeviceBlocked" : "DeviceWipePending";
+    }
+    o["LastSyncAttemptTime"] = time_or_null(d.last_seen_ms);
+    o["LastPolicyUpdateTime"] = time_or_null(p.last_policy_ms);
+    o["DevicePolicyApplied"] = p.policy_name.empty() ? boost::json::value(nullptr) : boost::json::value(p.policy_name);
+    o["DevicePolicyApplicationStatus"] = prov::to_string(static_cast<prov::application_status>(p.policy_status));
+    o["DeviceWipeRequestTime"] = time_or_null(p.wipe_account_only ? 0 : p.wipe_requested_ms);
+    o["DeviceWipeSentTime"] = time_or_null(p.wipe_account_only ? 0 : p.wipe_sent_ms);
+    o["DeviceWipeAckTime"] = time_or_null(p.wipe_account_only ? 0 : p.wipe_ack_ms);
+    o["AccountOnlyDeviceWipeRequestTime"] = time_or_null(p.wipe_account_only ? p.wipe_requested_ms : 0);
+    o["AccountOnlyDeviceWipeSentTime"] = time_or_null(p.wipe_account_only ? p.wipe_sent_ms : 0);
+    o["AccountOnlyDeviceWipeAckTime"] = time_or_null(p.wipe_account_only ? p.wipe_ack_ms : 0);
+    o["LastDeviceWipeRequestor"] = p.wipe_requestor.empty() ? boost::json::value(nullptr) : boost::json::value(p.wipe_requestor);
+    o["IsRemoteWipeSupported"] = p.last_policy_ms != 0;
+    o["Status"] = status;
+    return o;
+  }
+
+  store::store& store_;
+  provisioning_service& provisioning_;
+  const std::string& requestor_;
+  std::int64_t now_;
+};
+
+}  // namespace
+
+exchange_shell::exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning)
+    : store_(std::move(store)), provisioning_(provisioning) {}
+
+std::vector<shell_result> exchange_shell::run(std::string_view text, const std::string& requestor, std::int64_t now_ms) {
+  std::vector<shell_result> out;
+  auto calls = admin::parse_cmdlets(text);
+  if (!calls) {
+    const auto& e = calls.error();
+    out.push_back({std::string(text.substr(0, 200)), false,
+                   "At line:" + std::to_string(e.line) + " char:" + std::to_string(e.column) + ": " + e.message, {}});
+    return out;
+  }
+  executor ex(*store_, provisioning_, requestor, now_ms);
+  for (const auto& call : *calls) {
+    shell_result r;
+    r.command = call.source;
+    try {
+      r.output = ex.run(call);
+      r.ok = true;
+    } catch (const shell_error& e) {
+      r.error = e.what();
+    } catch (const std::exception& e) {
+      r.error = std::string("internal error: ") + e.what();
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace easemu::server

@@ -1,0 +1,99 @@
+// End-to-end: Exchange Management Shell lines from the lab file, `easemu exchange` and
+// POST /api/v1/exchange configure a running server, and phones see the change.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+#include "support/process.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+
+const std::string exe = EASEMU_EXE;
+
+const char* wp7_lines =
+    "  New-ActiveSyncMailboxPolicy -Name \"My WP7 Policy\" -AllowNonProvisionableDevices $false "
+    "-DevicePasswordEnabled $false -MinDevicePasswordLength $null -MaxInactivityTimeDeviceLock unlimited "
+    "-MaxDevicePasswordFailedAttempts unlimited -AllowSimpleDevicePassword $true -DevicePasswordExpiration unlimited "
+    "-DevicePasswordHistory 0 -AllowStorageCard $true -AllowIrDA $true -AllowDesktopSync $true -AllowRemoteDesktop "
+    "$true -AllowInternetSharing $true\n"
+    "  Set-CASMailbox -Identity alice -ActiveSyncEnabled $true -ActiveSyncMailboxPolicy \"My WP7 Policy\"\n";
+
+// FolderSync from a phone that never provisions: 141 when the policy wants provisioning, 137
+// (through the gate; FolderSync itself is not built yet) when it does not.
+std::string folder_sync_without_key(const test_server& s, const std::string& user) {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=" + user + "&DeviceId=NOPROV1&DeviceType=Legacy";
+  r.headers.emplace_back("MS-ASProtocolVersion", "14.0");
+  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
+  auto tree = easemu::wbxml::from_xml("<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>");
+  r.body = *easemu::wbxml::encode(*tree);
+  r.basic_user = user + "@lab.test";
+  r.basic_password = "Passw0rd";
+  const auto res = send(s.https_port, r);
+  const auto back = easemu::wbxml::decode(res.body);
+  return back ? std::string(back->child_text(easemu::wbxml::tag("FolderHierarchy:Status"))) : "HTTP " + std::to_string(res.status);
+}
+
+TEST(ExchangeShell, LabFileLinesThenTheCliThenTheApi) {
+  temp_dir dir;
+  const auto lab = (dir / "lab.yaml").string();
+  write_file(lab, std::string("exchange_commands: |\n") + wp7_lines);
+  test_server server({"--config", lab});
+  EXPECT_EQ(folder_sync_without_key(server, "alice"), "141");  // My WP7 Policy: ANP $false
+  EXPECT_EQ(folder_sync_without_key(server, "bob"), "137");    // Default: ANP $true
+
+  const auto base = "--server http://127.0.0.1:" + std::to_string(server.http_port) + " --admin-token " + server.admin_token;
+  auto set = run(exe + " exchange " + base +
+                 " 'Set-ActiveSyncMailboxPolicy -Identity \"My WP7 Policy\" -AllowNonProvisionableDevices $true'");
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(folder_sync_without_key(server, "alice"), "137");
+  auto get = run(exe + " exchange " + base, "Get-ActiveSyncMailboxPolicy 'My WP7 Policy'\n");  // lines on stdin
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_NE(get.out.find("AllowNonProvisionableDevices"), std::string::npos) << get.out;
+  EXPECT_NE(get.out.find(": True"), std::string::npos);
+  auto bad = run(exe + " exchange " + base + " 'Set-CASMailbox alice -Frobnicate 1'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("A parameter cannot be found that matches parameter name 'Frobnicate'."), std::string::npos)
+      << bad.err;
+
+  client_request api;
+  api.tls = false;
+  api.method = "POST";
+  api.target = "/api/v1/exchange";
+  api.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  api.headers.emplace_back("Content-Type", "text/plain");
+  api.body = "Set-CASMailbox bob -ActiveSyncEnabled $false\nGet-CASMailbox bob";
+  auto ok = send(server.http_port, api);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto json = boost::json::parse(ok.body);
+  EXPECT_EQ(json.at("results").at(1).at("output").at(0).at("ActiveSyncEnabled"), false);
+  EXPECT_EQ(folder_sync_without_key(server, "bob"), "126");  // UserDisabledForSync
+  api.body = "Get-ActiveSyncMailboxPolicy Nope";
+  auto failed = send(server.http_port, api);
+  EXPECT_EQ(failed.status, 400);
+  EXPECT_EQ(boost::json::parse(failed.body).at("results").at(0).at("ok"), false);
+  api.headers[0].second = "Bearer wrong";
+  EXPECT_EQ(send(server.http_port, api).status, 401);
+}
+
+TEST(ExchangeShell, ABadLabFileLineStopsTheStart) {
+  temp_dir dir;
+  const auto lab = (dir / "lab.yaml").string();
+  write_file(lab, "exchange_commands: |\n  New-ActiveSyncMailboxPolicy -Name P -AllowCamera perhaps\n");
+  test_server server({"--config", lab}, false);
+  EXPECT_EQ(server.stop(false), 1);
+  EXPECT_NE(server.log().find("exchange_commands: New-ActiveSyncMailboxPolicy -Name P -AllowCamera perhaps: Cannot bind "
+                              "parameter 'AllowCamera'"),
+            std::string::npos)
+      << server.log();
+}
+
+}  // namespace
