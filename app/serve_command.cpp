@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -124,6 +125,21 @@ std::function<std::string()> crl_source(const certs::key_pair& ca, const std::st
   };
 }
 
+// SHA-256 of what the lab file says about mailboxes, policies and shell lines.
+std::string lab_digest(const lab_config& lab) {
+  std::string text;
+  for (const auto& mb : lab.mailboxes) text += "m\t" + mb.address + "\t" + mb.display_name + "\t" + mb.password + "\t" + mb.policy + "\n";
+  for (const auto& p : lab.policies) {
+    text += "p\t" + p.name + "\n";
+    for (const auto& [k, v] : p.parameters) text += "\t" + k + "\t" + v + "\n";
+  }
+  text += "x\t" + lab.exchange_commands;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+  return common::hex_encode(std::string(reinterpret_cast<char*>(md), len));
+}
+
 int run_serve(serve_options o) {
   auto log = spdlog::stdout_color_mt("easemu");
   log->set_level(spdlog::level::from_str(o.log_level));
@@ -196,18 +212,24 @@ int run_serve(serve_options o) {
     db = store::open_sqlite_store((std::filesystem::path(o.data_dir) / "easemu.db").string());
   }
 
-  // The lab file is the desired state: every start applies it, to a new or an existing data dir.
-  std::vector<store::mailbox_record> mailboxes;
-  for (const auto& mb : lab.mailboxes) mailboxes.push_back({mb.address, mb.display_name, mb.password, mb.policy, true});
-  db->replace_mailboxes(mailboxes);
-  std::vector<store::policy_record> policies;
-  for (const auto& p : lab.policies) policies.push_back({p.name, p.parameters});
-  db->replace_policies(policies);
-  db->set_lab_state("exchange_commands", lab.exchange_commands);
+  // The lab file is the desired state, applied whenever it changed since the last start. While
+  // it stays the same, what the admin API and the shell changed at run time is kept, so every key
+  // a phone holds stays valid across restarts.
+  const auto digest = lab_digest(lab);
+  const bool lab_changed = db->get_lab_state("lab_digest") != digest;
+  if (lab_changed) {
+    std::vector<store::mailbox_record> mailboxes;
+    for (const auto& mb : lab.mailboxes) mailboxes.push_back({mb.address, mb.display_name, mb.password, mb.policy, true});
+    db->replace_mailboxes(mailboxes);
+    std::vector<store::policy_record> policies;
+    for (const auto& p : lab.policies) policies.push_back({p.name, p.parameters});
+    db->replace_policies(policies);
+    db->set_lab_state("exchange_commands", lab.exchange_commands);
+  }
   const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
   auto r = std::make_shared<server::router>(view, db, token, log);
   // The lab file's Exchange Management Shell lines, after its policies and mailboxes.
-  if (!lab.exchange_commands.empty()) {
+  if (lab_changed && !lab.exchange_commands.empty()) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& result : r->shell().run(lab.exchange_commands, "lab file", now)) {
@@ -218,6 +240,11 @@ int run_serve(serve_options o) {
       }
       log->info("exchange_commands: {}", result.command);
     }
+  }
+  if (lab_changed) {
+    db->set_lab_state("lab_digest", digest);
+  } else {
+    log->info("lab file unchanged since the last start: keeping the data dir's policies and mailboxes");
   }
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
     r->handle(std::move(req), std::move(done));

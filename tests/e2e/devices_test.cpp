@@ -133,7 +133,7 @@ TEST(Journal, RecordsDecodedExchangesWithSecretsRedacted) {
 
 namespace {
 
-TEST(LabFile, EveryStartAppliesItToTheDataDir) {
+TEST(LabFile, AnEditedLabFileIsAppliedToTheDataDir) {
   temp_dir data;
   temp_dir conf;
   const auto lab = (conf / "lab.yaml").string();

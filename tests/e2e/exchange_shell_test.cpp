@@ -96,4 +96,27 @@ TEST(ExchangeShell, ABadLabFileLineStopsTheStart) {
       << server.log();
 }
 
+TEST(ExchangeShell, RunTimeChangesSurviveARestartUntilTheLabFileChanges) {
+  temp_dir dir;
+  const auto lab = (dir / "lab.yaml").string();
+  write_file(lab, std::string("exchange_commands: |\n") + wp7_lines);
+  const std::vector<std::string> args = {"--config", lab, "--data-dir", (dir / "data").string()};
+  {
+    test_server server(args);
+    EXPECT_EQ(folder_sync_without_key(server, "alice"), "141");
+    auto set = run(exe + " exchange --server http://127.0.0.1:" + std::to_string(server.http_port) + " --admin-token " +
+                   server.admin_token + " 'Set-ActiveSyncMailboxPolicy \"My WP7 Policy\" -AllowNonProvisionableDevices $true'");
+    ASSERT_EQ(set.exit_code, 0) << set.err;
+    EXPECT_EQ(folder_sync_without_key(server, "alice"), "137");
+  }
+  {
+    test_server server(args);  // the same lab file: the run-time change stays
+    EXPECT_EQ(folder_sync_without_key(server, "alice"), "137");
+    EXPECT_NE(server.log().find("lab file unchanged"), std::string::npos);
+  }
+  write_file(lab, std::string("# edited\nexchange_commands: |\n") + wp7_lines + "  Set-CASMailbox bob -ActiveSyncEnabled $true\n");
+  test_server server(args);  // an edited lab file is the desired state again
+  EXPECT_EQ(folder_sync_without_key(server, "alice"), "141");
+}
+
 }  // namespace
