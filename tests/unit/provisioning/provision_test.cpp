@@ -256,45 +256,70 @@ struct ack_case {
   int next_command;  // the gate's answer to the next command with whatever key the phone then has
 };
 
-class Acknowledgement : public ::testing::TestWithParam<ack_case> {};
+class Acknowledgement : public ::testing::TestWithParam<std::tuple<protocol_version, ack_case>> {};
 
 TEST_P(Acknowledgement, Outcome) {
-  const auto& c = GetParam();
-  const auto p = strict(c.anp, {{"AllowExternalDeviceManagement", c.external_allowed ? "$true" : "$false"}});
-  phone ph{protocol_version::v14_1, {}, rules_for(c.exchange)};
-  ph.send(phase_one(protocol_version::v14_1), &p);
+  const auto [v, c] = GetParam();
+  // A requirement every version carries (2.5 in its WAP document), so phase one always succeeds.
+  const auto p = *policy_from_parameters({{"Name", "Pin"}, {"DevicePasswordEnabled", "$true"},
+                                          {"AllowNonProvisionableDevices", c.anp ? "$true" : "$false"},
+                                          {"AllowExternalDeviceManagement", c.external_allowed ? "$true" : "$false"}});
+  phone ph{v, {}, rules_for(c.exchange)};
+  ph.send(phase_one(v), &p);
   const auto temporary = ph.state.pending_key;
-  const auto r = ph.send(acknowledgement(protocol_version::v14_1, temporary, c.ack), &p);
+  ASSERT_NE(temporary, 0u);
+  const auto r = ph.send(acknowledgement(v, temporary, c.ack), &p);
+  // MS-ASPROV 3.1.5.2: Status 4 exists from 12.1 on; before, it is a protocol error that changes nothing.
+  if (c.ack == 4 && v < protocol_version::v12_1) {
+    EXPECT_EQ(r.provision_status, 2);
+    EXPECT_EQ(ph.state.pending_key, temporary);
+    EXPECT_EQ(ph.state.policy_key, 0u);
+    return;
+  }
   EXPECT_EQ(r.provision_status, c.provision_status) << r.decision;
   EXPECT_EQ(ph.state.policy_key != 0, c.key_issued);
   EXPECT_EQ(ph.state.status, c.recorded);
-  if (c.key_issued) {
+  EXPECT_EQ(ph.state.last_policy_ms != 0, c.next_command != 142);
+  if (c.provision_status > 100 && v < protocol_version::v14_0) {
+    // 2.5-12.1 cannot read a 1xx status: HTTP 403 with no body (PROVISIONING.md 1.8).
+    EXPECT_EQ(r.http_status, 403);
+    EXPECT_FALSE(r.body);
+  } else if (c.key_issued) {
+    EXPECT_EQ(r.http_status, 200);
     EXPECT_NE(xml(r).find("<PolicyKey>" + std::to_string(ph.state.policy_key) + "</PolicyKey>"), std::string::npos);
     EXPECT_NE(ph.state.policy_key, temporary);
   } else {
     EXPECT_EQ(xml(r).find("<PolicyKey>"), std::string::npos);
   }
   // The phone goes on with the permanent key, or (like Windows Phone 7) with the temporary one.
-  EXPECT_EQ(ph.command(c.key_issued ? ph.state.policy_key : temporary, &p).status, c.next_command);
+  const auto next = ph.command(c.key_issued ? ph.state.policy_key : temporary, &p);
+  EXPECT_EQ(next.status, c.next_command);
+  EXPECT_EQ(next.http_status, c.next_command == 0 ? 200 : 449);
 }
 
 using as = application_status;
 INSTANTIATE_TEST_SUITE_P(
     Matrix, Acknowledgement,
-    ::testing::Values(
-        ack_case{"full_2010", 1, false, "2010SP1", false, 1, true, as::applied_in_full, 0},
-        ack_case{"full_2013", 1, false, "2013", false, 1, true, as::applied_in_full, 0},
-        // The Windows Phone 7 case: 2010 answers a partial ack with no key, the next command is 144.
-        ack_case{"partial_anp_off_2010", 2, false, "2010SP1", false, 1, false, as::partially_applied, 144},
-        // Refused acknowledgements leave the device unprovisioned: 142 next.
-        ack_case{"partial_anp_off_2013", 2, false, "2013", false, 139, false, as::not_applied, 142},
-        ack_case{"partial_anp_on_2010", 2, true, "2010SP1", false, 1, true, as::partially_applied, 0},
-        ack_case{"partial_anp_on_2016", 2, true, "2016", false, 1, true, as::partially_applied, 0},
-        ack_case{"not_applied_2010", 3, false, "2010SP1", false, 1, false, as::not_applied, 144},
-        ack_case{"not_applied_anp_on_2013", 3, true, "2013", false, 1, false, as::not_applied, 144},
-        ack_case{"external_refused", 4, true, "2013", false, 145, false, as::not_applied, 142},
-        ack_case{"external_allowed", 4, false, "2019", true, 1, true, as::externally_managed, 0}),
-    [](const auto& info) { return std::string(info.param.name); });
+    ::testing::Combine(
+        ::testing::ValuesIn(easemu::all_protocol_versions),
+        ::testing::Values(
+            ack_case{"full_2010", 1, false, "2010SP1", false, 1, true, as::applied_in_full, 0},
+            ack_case{"full_2013", 1, false, "2013", false, 1, true, as::applied_in_full, 0},
+            // The Windows Phone 7 case: 2010 answers a partial ack with no key, the next command is 144.
+            ack_case{"partial_anp_off_2010", 2, false, "2010SP1", false, 1, false, as::partially_applied, 144},
+            // Refused acknowledgements leave the device unprovisioned: 142 next.
+            ack_case{"partial_anp_off_2013", 2, false, "2013", false, 139, false, as::not_applied, 142},
+            ack_case{"partial_anp_on_2010", 2, true, "2010SP1", false, 1, true, as::partially_applied, 0},
+            ack_case{"partial_anp_on_2016", 2, true, "2016", false, 1, true, as::partially_applied, 0},
+            ack_case{"not_applied_2010", 3, false, "2010SP1", false, 1, false, as::not_applied, 144},
+            ack_case{"not_applied_anp_on_2013", 3, true, "2013", false, 1, false, as::not_applied, 144},
+            ack_case{"external_refused", 4, true, "2013", false, 145, false, as::not_applied, 142},
+            ack_case{"external_allowed", 4, false, "2019", true, 1, true, as::externally_managed, 0})),
+    [](const auto& info) {
+      std::string v(easemu::to_string(std::get<0>(info.param)));
+      std::replace(v.begin(), v.end(), '.', '_');
+      return "v" + v + "_" + std::get<1>(info.param).name;
+    });
 
 TEST(AcknowledgementRules, WrongKeyIsPolicyStatus5AndBadAcksAreProtocolErrors) {
   const auto p = strict(true);
