@@ -22,7 +22,16 @@
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 
-extern "C" void wbxml_free(void* ptr);  // exported by libwbxml2, not declared in its headers
+// Exported by libwbxml2 0.11.8 but not declared in the headers Debian installs (wbxml_tree.h is
+// private); the signatures are those of its source.
+extern "C" {
+void wbxml_free(void* ptr);
+struct WBXMLTree_s;
+WBXMLError wbxml_tree_from_wbxml(WB_UTINY* wbxml, WB_ULONG wbxml_len, WBXMLLanguage lang, WBXMLCharsetMIBEnum charset,
+                                 WBXMLTree_s** tree);
+WBXMLError wbxml_tree_to_wbxml(WBXMLTree_s* tree, WB_UTINY** wbxml, WB_ULONG* wbxml_len, WBXMLGenWBXMLParams* params);
+void wbxml_tree_destroy(WBXMLTree_s* tree);
+}
 
 namespace easemu::bench {
 
@@ -31,6 +40,27 @@ namespace {
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "wbxml_bench: %s\n", what.c_str());
   std::exit(1);
+}
+
+// libwbxml's own tree: WBXML bytes -> tree (what our decode does), and tree -> bytes.
+WBXMLTree_s* libwbxml_tree(const std::string& bytes) {
+  WBXMLTree_s* tree = nullptr;
+  if (wbxml_tree_from_wbxml(reinterpret_cast<WB_UTINY*>(const_cast<char*>(bytes.data())),
+                            static_cast<WB_ULONG>(bytes.size()), WBXML_LANG_ACTIVESYNC, WBXML_CHARSET_UTF_8,
+                            &tree) != WBXML_OK) {
+    return nullptr;
+  }
+  return tree;
+}
+
+bool libwbxml_tree_bytes(WBXMLTree_s* tree, std::string* bytes) {
+  WBXMLGenWBXMLParams params{WBXML_VERSION_13, FALSE, FALSE, TRUE};
+  WB_UTINY* out = nullptr;
+  WB_ULONG len = 0;
+  if (wbxml_tree_to_wbxml(tree, &out, &len, &params) != WBXML_OK) return false;
+  if (bytes != nullptr) bytes->assign(reinterpret_cast<char*>(out), len);
+  wbxml_free(out);
+  return true;
 }
 
 // libwbxml: WBXML -> compact XML.
@@ -171,6 +201,30 @@ void encode_libwbxml_xml(benchmark::State& state, const char* name) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes.size()));
 }
 
+void decode_libwbxml_tree(benchmark::State& state, const char* name) {
+  const auto& d = doc(state, name);
+  for (auto _ : state) {
+    auto* tree = libwbxml_tree(d.bytes);
+    if (tree == nullptr) die("libwbxml tree decode failed");
+    benchmark::DoNotOptimize(tree);
+    wbxml_tree_destroy(tree);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes.size()));
+}
+
+void encode_libwbxml_tree(benchmark::State& state, const char* name) {
+  const auto& d = doc(state, name);
+  auto* tree = libwbxml_tree(d.bytes);
+  if (tree == nullptr) die("libwbxml tree decode failed");
+  std::string bytes;
+  for (auto _ : state) {
+    if (!libwbxml_tree_bytes(tree, &bytes)) die("libwbxml tree encode failed");
+    benchmark::DoNotOptimize(bytes);
+  }
+  wbxml_tree_destroy(tree);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes.size()));
+}
+
 // Throughput is counted in WBXML bytes for every benchmark, so MB/s compare directly.
 #define EASEMU_WBXML_BENCH(fn)                                                  \
   BENCHMARK_CAPTURE(fn, sync_100_html_mails, "sync_100_html_mails");           \
@@ -180,9 +234,11 @@ void encode_libwbxml_xml(benchmark::State& state, const char* name) {
 EASEMU_WBXML_BENCH(decode_easemu_tree);
 EASEMU_WBXML_BENCH(decode_easemu_xml);
 EASEMU_WBXML_BENCH(decode_libwbxml_xml);
+EASEMU_WBXML_BENCH(decode_libwbxml_tree);
 EASEMU_WBXML_BENCH(encode_easemu_tree);
 EASEMU_WBXML_BENCH(encode_easemu_xml);
 EASEMU_WBXML_BENCH(encode_libwbxml_xml);
+EASEMU_WBXML_BENCH(encode_libwbxml_tree);
 
 }  // namespace
 

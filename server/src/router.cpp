@@ -306,6 +306,17 @@ std::string iso_time(std::int64_t ms) {
   return out;
 }
 
+// A phone-sized HTML page without scripts; `title` and `body` are already escaped.
+http_response html_page(const std::string& title, const std::string& style, const std::string& body) {
+  return http_response::text(200,
+                             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                             "<title>" + title + "</title>"
+                             "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:40rem;"
+                             "line-height:1.5}" + style + "</style></head><body>" + body + "</body></html>\n",
+                             "text/html; charset=utf-8");
+}
+
 // JSON null for "never".
 boost::json::value optional_time(std::int64_t ms) {
   return ms == 0 ? boost::json::value(nullptr) : boost::json::value(iso_time(ms));
@@ -488,13 +499,10 @@ http_response router::certsrv(std::string_view path) const {
   }
   if (path != "/certsrv" && path != "/certsrv/") return http_response::text(404, "not found\n");
   const auto domain = common::markup_escape(lab_.domain);
-  std::string body =
-      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>Lab CA certificate, " + domain + "</title>"
-      "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:40rem;line-height:1.5}"
+  return html_page(
+      "Lab CA certificate, " + domain,
       "a.dl{display:block;margin:.8rem 0;padding:.8rem;border:1px solid #888;border-radius:.4rem;"
-      "text-decoration:none;font-size:1.1rem}</style></head><body>"
+      "text-decoration:none;font-size:1.1rem}",
       "<h1>Trust the lab CA</h1>"
       "<p>The server <code>" + common::markup_escape(lab_.hostname) + "</code> uses a certificate issued by the "
       "easemu lab CA of <code>" + domain + "</code>. Install the CA on the phone before adding the "
@@ -510,27 +518,17 @@ http_response router::certsrv(std::string_view path) const {
       "<h2>Android</h2><p>Open the .cer file, or install it in Settings &gt; Security &gt; Encryption "
       "&amp; credentials &gt; Install a certificate &gt; CA certificate (user CAs).</p>"
       "<h2>Windows Phone</h2><p>Open the .cer file from the browser or from a mail attachment and "
-      "choose Install.</p>"
-      "</body></html>\n";
-  return http_response::text(200, std::move(body), "text/html; charset=utf-8");
+      "choose Install.</p>");
 }
 
 http_response router::landing_page() const {
   const auto domain = common::markup_escape(lab_.domain);
-  std::string body =
-      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>easemu lab " + domain + "</title>"
-      "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:40rem;line-height:1.5}"
-      "a{display:block;margin:.6rem 0;font-size:1.1rem}</style></head><body>"
-      "<h1>easemu lab <code>" + domain + "</code></h1>"
-      "<p>An Exchange ActiveSync test server. Server address for phones: <code>" +
-      common::markup_escape(lab_.hostname) + "</code>, domain <code>" + common::markup_escape(lab_.netbios_domain) +
-      "</code>.</p>"
-      "<a href=\"/certsrv/\">Install the lab CA certificate</a>"
-      "<a href=\"/ui/\">Dashboard</a>"
-      "</body></html>\n";
-  return http_response::text(200, std::move(body), "text/html; charset=utf-8");
+  return html_page("easemu lab " + domain, "a{display:block;margin:.6rem 0;font-size:1.1rem}",
+                   "<h1>easemu lab <code>" + domain + "</code></h1>"
+                   "<p>An Exchange ActiveSync test server. Server address for phones: <code>" +
+                       common::markup_escape(lab_.hostname) + "</code>, domain <code>" +
+                       common::markup_escape(lab_.netbios_domain) + "</code>.</p>"
+                       "<a href=\"/certsrv/\">Install the lab CA certificate</a>");
 }
 
 }  // namespace easemu::server

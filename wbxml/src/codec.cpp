@@ -285,9 +285,28 @@ result<element> decode(std::string_view bytes, const decode_limits& limits) {
   return decoder(bytes, limits).run();
 }
 
+namespace {
+
+// An upper bound of the encoded size (SWITCH_PAGE, tag, value with its token, length or
+// terminator, END per element), so the output is allocated once: growing it by doubling costs
+// more than the encoding itself on large Sync responses.
+std::size_t encoded_size_bound(const element& root) {
+  std::size_t size = 4;
+  std::vector<const element*> pending{&root};
+  while (!pending.empty()) {
+    const element* e = pending.back();
+    pending.pop_back();
+    size += 2 + 1 + 1 + (e->kind == content_kind::none ? 0 : e->value.size() + 6);
+    for (const auto& c : e->children) pending.push_back(&c);
+  }
+  return size;
+}
+
+}  // namespace
+
 result<std::string> encode(const element& root) {
   std::string out;
-  out.reserve(256);
+  out.reserve(encoded_size_bound(root));
   out.append("\x03\x01\x6A\x00", 4);  // WBXML 1.3, unknown public id, UTF-8, no string table
   std::uint8_t page = 0;
 
