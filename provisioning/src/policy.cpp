@@ -103,49 +103,45 @@ bool parse_boolean(std::string_view s, std::int64_t& out) {
   return true;
 }
 
-// "Name=n,Name=n" -> the number for `name` (or a number that is one of them).
-bool parse_enumeration(std::string_view values, std::string_view text, std::int64_t& out) {
-  text = trim(text);
-  std::int64_t number = 0;
-  const bool numeric = parse_integer(text, number);
+// The entries of an enumeration column: "Name=n,Name=n".
+std::vector<std::pair<std::string_view, std::int64_t>> enumeration_entries(std::string_view values) {
+  std::vector<std::pair<std::string_view, std::int64_t>> out;
   while (!values.empty()) {
     const auto comma = values.find(',');
     const auto entry = values.substr(0, comma);
     const auto eq = entry.find('=');
     std::int64_t v = 0;
     parse_integer(entry.substr(eq + 1), v);
-    if ((numeric && v == number) || iequals(entry.substr(0, eq), text)) {
-      out = v;
-      return true;
-    }
-    if (comma == std::string_view::npos) break;
-    values.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-std::string enumeration_names(std::string_view values) {
-  std::string out;
-  while (!values.empty()) {
-    const auto comma = values.find(',');
-    const auto entry = values.substr(0, comma);
-    out += (out.empty() ? "" : ", ") + std::string(entry.substr(0, entry.find('=')));
+    out.emplace_back(entry.substr(0, eq), v);
     if (comma == std::string_view::npos) break;
     values.remove_prefix(comma + 1);
   }
   return out;
 }
 
+// A name (or a number that is one of the values) -> the number.
+bool parse_enumeration(std::string_view values, std::string_view text, std::int64_t& out) {
+  text = trim(text);
+  std::int64_t number = 0;
+  const bool numeric = parse_integer(text, number);
+  for (const auto& [name, v] : enumeration_entries(values)) {
+    if ((numeric && v == number) || iequals(name, text)) {
+      out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string enumeration_names(std::string_view values) {
+  std::string out;
+  for (const auto& [name, v] : enumeration_entries(values)) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
 std::string enumeration_name(std::string_view values, std::int64_t number) {
-  while (!values.empty()) {
-    const auto comma = values.find(',');
-    const auto entry = values.substr(0, comma);
-    const auto eq = entry.find('=');
-    std::int64_t v = 0;
-    parse_integer(entry.substr(eq + 1), v);
-    if (v == number) return std::string(entry.substr(0, eq));
-    if (comma == std::string_view::npos) break;
-    values.remove_prefix(comma + 1);
+  for (const auto& [name, v] : enumeration_entries(values)) {
+    if (v == number) return std::string(name);
   }
   return std::to_string(number);
 }
