@@ -80,6 +80,11 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   pipeline_.set_handler(eas::command_id::provision,
                         [this](const eas_context& ctx) { return provisioning_->provision(ctx); });
   shell_ = std::make_unique<exchange_shell>(store_, *provisioning_);
+  folders_ = std::make_unique<folder_service>(store_, log);
+  pipeline_.set_handler(eas::command_id::folder_sync, [this](const eas_context& c) { return folders_->folder_sync(c); });
+  pipeline_.set_handler(eas::command_id::folder_create, [this](const eas_context& c) { return folders_->folder_create(c); });
+  pipeline_.set_handler(eas::command_id::folder_update, [this](const eas_context& c) { return folders_->folder_update(c); });
+  pipeline_.set_handler(eas::command_id::folder_delete, [this](const eas_context& c) { return folders_->folder_delete(c); });
   pipeline_.set_gate([this](const eas_context& ctx) {
     const auto e = provisioning_->check(ctx);
     return refusal{e.status, e.http_status, e.reason};

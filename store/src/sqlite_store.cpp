@@ -83,6 +83,26 @@ constexpr migration migrations[] = {
       ALTER TABLE devices ADD COLUMN phone_number TEXT NOT NULL DEFAULT '';
       ALTER TABLE devices ADD COLUMN mobile_operator TEXT NOT NULL DEFAULT '';
     )sql"},
+    {5, R"sql(
+      CREATE TABLE folders (
+        mailbox      TEXT NOT NULL COLLATE NOCASE,
+        position     INTEGER NOT NULL,
+        server_id    TEXT NOT NULL,
+        parent_id    TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        type         INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, server_id)
+      );
+      CREATE TABLE hierarchy_state (
+        mailbox        TEXT NOT NULL COLLATE NOCASE,
+        device_id      TEXT NOT NULL COLLATE NOCASE,
+        sync_key       INTEGER NOT NULL,
+        known          TEXT NOT NULL,
+        previous_key   INTEGER NOT NULL,
+        previous_known TEXT NOT NULL,
+        PRIMARY KEY (mailbox, device_id)
+      );
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -258,6 +278,7 @@ class sqlite_store final : public store {
         ins.step();
       }
       exec(db_, "DELETE FROM devices WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
+      exec(db_, "DELETE FROM hierarchy_state WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
     });
   }
 
@@ -376,12 +397,65 @@ class sqlite_store final : public store {
     return sqlite3_changes(db_) > 0;
   }
 
+  std::vector<folder_record> list_folders(const std::string& mailbox) const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT server_id, parent_id, display_name, type FROM folders WHERE mailbox = ?1 ORDER BY position");
+    s.bind(1, mailbox);
+    std::vector<folder_record> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3))});
+    return out;
+  }
+
+  void replace_folders(const std::string& mailbox, const std::vector<folder_record>& folders) override {
+    std::lock_guard lock(mutex_);
+    transaction([&] {
+      statement del(db_, "DELETE FROM folders WHERE mailbox = ?1");
+      del.bind(1, mailbox);
+      del.step();
+      statement ins(db_, "INSERT INTO folders (mailbox, position, server_id, parent_id, display_name, type) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      std::int64_t position = 0;
+      for (const auto& f : folders) {
+        sqlite3_reset(ins.handle());
+        ins.bind(1, mailbox).bind(2, position++).bind(3, f.server_id).bind(4, f.parent_id).bind(5, f.display_name)
+            .bind(6, std::int64_t{f.type});
+        ins.step();
+      }
+    });
+  }
+
+  std::optional<hierarchy_record> find_hierarchy_state(const std::string& mailbox,
+                                                       const std::string& device_id) const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT sync_key, known, previous_key, previous_known FROM hierarchy_state "
+                     "WHERE mailbox = ?1 AND device_id = ?2");
+    s.bind(1, mailbox).bind(2, device_id);
+    if (!s.step()) return std::nullopt;
+    return hierarchy_record{s.integer(0), s.text(1), s.integer(2), s.text(3)};
+  }
+
+  void save_hierarchy_state(const std::string& mailbox, const std::string& device_id,
+                            const hierarchy_record& h) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "INSERT INTO hierarchy_state (mailbox, device_id, sync_key, known, previous_key, previous_known) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (mailbox, device_id) DO UPDATE SET "
+                     "sync_key = excluded.sync_key, known = excluded.known, previous_key = excluded.previous_key, "
+                     "previous_known = excluded.previous_known");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, h.key).bind(4, h.known).bind(5, h.previous_key).bind(6, h.previous_known);
+    s.step();
+  }
+
   bool delete_device(const std::string& mailbox, const std::string& device_id) override {
     std::lock_guard lock(mutex_);
     statement s(db_, "DELETE FROM devices WHERE mailbox = ?1 AND device_id = ?2");
     s.bind(1, mailbox).bind(2, device_id);
     s.step();
-    return sqlite3_changes(db_) > 0;
+    const bool removed = sqlite3_changes(db_) > 0;
+    // A removed partnership starts from scratch (PROVISIONING.md 5.4): its sync state goes too.
+    statement h(db_, "DELETE FROM hierarchy_state WHERE mailbox = ?1 AND device_id = ?2");
+    h.bind(1, mailbox).bind(2, device_id);
+    h.step();
+    return removed;
   }
 
  private:

@@ -124,7 +124,8 @@ TEST(Journal, RecordsDecodedExchangesWithSecretsRedacted) {
   EXPECT_EQ(first.at("command").as_string(), "FolderSync");
   EXPECT_EQ(first.at("protocol_version").as_string(), "14.0");
   EXPECT_NE(std::string(first.at("request_xml").as_string()).find("<SyncKey>0</SyncKey>"), std::string::npos);
-  EXPECT_NE(std::string(first.at("response_xml").as_string()).find("<Status>137</Status>"), std::string::npos);
+  EXPECT_NE(std::string(first.at("response_xml").as_string()).find("<DisplayName>Inbox</DisplayName>"), std::string::npos);
+  EXPECT_EQ(first.at("eas_status").as_int64(), 1);
   EXPECT_EQ(first.at("http_status").as_int64(), 200);
   EXPECT_EQ(server.log().find("TopSecret9"), std::string::npos);
 }

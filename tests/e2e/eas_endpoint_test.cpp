@@ -24,6 +24,10 @@ client_request eas_post(const std::string& query, const std::string& version = "
 }
 
 const std::string plain_query = "Cmd=FolderSync&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
+// A command whose work has not landed yet.
+const std::string unimplemented_query = "Cmd=GetItemEstimate&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
+// MS-ASHTTP 2.2.1.1.1.1's example with the command code changed to GetItemEstimate (14).
+const std::string unimplemented_base64 = "jA4JBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
 // MS-ASHTTP 2.2.1.1.1.1's example with the command code changed to FolderSync (9): version 14.0,
 // LCID 0x0409, DeviceId v140Device, no policy key, DeviceType SmartPhone.
 const std::string base64_query = "jAkJBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
@@ -36,25 +40,30 @@ std::string status_of(const client_response& r) {
 
 TEST(EasEndpoint, UnimplementedCommandIsStatus137From14) {
   test_server server;
-  auto r = send(server.https_port, eas_post(plain_query, "14.0", std::string("\x03\x01\x6a\x00\x00\x07\x56\x52\x03\x30\x00\x01\x01", 13)));
+  auto r = send(server.https_port, eas_post(unimplemented_query, "14.0"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("Content-Type"), "application/vnd.ms-sync.wbxml");
-  EXPECT_EQ(status_of(r), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>137</Status></FolderSync>");
+  EXPECT_EQ(status_of(r), "<GetItemEstimate xmlns=\"GetItemEstimate:\"><Status>137</Status></GetItemEstimate>");
 }
 
 TEST(EasEndpoint, UnimplementedCommandIsHttp501Before14) {
   test_server server;
-  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1")).status, 501);
-  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "2.5")).status, 501);
+  EXPECT_EQ(send(server.https_port, eas_post(unimplemented_query, "12.1")).status, 501);
+  EXPECT_EQ(send(server.https_port, eas_post(unimplemented_query, "2.5")).status, 501);
 }
 
 TEST(EasEndpoint, Base64AndPlainQueriesGiveTheSameAnswer) {
   test_server server;
-  auto plain = send(server.https_port, eas_post(plain_query, "14.0"));
-  auto b64 = send(server.https_port, eas_post(base64_query, ""));  // the version is in the query
+  auto plain = send(server.https_port, eas_post(unimplemented_query, "14.0"));
+  auto b64 = send(server.https_port, eas_post(unimplemented_base64, ""));  // the version is in the query
   EXPECT_EQ(plain.status, b64.status);
   EXPECT_EQ(plain.body, b64.body);
-  EXPECT_EQ(status_of(b64), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>137</Status></FolderSync>");
+  EXPECT_EQ(status_of(b64), "<GetItemEstimate xmlns=\"GetItemEstimate:\"><Status>137</Status></GetItemEstimate>");
+  // The same device in both forms: FolderSync answers alike (a body status without a body: 10).
+  auto plain_fs = send(server.https_port, eas_post(plain_query, "14.0"));
+  auto b64_fs = send(server.https_port, eas_post(base64_query, ""));
+  EXPECT_EQ(plain_fs.body, b64_fs.body);
+  EXPECT_EQ(status_of(b64_fs), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>10</Status></FolderSync>");
 }
 
 TEST(EasEndpoint, VersionGate) {
@@ -76,7 +85,7 @@ TEST(EasEndpoint, MalformedRequestsGetTheProtocolsErrors) {
   EXPECT_EQ(status_of(bad_wbxml), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>102</Status></FolderSync>");
   EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1", "garbage")).status, 400);
   // The server keeps serving.
-  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1")).status, 501);
+  EXPECT_EQ(send(server.https_port, eas_post(unimplemented_query, "12.1")).status, 501);
 }
 
 TEST(EasEndpoint, OptionsListsCommandsOfTheAdvertisedVersions) {

@@ -25,8 +25,8 @@ const char* wp7_lines =
     "$true -AllowInternetSharing $true\n"
     "  Set-CASMailbox -Identity alice -ActiveSyncEnabled $true -ActiveSyncMailboxPolicy \"My WP7 Policy\"\n";
 
-// FolderSync from a phone that never provisions: 141 when the policy wants provisioning, 137
-// (through the gate; FolderSync itself is not built yet) when it does not.
+// FolderSync from a phone that never provisions: 141 when the policy wants provisioning, 1 (the
+// hierarchy) when it does not.
 std::string folder_sync_without_key(const test_server& s, const std::string& user) {
   client_request r;
   r.method = "POST";
@@ -48,13 +48,13 @@ TEST(ExchangeShell, LabFileLinesThenTheCliThenTheApi) {
   write_file(lab, std::string("exchange_commands: |\n") + wp7_lines);
   test_server server({"--config", lab});
   EXPECT_EQ(folder_sync_without_key(server, "alice"), "141");  // My WP7 Policy: ANP $false
-  EXPECT_EQ(folder_sync_without_key(server, "bob"), "137");    // Default: ANP $true
+  EXPECT_EQ(folder_sync_without_key(server, "bob"), "1");    // Default: ANP $true
 
   const auto base = "--server http://127.0.0.1:" + std::to_string(server.http_port) + " --admin-token " + server.admin_token;
   auto set = run(exe + " exchange " + base +
                  " 'Set-ActiveSyncMailboxPolicy -Identity \"My WP7 Policy\" -AllowNonProvisionableDevices $true'");
   EXPECT_EQ(set.exit_code, 0) << set.err;
-  EXPECT_EQ(folder_sync_without_key(server, "alice"), "137");
+  EXPECT_EQ(folder_sync_without_key(server, "alice"), "1");
   auto get = run(exe + " exchange " + base, "Get-ActiveSyncMailboxPolicy 'My WP7 Policy'\n");  // lines on stdin
   EXPECT_EQ(get.exit_code, 0) << get.err;
   EXPECT_NE(get.out.find("AllowNonProvisionableDevices"), std::string::npos) << get.out;
@@ -107,11 +107,11 @@ TEST(ExchangeShell, RunTimeChangesSurviveARestartUntilTheLabFileChanges) {
     auto set = run(exe + " exchange --server http://127.0.0.1:" + std::to_string(server.http_port) + " --admin-token " +
                    server.admin_token + " 'Set-ActiveSyncMailboxPolicy \"My WP7 Policy\" -AllowNonProvisionableDevices $true'");
     ASSERT_EQ(set.exit_code, 0) << set.err;
-    EXPECT_EQ(folder_sync_without_key(server, "alice"), "137");
+    EXPECT_EQ(folder_sync_without_key(server, "alice"), "1");
   }
   {
     test_server server(args);  // the same lab file: the run-time change stays
-    EXPECT_EQ(folder_sync_without_key(server, "alice"), "137");
+    EXPECT_EQ(folder_sync_without_key(server, "alice"), "1");
     EXPECT_NE(server.log().find("lab file unchanged"), std::string::npos);
   }
   write_file(lab, std::string("# edited\nexchange_commands: |\n") + wp7_lines + "  Set-CASMailbox bob -ActiveSyncEnabled $true\n");

@@ -266,3 +266,30 @@ TEST(SqliteStore, ProvisioningStateSurvivesReopening) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_P(StoreContract, FoldersAndHierarchyStatePerMailboxAndDevice) {
+  auto s = open();
+  s->replace_mailboxes({{"alice@lab.test", "Alice", "pw", "", true}, {"bob@lab.test", "Bob", "pw", "", true}});
+  EXPECT_TRUE(s->list_folders("alice@lab.test").empty());
+  const std::vector<folder_record> folders = {{"1", "0", "Inbox", 2}, {"11", "1", "Projekte \xC3\xBC", 12}};
+  s->replace_folders("alice@lab.test", folders);
+  EXPECT_EQ(s->list_folders("ALICE@lab.test"), folders);
+  EXPECT_TRUE(s->list_folders("bob@lab.test").empty());
+  s->replace_folders("alice@lab.test", {folders[0]});
+  EXPECT_EQ(s->list_folders("alice@lab.test").size(), 1u);
+
+  s->record_device_contact("alice@lab.test", "dev", "WP", "ua", "14.1", 1);
+  EXPECT_FALSE(s->find_hierarchy_state("alice@lab.test", "dev"));
+  const hierarchy_record h{3, "1\t0\t2\tInbox\n", 2, ""};
+  s->save_hierarchy_state("alice@lab.test", "dev", h);
+  EXPECT_EQ(s->find_hierarchy_state("alice@lab.test", "DEV"), h);
+  s->save_hierarchy_state("alice@lab.test", "dev", {4, "", 3, h.known});
+  EXPECT_EQ(s->find_hierarchy_state("alice@lab.test", "dev")->key, 4);
+  // Removing the partnership removes its sync state.
+  s->delete_device("alice@lab.test", "dev");
+  EXPECT_FALSE(s->find_hierarchy_state("alice@lab.test", "dev"));
+}
+
+}  // namespace

@@ -9,6 +9,7 @@
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/server/eas_pipeline.hpp"
 #include "easemu/server/http.hpp"
+#include "easemu/server/commands/folders.hpp"
 #include "easemu/server/exchange_shell.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
@@ -101,6 +102,7 @@ class router {
   eas_pipeline pipeline_;
   std::unique_ptr<provisioning_service> provisioning_;
   std::unique_ptr<exchange_shell> shell_;
+  std::unique_ptr<folder_service> folders_;
 };
 
 }  // namespace easemu::server

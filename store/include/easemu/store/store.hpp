@@ -77,6 +77,26 @@ struct policy_record {
   bool operator==(const policy_record&) const = default;
 };
 
+// A mail folder of a mailbox (FolderSync's view: id, parent, name, type).
+struct folder_record {
+  std::string server_id;
+  std::string parent_id;
+  std::string display_name;
+  int type = 0;
+
+  bool operator==(const folder_record&) const = default;
+};
+
+// A device's view of its mailbox's folder hierarchy (the mailbox module serializes the folders).
+struct hierarchy_record {
+  std::int64_t key = 0;
+  std::string known;
+  std::int64_t previous_key = 0;
+  std::string previous_known;
+
+  bool operator==(const hierarchy_record&) const = default;
+};
+
 // One EAS request and its answer, as the request journal keeps them (secrets already redacted).
 struct journal_entry {
   std::int64_t id = 0;  // assigned by the store
@@ -137,6 +157,14 @@ class store {
   virtual std::vector<mailbox_record> list_mailboxes() const = 0;
   virtual void replace_policies(const std::vector<policy_record>& policies) = 0;
   virtual std::vector<policy_record> list_policies() const = 0;
+
+  // A mailbox's folders, in creation order; empty for a mailbox that never had any.
+  virtual std::vector<folder_record> list_folders(const std::string& mailbox) const = 0;
+  virtual void replace_folders(const std::string& mailbox, const std::vector<folder_record>& folders) = 0;
+  virtual std::optional<hierarchy_record> find_hierarchy_state(const std::string& mailbox,
+                                                               const std::string& device_id) const = 0;
+  virtual void save_hierarchy_state(const std::string& mailbox, const std::string& device_id,
+                                    const hierarchy_record& state) = 0;
 
   // Small facts about the lab ("demo mail seeded", "exchange commands"), by key.
   virtual std::optional<std::string> get_lab_state(const std::string& key) const = 0;

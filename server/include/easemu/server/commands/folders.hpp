@@ -1,0 +1,42 @@
+#pragma once
+// FolderSync, FolderCreate, FolderUpdate and FolderDelete (MS-ASCMD 2.2.1.2-2.2.1.6): the
+// mailbox module decides, this loads and stores the mailbox's folders and each device's view.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "easemu/mailbox/folders.hpp"
+#include "easemu/server/eas_pipeline.hpp"
+
+namespace spdlog {
+class logger;
+}
+namespace easemu::store {
+class store;
+}
+
+namespace easemu::server {
+
+class folder_service {
+ public:
+  folder_service(std::shared_ptr<store::store> store, std::shared_ptr<spdlog::logger> log);
+
+  command_reply folder_sync(const eas_context& ctx);
+  command_reply folder_create(const eas_context& ctx);
+  command_reply folder_update(const eas_context& ctx);
+  command_reply folder_delete(const eas_context& ctx);
+
+  // The mailbox's folders, created with Exchange's default set on first use.
+  std::vector<mailbox::folder> folders(const std::string& mailbox);
+
+ private:
+  mailbox::hierarchy_state state(const std::string& mailbox, const std::string& device_id) const;
+  void save(const std::string& mailbox, const std::string& device_id, const mailbox::hierarchy_state& s);
+  std::string next_folder_id(const std::string& mailbox);
+
+  std::shared_ptr<store::store> store_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::mutex mutex_;  // one hierarchy change at a time: read, decide, write
+};
+
+}  // namespace easemu::server
