@@ -103,6 +103,30 @@ constexpr migration migrations[] = {
         PRIMARY KEY (mailbox, device_id)
       );
     )sql"},
+    {6, R"sql(
+      CREATE TABLE items (
+        mailbox     TEXT NOT NULL COLLATE NOCASE,
+        item_id     TEXT NOT NULL,
+        folder_id   TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        read        INTEGER NOT NULL,
+        flag        INTEGER NOT NULL,
+        mime        BLOB NOT NULL,
+        PRIMARY KEY (mailbox, item_id)
+      );
+      CREATE INDEX items_by_folder ON items (mailbox, folder_id, received_ms);
+      CREATE TABLE collection_state (
+        mailbox        TEXT NOT NULL COLLATE NOCASE,
+        device_id      TEXT NOT NULL COLLATE NOCASE,
+        collection_id  TEXT NOT NULL,
+        sync_key       INTEGER NOT NULL,
+        known          TEXT NOT NULL,
+        previous_key   INTEGER NOT NULL,
+        previous_known TEXT NOT NULL,
+        PRIMARY KEY (mailbox, device_id, collection_id)
+      );
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -165,6 +189,10 @@ class statement {
     return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
   sqlite3_stmt* handle() const { return stmt_; }
 
  private:
@@ -279,6 +307,7 @@ class sqlite_store final : public store {
       }
       exec(db_, "DELETE FROM devices WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
       exec(db_, "DELETE FROM hierarchy_state WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
+      exec(db_, "DELETE FROM collection_state WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
     });
   }
 
@@ -445,6 +474,71 @@ class sqlite_store final : public store {
     s.step();
   }
 
+  std::vector<item_summary> list_items(const std::string& mailbox, const std::string& folder_id) const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT item_id, version, received_ms FROM items WHERE mailbox = ?1 AND folder_id = ?2 "
+                     "ORDER BY received_ms DESC, item_id DESC");
+    s.bind(1, mailbox).bind(2, folder_id);
+    std::vector<item_summary> out;
+    while (s.step()) out.push_back({s.text(0), s.integer(1), s.integer(2)});
+    return out;
+  }
+
+  std::optional<item_record> find_item(const std::string& mailbox, const std::string& item_id) const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT item_id, folder_id, version, received_ms, read, flag, mime FROM items "
+                     "WHERE mailbox = ?1 AND item_id = ?2");
+    s.bind(1, mailbox).bind(2, item_id);
+    if (!s.step()) return std::nullopt;
+    return item_record{s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0,
+                       static_cast<int>(s.integer(5)), s.blob(6)};
+  }
+
+  void put_items(const std::string& mailbox, const std::vector<item_record>& items) override {
+    std::lock_guard lock(mutex_);
+    transaction([&] {
+      statement ins(db_, "INSERT OR REPLACE INTO items (mailbox, item_id, folder_id, version, received_ms, read, flag, mime) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      for (const auto& i : items) {
+        sqlite3_reset(ins.handle());
+        ins.bind(1, mailbox).bind(2, i.item_id).bind(3, i.folder_id).bind(4, i.version).bind(5, i.received_ms);
+        ins.bind(6, std::int64_t{i.read ? 1 : 0}).bind(7, std::int64_t{i.flag});
+        sqlite3_bind_blob(ins.handle(), 8, i.mime.data(), static_cast<int>(i.mime.size()), SQLITE_TRANSIENT);
+        ins.step();
+      }
+    });
+  }
+
+  bool delete_item(const std::string& mailbox, const std::string& item_id) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "DELETE FROM items WHERE mailbox = ?1 AND item_id = ?2");
+    s.bind(1, mailbox).bind(2, item_id);
+    s.step();
+    return sqlite3_changes(db_) > 0;
+  }
+
+  std::optional<hierarchy_record> find_collection_state(const std::string& mailbox, const std::string& device_id,
+                                                        const std::string& collection_id) const override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "SELECT sync_key, known, previous_key, previous_known FROM collection_state "
+                     "WHERE mailbox = ?1 AND device_id = ?2 AND collection_id = ?3");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, collection_id);
+    if (!s.step()) return std::nullopt;
+    return hierarchy_record{s.integer(0), s.text(1), s.integer(2), s.text(3)};
+  }
+
+  void save_collection_state(const std::string& mailbox, const std::string& device_id, const std::string& collection_id,
+                             const hierarchy_record& h) override {
+    std::lock_guard lock(mutex_);
+    statement s(db_, "INSERT INTO collection_state (mailbox, device_id, collection_id, sync_key, known, previous_key, "
+                     "previous_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (mailbox, device_id, collection_id) "
+                     "DO UPDATE SET sync_key = excluded.sync_key, known = excluded.known, "
+                     "previous_key = excluded.previous_key, previous_known = excluded.previous_known");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, collection_id).bind(4, h.key).bind(5, h.known);
+    s.bind(6, h.previous_key).bind(7, h.previous_known);
+    s.step();
+  }
+
   bool delete_device(const std::string& mailbox, const std::string& device_id) override {
     std::lock_guard lock(mutex_);
     statement s(db_, "DELETE FROM devices WHERE mailbox = ?1 AND device_id = ?2");
@@ -452,9 +546,11 @@ class sqlite_store final : public store {
     s.step();
     const bool removed = sqlite3_changes(db_) > 0;
     // A removed partnership starts from scratch (PROVISIONING.md 5.4): its sync state goes too.
-    statement h(db_, "DELETE FROM hierarchy_state WHERE mailbox = ?1 AND device_id = ?2");
-    h.bind(1, mailbox).bind(2, device_id);
-    h.step();
+    for (const char* table : {"hierarchy_state", "collection_state"}) {
+      statement h(db_, (std::string("DELETE FROM ") + table + " WHERE mailbox = ?1 AND device_id = ?2").c_str());
+      h.bind(1, mailbox).bind(2, device_id);
+      h.step();
+    }
     return removed;
   }
 

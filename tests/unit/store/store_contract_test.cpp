@@ -293,3 +293,35 @@ TEST_P(StoreContract, FoldersAndHierarchyStatePerMailboxAndDevice) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_P(StoreContract, ItemsAndCollectionState) {
+  auto s = open();
+  s->replace_mailboxes({{"alice@lab.test", "Alice", "pw", "", true}});
+  const std::string binary("Subject: x\r\n\r\n\x00\xff body", 20);
+  s->put_items("alice@lab.test", {{"1:1", "1", 1, 100, false, 0, binary}, {"1:2", "1", 1, 300, true, 2, "b"},
+                                  {"1:3", "1", 1, 200, false, 0, "c"}, {"4:4", "4", 1, 50, false, 0, "d"}});
+  EXPECT_EQ(s->list_items("alice@lab.test", "1"),
+            (std::vector<item_summary>{{"1:2", 1, 300}, {"1:3", 1, 200}, {"1:1", 1, 100}}));  // newest first
+  EXPECT_EQ(s->find_item("alice@lab.test", "1:1")->mime, binary);
+  auto changed = *s->find_item("alice@lab.test", "1:3");
+  changed.read = true;
+  changed.version = 2;
+  s->put_items("alice@lab.test", {changed});
+  EXPECT_EQ(s->find_item("ALICE@lab.test", "1:3"), changed);
+  EXPECT_TRUE(s->delete_item("alice@lab.test", "1:3"));
+  EXPECT_FALSE(s->delete_item("alice@lab.test", "1:3"));
+  EXPECT_FALSE(s->find_item("alice@lab.test", "1:3"));
+
+  s->record_device_contact("alice@lab.test", "dev", "WP", "ua", "14.1", 1);
+  EXPECT_FALSE(s->find_collection_state("alice@lab.test", "dev", "1"));
+  s->save_collection_state("alice@lab.test", "dev", "1", {2, "1:1\t1\n", 1, ""});
+  s->save_collection_state("alice@lab.test", "dev", "4", {7, "", 6, ""});
+  EXPECT_EQ(s->find_collection_state("alice@lab.test", "DEV", "1")->known, "1:1\t1\n");
+  EXPECT_EQ(s->find_collection_state("alice@lab.test", "dev", "4")->key, 7);
+  s->delete_device("alice@lab.test", "dev");
+  EXPECT_FALSE(s->find_collection_state("alice@lab.test", "dev", "1"));
+}
+
+}  // namespace

@@ -97,6 +97,28 @@ struct hierarchy_record {
   bool operator==(const hierarchy_record&) const = default;
 };
 
+// An item of a mail folder: its RFC 822 source and the state EAS changes.
+struct item_record {
+  std::string item_id;    // the ServerId, unique in the mailbox ("<folder>:<n>")
+  std::string folder_id;
+  std::int64_t version = 0;      // bumped on every change a device must hear of
+  std::int64_t received_ms = 0;
+  bool read = false;
+  int flag = 0;  // 0 none, 1 complete, 2 active (MS-ASEMAIL FlagStatus)
+  std::string mime;
+
+  bool operator==(const item_record&) const = default;
+};
+
+// What a sync needs to know about an item without its content.
+struct item_summary {
+  std::string item_id;
+  std::int64_t version = 0;
+  std::int64_t received_ms = 0;
+
+  bool operator==(const item_summary&) const = default;
+};
+
 // One EAS request and its answer, as the request journal keeps them (secrets already redacted).
 struct journal_entry {
   std::int64_t id = 0;  // assigned by the store
@@ -165,6 +187,17 @@ class store {
                                                                const std::string& device_id) const = 0;
   virtual void save_hierarchy_state(const std::string& mailbox, const std::string& device_id,
                                     const hierarchy_record& state) = 0;
+
+  // Items of a folder, newest first (summaries), one item with its content, and writes.
+  virtual std::vector<item_summary> list_items(const std::string& mailbox, const std::string& folder_id) const = 0;
+  virtual std::optional<item_record> find_item(const std::string& mailbox, const std::string& item_id) const = 0;
+  virtual void put_items(const std::string& mailbox, const std::vector<item_record>& items) = 0;  // insert or replace
+  virtual bool delete_item(const std::string& mailbox, const std::string& item_id) = 0;
+  // A device's view of one collection (the same shape as the hierarchy's).
+  virtual std::optional<hierarchy_record> find_collection_state(const std::string& mailbox, const std::string& device_id,
+                                                                const std::string& collection_id) const = 0;
+  virtual void save_collection_state(const std::string& mailbox, const std::string& device_id,
+                                     const std::string& collection_id, const hierarchy_record& state) = 0;
 
   // Small facts about the lab ("demo mail seeded", "exchange commands"), by key.
   virtual std::optional<std::string> get_lab_state(const std::string& key) const = 0;
