@@ -241,6 +241,12 @@ int run_serve(serve_options o) {
       log->info("exchange_commands: {}", result.command);
     }
   }
+  // The demo lab's mailboxes start with a realistic Inbox (once per data dir).
+  if (demo) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    for (const auto& mb : lab.mailboxes) r->mail().seed_demo_mail(mb.address, now);
+  }
   if (lab_changed) {
     db->set_lab_state("lab_digest", digest);
   } else {

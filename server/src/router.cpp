@@ -9,7 +9,9 @@
 
 #include <boost/json.hpp>
 
+#include "easemu/common/base64.hpp"
 #include "easemu/common/markup.hpp"
+#include "easemu/mailbox/message.hpp"
 #include "easemu/eas/headers.hpp"
 #include "easemu/eas/url.hpp"
 #include "easemu/store/journal_writer.hpp"
@@ -85,6 +87,8 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   pipeline_.set_handler(eas::command_id::folder_create, [this](const eas_context& c) { return folders_->folder_create(c); });
   pipeline_.set_handler(eas::command_id::folder_update, [this](const eas_context& c) { return folders_->folder_update(c); });
   pipeline_.set_handler(eas::command_id::folder_delete, [this](const eas_context& c) { return folders_->folder_delete(c); });
+  mail_ = std::make_unique<mail_service>(store_, *folders_, log);
+  pipeline_.set_handler(eas::command_id::sync, [this](const eas_context& c) { return mail_->sync(c); });
   pipeline_.set_gate([this](const eas_context& ctx) {
     const auto e = provisioning_->check(ctx);
     return refusal{e.status, e.http_status, e.reason};
@@ -403,6 +407,65 @@ http_response router::handle_admin(const http_request& request) const {
     }
     return json_response(200, boost::json::object{{"mailbox", matches[0].mailbox}, {"device_id", matches[0].device_id},
                                                   {"wipe", flag("cancel") ? "cancelled" : "requested"}});
+  }
+  // POST /api/v1/mailboxes/{address}/messages: an RFC 822 message, or JSON {from, to, cc,
+  // subject, text, html, folder, read, attachments: [{name, content_type, content_base64}]}.
+  if (path.starts_with("/api/v1/mailboxes/") && path.ends_with("/messages")) {
+    if (request.method != "POST") return json_error(405, "use POST with an RFC 822 message or a JSON message");
+    auto address = eas::percent_decode(path.substr(18, path.size() - 18 - 9), eas::plus_rule::literal);
+    if (!address || address->empty()) return json_error(400, "bad mailbox address in the path");
+    const auto mailboxes = store_->list_mailboxes();
+    const auto mb = std::find_if(mailboxes.begin(), mailboxes.end(), [&](const store::mailbox_record& m) {
+      return strcasecmp(m.address.c_str(), address->c_str()) == 0;
+    });
+    if (mb == mailboxes.end()) return json_error(404, "no mailbox '" + *address + "'");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string mime = request.body;
+    std::string folder;
+    bool read = false;
+    const auto* type = request.header("Content-Type");
+    if (type != nullptr && type->find("json") != std::string::npos) {
+      boost::system::error_code ec;
+      const auto body = boost::json::parse(request.body, ec);
+      const auto* o = ec ? nullptr : body.if_object();
+      if (o == nullptr) return json_error(400, "the body must be a JSON object");
+      auto str = [&](const char* key) {
+        const auto* v = o->if_contains(key);
+        return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+      };
+      mailbox::new_message m;
+      m.from = str("from").empty() ? "easemu lab <postmaster@" + lab_.domain + ">" : str("from");
+      m.to = str("to").empty() ? mb->address : str("to");
+      m.cc = str("cc");
+      m.subject = str("subject");
+      m.text = str("text");
+      m.html = str("html");
+      if (m.text.empty() && m.html.empty()) m.text = " ";
+      m.date_ms = now;
+      if (const auto* atts = o->if_contains("attachments"); atts != nullptr && atts->is_array()) {
+        for (const auto& a : atts->as_array()) {
+          const auto* ao = a.if_object();
+          if (ao == nullptr) return json_error(400, "attachments are objects {name, content_type, content_base64}");
+          auto field = [&](const char* key) {
+            const auto* v = ao->if_contains(key);
+            return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+          };
+          auto content = common::base64_decode(field("content_base64"));
+          if (!content) return json_error(400, "an attachment's content_base64 is not base64");
+          m.attachments.push_back({field("name").empty() ? "attachment" : field("name"),
+                                   field("content_type").empty() ? "application/octet-stream" : field("content_type"),
+                                   std::move(*content)});
+        }
+      }
+      folder = str("folder");
+      if (const auto* r = o->if_contains("read"); r != nullptr && r->is_bool()) read = r->as_bool();
+      mime = mailbox::compose_message(m);
+    }
+    const auto d = mail_->deliver(mb->address, folder, mime, read, now);
+    if (!d.error.empty()) return json_error(400, d.error);
+    log_->info("request={} message {} delivered to {} folder {}", request.request_id, d.item_id, mb->address, d.folder_id);
+    return json_response(201, boost::json::object{{"mailbox", mb->address}, {"folder_id", d.folder_id}, {"item_id", d.item_id}});
   }
   // POST /api/v1/exchange: Exchange Management Shell lines as text/plain.
   if (path == "/api/v1/exchange") {

@@ -10,6 +10,7 @@
 #include "easemu/server/eas_pipeline.hpp"
 #include "easemu/server/http.hpp"
 #include "easemu/server/commands/folders.hpp"
+#include "easemu/server/commands/mail.hpp"
 #include "easemu/server/exchange_shell.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
@@ -72,6 +73,7 @@ class router {
   eas_pipeline& pipeline() { return pipeline_; }
   provisioning_service& provisioning() { return *provisioning_; }
   exchange_shell& shell() { return *shell_; }
+  mail_service& mail() { return *mail_; }
   // Writes the queued journal entries (shutdown, tests).
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
@@ -103,6 +105,7 @@ class router {
   std::unique_ptr<provisioning_service> provisioning_;
   std::unique_ptr<exchange_shell> shell_;
   std::unique_ptr<folder_service> folders_;
+  std::unique_ptr<mail_service> mail_;
 };
 
 }  // namespace easemu::server

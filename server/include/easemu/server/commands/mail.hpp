@@ -1,0 +1,55 @@
+#pragma once
+// Mail items: the Sync command for e-mail folders (MS-ASCMD 2.2.1.21 with MS-ASEMAIL and
+// MS-ASAIRS ApplicationData), message delivery into a mailbox (the admin API's injection) and
+// the demo mail. The mailbox module decides; this class loads and stores around it.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "easemu/server/commands/folders.hpp"
+#include "easemu/server/eas_pipeline.hpp"
+
+namespace spdlog {
+class logger;
+}
+namespace easemu::store {
+class store;
+}
+
+namespace easemu::server {
+
+class mail_service {
+ public:
+  mail_service(std::shared_ptr<store::store> store, folder_service& folders, std::shared_ptr<spdlog::logger> log);
+
+  command_reply sync(const eas_context& ctx);
+
+  // Stores an RFC 822 message in a folder of a mailbox (the Inbox when `folder_id` is empty).
+  // Returns the new item's ServerId, or an error message.
+  struct delivery {
+    std::string item_id;
+    std::string folder_id;
+    std::string error;
+  };
+  delivery deliver(const std::string& mailbox, const std::string& folder_id, const std::string& mime, bool read,
+                   std::int64_t received_ms);
+
+  // A realistic Inbox for a demo mailbox, once per data directory.
+  void seed_demo_mail(const std::string& mailbox, std::int64_t now_ms);
+
+  // Called after a folder of a mailbox changed (Ping wakes up on it).
+  void on_change(std::function<void(const std::string& mailbox, const std::string& folder_id)> f) { changed_ = std::move(f); }
+
+ private:
+  std::string next_item_id(const std::string& mailbox, const std::string& folder_id);
+
+  std::shared_ptr<store::store> store_;
+  folder_service& folders_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::mutex mutex_;  // one item change at a time: read, decide, write
+  std::function<void(const std::string&, const std::string&)> changed_;
+};
+
+}  // namespace easemu::server

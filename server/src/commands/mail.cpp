@@ -1,0 +1,406 @@
+#include "easemu/server/commands/mail.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "easemu/mailbox/message.hpp"
+#include "easemu/mailbox/sync.hpp"
+#include "easemu/store/store.hpp"
+
+namespace easemu::server {
+
+namespace {
+
+using wbxml::element;
+using wbxml::tag;
+
+constexpr std::size_t default_window = 100;
+constexpr std::size_t max_window = 512;  // MS-ASCMD 2.2.3.199: larger windows are treated as 512
+
+std::optional<std::size_t> number(std::string_view s) {
+  std::size_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::string iso_date(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+// MS-ASCMD 2.2.3.68.2 FilterType for mail: how far back items are synced.
+std::int64_t filter_cutoff(std::string_view filter, std::int64_t now) {
+  constexpr std::int64_t day = 86'400'000;
+  if (filter == "1") return now - day;
+  if (filter == "2") return now - 3 * day;
+  if (filter == "3") return now - 7 * day;
+  if (filter == "4") return now - 14 * day;
+  if (filter == "5") return now - 31 * day;
+  return 0;  // 0 or absent: everything
+}
+
+struct body_preference {
+  int type = 1;
+  std::optional<std::size_t> truncation;
+  bool all_or_none = false;
+  std::optional<std::size_t> preview;
+};
+
+// The first preference whose type we serve (1 plain, 2 HTML, 4 MIME; RTF 3 is skipped).
+body_preference choose_body(const element* options) {
+  body_preference out;
+  if (options == nullptr) return out;
+  for (const auto& p : options->children) {
+    if (p.tag != tag("AirSyncBase:BodyPreference")) continue;
+    const auto type = number(p.child_text(tag("AirSyncBase:Type")));
+    if (!type || (*type != 1 && *type != 2 && *type != 4)) continue;
+    out.type = static_cast<int>(*type);
+    out.truncation = number(p.child_text(tag("AirSyncBase:TruncationSize")));
+    out.all_or_none = p.child_text(tag("AirSyncBase:AllOrNone")) == "1";
+    if (auto pv = number(p.child_text(tag("AirSyncBase:Preview")))) out.preview = std::min<std::size_t>(*pv, 255);
+    return out;
+  }
+  return out;
+}
+
+void add_text(element& parent, wbxml::tag_id t, const std::string& value) {
+  if (!value.empty()) parent.add(t, value);
+}
+
+// ApplicationData of an e-mail (MS-ASEMAIL 2.2.2; body per MS-ASAIRS 2.2.2.9), in Exchange's order.
+element email_data(const store::item_record& item, const mailbox::message_properties& m, const body_preference& pref,
+                   protocol_version v) {
+  element data(tag("AirSync:ApplicationData"));
+  add_text(data, tag("Email:To"), m.to);
+  add_text(data, tag("Email:Cc"), m.cc);
+  add_text(data, tag("Email:From"), m.from);
+  data.add(tag("Email:Subject"), m.subject);
+  add_text(data, tag("Email:ReplyTo"), m.reply_to);
+  data.add(tag("Email:DateReceived"), iso_date(item.received_ms));
+  add_text(data, tag("Email:DisplayTo"), m.display_to);
+  add_text(data, tag("Email:ThreadTopic"), m.thread_topic);
+  data.add(tag("Email:Importance"), std::to_string(m.importance));
+  data.add(tag("Email:Read"), item.read ? "1" : "0");
+  const std::string text = m.text_body.empty() ? mailbox::html_to_text(m.html_body) : m.text_body;
+  if (v < protocol_version::v12_0) {
+    // EAS 2.5 has no AirSyncBase: the plain text body in Email:Body.
+    data.add(tag("Email:Body"), text);
+    data.add(tag("Email:BodyTruncated"), "0");
+    data.add(tag("Email:MessageClass"), "IPM.Note");
+    data.add(tag("Email:InternetCPID"), "65001");
+    return data;
+  }
+  if (!m.attachments.empty()) {
+    auto& list = data.add(tag("AirSyncBase:Attachments"));
+    for (std::size_t i = 0; i < m.attachments.size(); ++i) {
+      const auto& a = m.attachments[i];
+      auto& e = list.add(tag("AirSyncBase:Attachment"));
+      e.add(tag("AirSyncBase:DisplayName"), a.file_name);
+      e.add(tag("AirSyncBase:FileReference"), item.item_id + ":" + std::to_string(i));
+      e.add(tag("AirSyncBase:Method"), "1");  // normal attachment
+      e.add(tag("AirSyncBase:EstimatedDataSize"), std::to_string(a.size));
+      add_text(e, tag("AirSyncBase:ContentId"), a.content_id);
+      if (a.is_inline) e.add(tag("AirSyncBase:IsInline"), "1");
+    }
+  }
+  std::string full;
+  switch (pref.type) {
+    case 2: full = m.html_body.empty() ? mailbox::text_to_html(m.text_body) : m.html_body; break;
+    case 4: full = item.mime; break;
+    default: full = text;
+  }
+  auto& body = data.add(tag("AirSyncBase:Body"));
+  body.add(tag("AirSyncBase:Type"), std::to_string(pref.type));
+  body.add(tag("AirSyncBase:EstimatedDataSize"), std::to_string(full.size()));
+  const bool truncated = pref.truncation && full.size() > *pref.truncation;
+  body.add(tag("AirSyncBase:Truncated"), truncated ? "1" : "0");
+  // AllOrNone: a body that does not fit is not sent at all (MS-ASAIRS 2.2.2.3).
+  if (!(truncated && pref.all_or_none)) {
+    const auto sent = truncated ? mailbox::truncate_utf8(full, *pref.truncation) : full;
+    if (!sent.empty()) body.add(tag("AirSyncBase:Data"), sent);
+  }
+  if (pref.preview && v >= protocol_version::v14_0) add_text(body, tag("AirSyncBase:Preview"), mailbox::preview(m, *pref.preview));
+  data.add(tag("Email:MessageClass"), "IPM.Note");
+  data.add(tag("Email:InternetCPID"), "65001");
+  auto& flag = data.add(tag("Email:Flag"));
+  if (item.flag != 0) flag.add(tag("Email:Status"), std::to_string(item.flag));
+  data.add(tag("Email:ContentClass"), "urn:content-classes:message");
+  data.add(tag("AirSyncBase:NativeBodyType"), m.html_body.empty() ? "1" : "2");
+  return data;
+}
+
+// What a Change tells the device: the state it can change itself.
+element email_change(const store::item_record& item) {
+  element data(tag("AirSync:ApplicationData"));
+  data.add(tag("Email:Read"), item.read ? "1" : "0");
+  auto& flag = data.add(tag("Email:Flag"));
+  if (item.flag != 0) flag.add(tag("Email:Status"), std::to_string(item.flag));
+  return data;
+}
+
+mailbox::collection_state load_state(const store::store& s, const std::string& mailbox, const std::string& device,
+                                     const std::string& collection) {
+  const auto r = s.find_collection_state(mailbox, device, collection);
+  if (!r) return {};
+  return {static_cast<std::uint32_t>(r->key), mailbox::parse_known(r->known), static_cast<std::uint32_t>(r->previous_key),
+          mailbox::parse_known(r->previous_known)};
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+mail_service::mail_service(std::shared_ptr<store::store> store, folder_service& folders, std::shared_ptr<spdlog::logger> log)
+    : store_(std::move(store)), folders_(folders), log_(std::move(log)) {}
+
+std::string mail_service::next_item_id(const std::string& mailbox, const std::string& folder_id) {
+  const auto key = "item_seq:" + mailbox;
+  long long next = 1;
+  if (const auto v = store_->get_lab_state(key)) next = std::max(next, std::atoll(v->c_str()));
+  store_->set_lab_state(key, std::to_string(next + 1));
+  return folder_id + ":" + std::to_string(next);
+}
+
+mail_service::delivery mail_service::deliver(const std::string& mailbox, const std::string& folder_id,
+                                             const std::string& mime, bool read, std::int64_t received_ms) {
+  delivery d;
+  const auto parsed = mailbox::parse_message(mime);
+  if (!parsed) {
+    d.error = "the body is not an RFC 822 message";
+    return d;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    const auto folders = folders_.folders(mailbox);
+    const auto it = std::find_if(folders.begin(), folders.end(), [&](const mailbox::folder& f) {
+      return folder_id.empty() ? f.type == mailbox::inbox : (f.server_id == folder_id || f.display_name == folder_id);
+    });
+    if (it == folders.end()) {
+      d.error = "no folder '" + folder_id + "' in " + mailbox;
+      return d;
+    }
+    d.folder_id = it->server_id;
+    d.item_id = next_item_id(mailbox, d.folder_id);
+    store_->put_items(mailbox, {{d.item_id, d.folder_id, 1, received_ms, read, 0, mime}});
+  }
+  if (changed_) changed_(mailbox, d.folder_id);
+  return d;
+}
+
+command_reply mail_service::sync(const eas_context& ctx) {
+  const auto device = ctx.query.printable_device_id();
+  command_reply reply;
+  auto& out = reply.body.emplace(tag("AirSync:Sync"));
+  const element* root = ctx.body && ctx.body->tag == tag("AirSync:Sync") ? &*ctx.body : nullptr;
+  const element* collections = root != nullptr ? root->child(tag("AirSync:Collections")) : nullptr;
+  if (collections == nullptr) {
+    // An empty or partial Sync asks for the cached request (12.1+), which this server does not keep
+    // yet: 13 tells the client to send the full request (MS-ASCMD 2.2.3.177.17).
+    out.add(tag("AirSync:Status"), ctx.version >= protocol_version::v12_1 && root == nullptr ? "13" : "4");
+    return reply;
+  }
+  std::size_t top_window = default_window;
+  if (auto w = number(root->child_text(tag("AirSync:WindowSize")))) top_window = *w;
+  const auto now = now_ms();
+  auto& results = out.add(tag("AirSync:Collections"));
+  std::lock_guard lock(mutex_);
+  const auto folders = folders_.folders(ctx.mailbox);
+  for (const auto& c : collections->children) {
+    if (c.tag != tag("AirSync:Collection")) continue;
+    const std::string collection_id(c.child_text(tag("AirSync:CollectionId")));
+    auto& res = results.add(tag("AirSync:Collection"));
+    const auto* key_el = c.child(tag("AirSync:SyncKey"));
+    const auto folder = std::find_if(folders.begin(), folders.end(),
+                                     [&](const mailbox::folder& f) { return f.server_id == collection_id; });
+    res.add(tag("AirSync:SyncKey"), key_el != nullptr ? key_el->value : std::string("0"));
+    res.add(tag("AirSync:CollectionId"), collection_id);
+    if (folder == folders.end()) {
+      res.add(tag("AirSync:Status"), "12");  // the hierarchy changed: FolderSync first
+      continue;
+    }
+    auto state = load_state(*store_, ctx.mailbox, device, collection_id);
+    mailbox::sync_request req;
+    if (key_el != nullptr) req.client_key = std::string_view(key_el->value);
+    if (const auto* gc = c.child(tag("AirSync:GetChanges"))) {
+      req.get_changes_given = true;
+      req.get_changes = gc->value != "0";
+    } else {
+      req.get_changes = key_el != nullptr && key_el->value != "0";
+    }
+    std::size_t window = top_window;
+    if (auto w = number(c.child_text(tag("AirSync:WindowSize")))) window = *w;
+    req.window = window == 0 || window > max_window ? max_window : window;
+    const element* options = c.child(tag("AirSync:Options"));
+    const auto pref = choose_body(options);
+    const auto cutoff = filter_cutoff(options != nullptr ? options->child_text(tag("AirSync:FilterType")) : "", now);
+    const bool deletes_as_moves = c.child_text(tag("AirSync:DeletesAsMoves"), "1") != "0";
+
+    // Client commands apply only under a key we issued (otherwise the answer is Status 3).
+    const auto k = number(req.client_key.value_or(""));
+    const bool key_ok = k && *k != 0 && state.key != 0 && (*k == state.key || *k == state.previous_key);
+    element responses(tag("AirSync:Responses"));
+    if (const auto* commands = c.child(tag("AirSync:Commands")); commands != nullptr && key_ok) {
+      req.client_commands = true;
+      for (const auto& cmd : commands->children) {
+        const std::string id(cmd.child_text(tag("AirSync:ServerId")));
+        auto item = id.empty() ? std::nullopt : store_->find_item(ctx.mailbox, id);
+        if (item && item->folder_id != collection_id) item.reset();
+        auto fail = [&](wbxml::tag_id kind, const char* status) {
+          auto& r = responses.add(kind);
+          r.add(tag("AirSync:ServerId"), id);
+          r.add(tag("AirSync:Status"), status);
+        };
+        if (cmd.tag == tag("AirSync:Change")) {
+          if (!item) {
+            fail(tag("AirSync:Change"), "8");
+            continue;
+          }
+          if (const auto* app = cmd.child(tag("AirSync:ApplicationData"))) {
+            if (const auto* read = app->child(tag("Email:Read"))) item->read = read->value == "1";
+            if (const auto* flag = app->child(tag("Email:Flag"))) {
+              auto st = number(flag->child_text(tag("Email:Status")));
+              item->flag = st && *st <= 2 ? static_cast<int>(*st) : 0;
+            }
+          }
+          ++item->version;
+          store_->put_items(ctx.mailbox, {*item});
+          req.applied_by_client[id] = item->version;
+        } else if (cmd.tag == tag("AirSync:Delete")) {
+          if (!item) {
+            fail(tag("AirSync:Delete"), "8");
+            continue;
+          }
+          store_->delete_item(ctx.mailbox, id);
+          const auto trash = std::find_if(folders.begin(), folders.end(),
+                                          [](const mailbox::folder& f) { return f.type == mailbox::deleted_items; });
+          if (deletes_as_moves && trash != folders.end() && trash->server_id != collection_id) {
+            auto moved = *item;
+            moved.item_id = next_item_id(ctx.mailbox, trash->server_id);
+            moved.folder_id = trash->server_id;
+            moved.version = 1;
+            store_->put_items(ctx.mailbox, {moved});
+          }
+          req.deleted_by_client.insert(id);
+        } else if (cmd.tag == tag("AirSync:Fetch")) {
+          auto& r = responses.add(tag("AirSync:Fetch"));
+          r.add(tag("AirSync:ServerId"), id);
+          const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+          r.add(tag("AirSync:Status"), props ? "1" : "8");
+          if (props) r.add(email_data(*item, *props, pref, ctx.version));
+        } else if (cmd.tag == tag("AirSync:Add")) {
+          // Creating mail on the server from a device is not part of mail folders before 16.0.
+          auto& r = responses.add(tag("AirSync:Add"));
+          r.add(tag("AirSync:ClientId"), std::string(cmd.child_text(tag("AirSync:ClientId"))));
+          r.add(tag("AirSync:Status"), "6");
+        }
+      }
+    }
+
+    for (const auto& s : store_->list_items(ctx.mailbox, collection_id)) {
+      req.existing.insert(s.item_id);
+      if (s.received_ms >= cutoff) req.current.push_back({s.item_id, s.version});
+    }
+    const auto r = mailbox::sync_collection(req, state);
+    if (r.status != 1) {
+      res.add(tag("AirSync:Status"), std::to_string(r.status));
+      res.children[0].value = req.client_key ? std::string(*req.client_key) : "0";
+      continue;
+    }
+    res.children[0].value = r.sync_key;
+    res.add(tag("AirSync:Status"), "1");
+    if (r.more_available) res.add(tag("AirSync:MoreAvailable"));
+    element commands(tag("AirSync:Commands"));
+    for (const auto& id : r.deleted) commands.add(tag("AirSync:Delete")).add(tag("AirSync:ServerId"), id);
+    for (const auto& id : r.soft_deleted) commands.add(tag("AirSync:SoftDelete")).add(tag("AirSync:ServerId"), id);
+    for (const auto& id : r.changed) {
+      const auto item = store_->find_item(ctx.mailbox, id);
+      if (!item) continue;
+      auto& e = commands.add(tag("AirSync:Change"));
+      e.add(tag("AirSync:ServerId"), id);
+      e.add(email_change(*item));
+    }
+    for (const auto& id : r.added) {
+      const auto item = store_->find_item(ctx.mailbox, id);
+      const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+      if (!props) continue;
+      auto& e = commands.add(tag("AirSync:Add"));
+      e.add(tag("AirSync:ServerId"), id);
+      e.add(email_data(*item, *props, pref, ctx.version));
+    }
+    if (!commands.children.empty()) res.add(std::move(commands));
+    if (!responses.children.empty()) res.add(std::move(responses));
+    store_->save_collection_state(ctx.mailbox, device, collection_id,
+                                  {r.state.key, mailbox::serialize(r.state.known), r.state.previous_key,
+                                   mailbox::serialize(r.state.previous_known)});
+    log_->debug("Sync user={} device={} collection={} key {} -> {}: +{} ~{} -{}{}", ctx.mailbox, device, collection_id,
+                req.client_key.value_or(""), r.sync_key, r.added.size(), r.changed.size(),
+                r.deleted.size() + r.soft_deleted.size(), r.more_available ? " (more)" : "");
+  }
+  return reply;
+}
+
+void mail_service::seed_demo_mail(const std::string& mailbox, std::int64_t now) {
+  const auto key = "demo_mail_seeded:" + mailbox;
+  if (store_->get_lab_state(key)) return;
+  const auto user = mailbox.substr(0, mailbox.find('@'));
+  const auto domain = mailbox.substr(mailbox.find('@') + 1);
+  constexpr std::int64_t hour = 3'600'000;
+  std::vector<std::pair<mailbox::new_message, bool>> demo;
+  auto add = [&](mailbox::new_message m, std::int64_t age, bool read) {
+    if (m.to.empty()) m.to = mailbox;
+    m.date_ms = now - age;
+    demo.emplace_back(std::move(m), read);
+  };
+  add({"easemu lab <postmaster@" + domain + ">", "", "", "Welcome to the easemu lab",
+       "Hello " + user + ",\n\nthis mailbox lives in an Exchange ActiveSync emulator. Everything your phone shows "
+       "comes from easemu: folders, mail, policies.\n\nThe lab team", "", 0, {}},
+      72 * hour, true);
+  add({"Lab Newsletter <news@example.test>", "", "", "This week in the lab",
+       "", "<html><body><h1>This week in the lab</h1><p>New <b>test devices</b> arrived:</p><ul><li>Lumia 800</li>"
+       "<li>iPhone 15</li><li>Pixel 8</li></ul><p><a href=\"https://example.test/lab\">Read more</a></p></body></html>",
+       0, {}},
+      48 * hour, false);
+  add({"Carol Reports <carol@example.test>", "", "", "Quarterly report",
+       "Hi,\n\nthe quarterly report is attached.\n\nCarol", "", 0,
+       {{"report.pdf", "application/pdf", "%PDF-1.4\n% easemu demo\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"},
+        {"figures.csv", "text/csv", "quarter,devices\nQ1,12\nQ2,18\nQ3,25\n"}}},
+      30 * hour, false);
+  add({"J\xC3\xBCrgen M\xC3\xBCller <juergen@example.test>", "", "", "Gr\xC3\xBC\xC3\x9F" "e aus M\xC3\xBCnchen \xE2\x80\x93 "
+       "\xE6\x9D\xB1\xE4\xBA\xAC \xE2\x9C\x93",
+       "Sch\xC3\xB6ne Gr\xC3\xBC\xC3\x9F" "e! \xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF "
+       "\xF0\x9F\x93\xB1", "", 0, {}},
+      20 * hour, false);
+  add({"Bob Lab <bob@" + domain + ">", "", "", "Lunch on Friday?", "Are you in for lunch on Friday?", "", 0, {}},
+      10 * hour, true);
+  add({"Alice Lab <alice@" + domain + ">", "", "", "Re: Lunch on Friday?",
+       "Yes! 12:30?\n\n> Are you in for lunch on Friday?", "", 0, {}},
+      9 * hour, true);
+  add({"Bob Lab <bob@" + domain + ">", "", "", "Re: Re: Lunch on Friday?",
+       "12:30 works.\n\n>> Are you in for lunch on Friday?\n> Yes! 12:30?", "", 0, {}},
+      8 * hour, false);
+  add({"IT Operations <it@example.test>", "", "", "Action required: certificate renewal",
+       "The lab CA certificate must be installed on every test phone before Monday.", "", 0, {}},
+      2 * hour, false);
+  for (auto& [m, read] : demo) {
+    auto source = mailbox::compose_message(m);
+    if (m.subject.rfind("Action required", 0) == 0) source.insert(0, "Importance: High\r\n");
+    deliver(mailbox, "", source, read, m.date_ms);
+  }
+  store_->set_lab_state(key, "1");
+}
+
+}  // namespace easemu::server

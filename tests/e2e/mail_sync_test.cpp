@@ -1,0 +1,208 @@
+// End-to-end: Sync of e-mail over TLS: the demo Inbox, 600 injected messages in windows of 100,
+// read flags and deletes from the device, body preferences, and a restart in the middle.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <set>
+
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+#include "support/process.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+namespace wbxml = easemu::wbxml;
+using wbxml::tag;
+
+wbxml::element eas(const test_server& s, const std::string& user, const std::string& device, const std::string& cmd,
+                   const std::string& xml) {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=" + user + "&DeviceId=" + device + "&DeviceType=iPhone";
+  r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
+  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
+  auto tree = wbxml::from_xml(xml);
+  EXPECT_TRUE(tree) << xml;
+  r.body = *wbxml::encode(*tree);
+  r.basic_user = user + "@lab.test";
+  r.basic_password = "Passw0rd";
+  const auto res = send(s.https_port, r);
+  EXPECT_EQ(res.status, 200);
+  auto back = wbxml::decode(res.body);
+  return back ? *back : wbxml::element();
+}
+
+std::string sync_xml(const std::string& key, const std::string& collection, const std::string& extra = "",
+                     const std::string& commands = "") {
+  return "<Sync xmlns=\"AirSync:\" xmlns:airsyncbase=\"AirSyncBase:\" xmlns:email=\"Email:\"><Collections><Collection>"
+         "<SyncKey>" + key + "</SyncKey><CollectionId>" + collection + "</CollectionId>" + extra +
+         (commands.empty() ? "" : "<Commands>" + commands + "</Commands>") + "</Collection></Collections></Sync>";
+}
+
+const wbxml::element& collection(const wbxml::element& sync) {
+  static const wbxml::element none;
+  const auto* cs = sync.child(tag("AirSync:Collections"));
+  const auto* c = cs != nullptr ? cs->child(tag("AirSync:Collection")) : nullptr;
+  return c != nullptr ? *c : none;
+}
+
+std::vector<const wbxml::element*> commands_of(const wbxml::element& sync, const char* kind) {
+  std::vector<const wbxml::element*> out;
+  const auto* cmds = collection(sync).child(tag("AirSync:Commands"));
+  if (cmds == nullptr) return out;
+  const auto* t = wbxml::find_tag(0, kind);
+  for (const auto& e : cmds->children) {
+    if (e.tag == wbxml::tag_id{t->page, t->token}) out.push_back(&e);
+  }
+  return out;
+}
+
+std::string subject_of(const wbxml::element& add) {
+  return std::string(add.child(tag("AirSync:ApplicationData"))->child_text(tag("Email:Subject")));
+}
+
+void inject(const test_server& s, const std::string& to, const std::string& json) {
+  client_request r;
+  r.tls = false;
+  r.method = "POST";
+  r.target = "/api/v1/mailboxes/" + to + "/messages";
+  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = json;
+  const auto res = send(s.http_port, r);
+  ASSERT_EQ(res.status, 201) << res.body;
+}
+
+TEST(MailSync, DemoInboxWithBodiesAttachmentsAndNonAscii) {
+  test_server server;
+  auto first = eas(server, "alice", "A1", "Sync", sync_xml("0", "1"));
+  EXPECT_EQ(collection(first).child_text(tag("AirSync:Status")), "1");
+  EXPECT_EQ(collection(first).child_text(tag("AirSync:SyncKey")), "1");
+  auto mail = eas(server, "alice", "A1", "Sync",
+                  sync_xml("1", "1", "<Options><airsyncbase:BodyPreference><airsyncbase:Type>2</airsyncbase:Type>"
+                                     "<airsyncbase:TruncationSize>200000</airsyncbase:TruncationSize>"
+                                     "</airsyncbase:BodyPreference></Options>"));
+  const auto adds = commands_of(mail, "Add");
+  ASSERT_EQ(adds.size(), 8u);
+  EXPECT_EQ(subject_of(*adds.front()), "Action required: certificate renewal");  // newest first
+  std::set<std::string> subjects;
+  for (const auto* a : adds) subjects.insert(subject_of(*a));
+  EXPECT_EQ(subjects.count("Welcome to the easemu lab"), 1u);
+  EXPECT_EQ(subjects.count("Gr\xC3\xBC\xC3\x9F" "e aus M\xC3\xBCnchen \xE2\x80\x93 \xE6\x9D\xB1\xE4\xBA\xAC \xE2\x9C\x93"), 1u);
+  for (const auto* a : adds) {
+    const auto& data = *a->child(tag("AirSync:ApplicationData"));
+    const auto* body = data.child(tag("AirSyncBase:Body"));
+    ASSERT_NE(body, nullptr);
+    EXPECT_EQ(body->child_text(tag("AirSyncBase:Type")), "2");
+    if (subject_of(*a) == "Quarterly report") {
+      const auto* atts = data.child(tag("AirSyncBase:Attachments"));
+      ASSERT_NE(atts, nullptr);
+      EXPECT_EQ(atts->children.size(), 2u);
+      EXPECT_EQ(atts->children[0].child_text(tag("AirSyncBase:DisplayName")), "report.pdf");
+    }
+    if (subject_of(*a) == "This week in the lab") {
+      EXPECT_EQ(data.child_text(tag("AirSyncBase:NativeBodyType")), "2");
+      EXPECT_NE(body->child_text(tag("AirSyncBase:Data")).find("<h1>"), std::string::npos);
+    }
+    if (subject_of(*a) == "Action required: certificate renewal") {
+      EXPECT_EQ(data.child_text(tag("Email:Importance")), "2");
+    }
+  }
+  // Plain text, truncated on a character boundary.
+  auto again = eas(server, "alice", "A2", "Sync", sync_xml("0", "1"));
+  auto text = eas(server, "alice", "A2", "Sync",
+                  sync_xml("1", "1", "<WindowSize>8</WindowSize><Options><airsyncbase:BodyPreference><airsyncbase:Type>1"
+                                     "</airsyncbase:Type><airsyncbase:TruncationSize>12</airsyncbase:TruncationSize>"
+                                     "</airsyncbase:BodyPreference></Options>"));
+  for (const auto* a : commands_of(text, "Add")) {
+    const auto* body = a->child(tag("AirSync:ApplicationData"))->child(tag("AirSyncBase:Body"));
+    EXPECT_LE(body->child_text(tag("AirSyncBase:Data")).size(), 12u);
+    EXPECT_EQ(body->child_text(tag("AirSyncBase:Truncated")), "1");
+  }
+  EXPECT_EQ(collection(eas(server, "alice", "A2", "Sync", sync_xml("77", "1"))).child_text(tag("AirSync:Status")), "3");
+  EXPECT_EQ(collection(eas(server, "alice", "A2", "Sync", sync_xml("1", "999"))).child_text(tag("AirSync:Status")), "12");
+}
+
+TEST(MailSync, SixHundredMessagesInWindowsReadFlagsDeletesAndARestart) {
+  temp_dir dir;
+  const std::vector<std::string> args = {"--data-dir", (dir / "data").string()};
+  std::string key;
+  std::set<std::string> seen;
+  {
+    test_server server(args);
+    for (int i = 0; i < 600; ++i) {
+      inject(server, "bob@lab.test", "{\"subject\": \"Load " + std::to_string(i) + "\", \"text\": \"message " +
+                                         std::to_string(i) + "\"}");
+    }
+    eas(server, "bob", "B1", "Sync", sync_xml("0", "1"));
+    key = "1";
+    // Three windows of 100 now, the rest after a restart.
+    for (int round = 0; round < 3; ++round) {
+      auto r = eas(server, "bob", "B1", "Sync", sync_xml(key, "1", "<WindowSize>100</WindowSize>"));
+      const auto adds = commands_of(r, "Add");
+      EXPECT_EQ(adds.size(), 100u);
+      EXPECT_NE(collection(r).child(tag("AirSync:MoreAvailable")), nullptr);
+      for (const auto* a : adds) EXPECT_TRUE(seen.insert(std::string(a->child_text(tag("AirSync:ServerId")))).second);
+      key = std::string(collection(r).child_text(tag("AirSync:SyncKey")));
+    }
+  }
+  test_server server(args);
+  int rounds = 0;
+  while (true) {
+    auto r = eas(server, "bob", "B1", "Sync", sync_xml(key, "1", "<WindowSize>100</WindowSize>"));
+    for (const auto* a : commands_of(r, "Add")) {
+      EXPECT_TRUE(seen.insert(std::string(a->child_text(tag("AirSync:ServerId")))).second);  // nothing twice
+    }
+    key = std::string(collection(r).child_text(tag("AirSync:SyncKey")));
+    ++rounds;
+    if (collection(r).child(tag("AirSync:MoreAvailable")) == nullptr) break;
+    ASSERT_LT(rounds, 10);
+  }
+  EXPECT_EQ(seen.size(), 608u);  // 600 injected and the 8 demo messages
+  EXPECT_EQ(rounds, 4);          // 308 left after the restart: 100, 100, 100, 8
+
+  // The device marks one read and deletes another.
+  const auto read_id = *seen.begin();
+  const auto gone_id = *std::next(seen.begin());
+  auto changed = eas(server, "bob", "B1", "Sync",
+                     sync_xml(key, "1", "",
+                              "<Change><ServerId>" + read_id + "</ServerId><ApplicationData><email:Read>1</email:Read>"
+                              "</ApplicationData></Change><Delete><ServerId>" + gone_id + "</ServerId></Delete>"
+                              "<Change><ServerId>1:999999</ServerId><ApplicationData><email:Read>1</email:Read>"
+                              "</ApplicationData></Change>"));
+  EXPECT_EQ(collection(changed).child_text(tag("AirSync:Status")), "1");
+  EXPECT_TRUE(commands_of(changed, "Change").empty());  // not echoed
+  const auto* responses = collection(changed).child(tag("AirSync:Responses"));
+  ASSERT_NE(responses, nullptr);  // only the unknown item is reported
+  EXPECT_EQ(responses->children.size(), 1u);
+  EXPECT_EQ(responses->children[0].child_text(tag("AirSync:Status")), "8");
+  // A second device sees the read flag and not the deleted message, which is in Deleted Items.
+  eas(server, "bob", "B2", "Sync", sync_xml("0", "1"));
+  std::string key2 = "1";
+  std::size_t total = 0;
+  bool read_seen = false;
+  for (int i = 0; i < 10; ++i) {
+    auto r = eas(server, "bob", "B2", "Sync", sync_xml(key2, "1", "<WindowSize>512</WindowSize>"));
+    for (const auto* a : commands_of(r, "Add")) {
+      ++total;
+      EXPECT_NE(a->child_text(tag("AirSync:ServerId")), gone_id);
+      if (a->child_text(tag("AirSync:ServerId")) == read_id) {
+        read_seen = a->child(tag("AirSync:ApplicationData"))->child_text(tag("Email:Read")) == "1";
+      }
+    }
+    key2 = std::string(collection(r).child_text(tag("AirSync:SyncKey")));
+    if (collection(r).child(tag("AirSync:MoreAvailable")) == nullptr) break;
+  }
+  EXPECT_EQ(total, 607u);
+  EXPECT_TRUE(read_seen);
+  eas(server, "bob", "B2", "Sync", sync_xml("0", "3"));
+  auto trash = eas(server, "bob", "B2", "Sync", sync_xml("1", "3"));
+  EXPECT_EQ(commands_of(trash, "Add").size(), 1u);
+}
+
+}  // namespace
