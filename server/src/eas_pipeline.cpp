@@ -77,25 +77,56 @@ http_response eas_pipeline::not_supported(const eas::command_info& command, prot
   return error_status(command, v, 137, 501);
 }
 
-http_response eas_pipeline::handle(const http_request& request, const std::string& mailbox) const {
-  const auto started = std::chrono::steady_clock::now();
-  eas_context ctx;
-  ctx.http = &request;
-  ctx.mailbox = mailbox;
-  http_response response = run(ctx, mailbox);
-  response.log_context = "user=" + mailbox;
-  if (ctx.query.command != nullptr) {
-    response.log_context += " device=" + ctx.query.printable_device_id() + " type=" + ctx.query.device_type +
-                            " cmd=" + std::string(ctx.query.command->name) + " v=" + std::string(to_string(ctx.version));
-  }
-  if (journal_ && ctx.query.command != nullptr) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    journal_(ctx, response, ms.count());
-  }
-  return response;
+void eas_pipeline::set_async_handler(eas::command_id id, async_command_handler handler) {
+  async_handlers_[id] = std::move(handler);
 }
 
-http_response eas_pipeline::run(eas_context& ctx, const std::string& mailbox) const {
+void eas_pipeline::handle(std::shared_ptr<const http_request> request, const std::string& mailbox,
+                          respond_fn respond) const {
+  const auto started = std::chrono::steady_clock::now();
+  auto ctx = std::make_shared<eas_context>();
+  ctx->http = request.get();
+  ctx->mailbox = mailbox;
+  // Log context and journal, then the answer; the request and context live until then.
+  auto finish = std::make_shared<std::function<void(http_response)>>(
+      [this, ctx, request, started, respond = std::move(respond)](http_response response) {
+        response.log_context = "user=" + ctx->mailbox;
+        if (ctx->query.command != nullptr) {
+          response.log_context += " device=" + ctx->query.printable_device_id() + " type=" + ctx->query.device_type +
+                                  " cmd=" + std::string(ctx->query.command->name) + " v=" +
+                                  std::string(to_string(ctx->version));
+        }
+        if (journal_ && ctx->query.command != nullptr) {
+          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+          journal_(*ctx, response, ms.count());
+        }
+        respond(std::move(response));
+      });
+  auto response = run(ctx, [finish](http_response r) { (*finish)(std::move(r)); });
+  if (response) (*finish)(std::move(*response));
+}
+
+http_response eas_pipeline::to_http(const eas::command_info& command, command_reply reply, std::uint64_t rid) const {
+  http_response r;
+  r.status = reply.http_status;
+  r.set("MS-Server-ActiveSync", server_build_);
+  if (reply.body) {
+    auto bytes = wbxml::encode(*reply.body);
+    if (!bytes) {
+      // A handler built a tree the codec refuses: a server bug, answered as one.
+      log_->error("request={} cmd={} response does not encode: {}", rid, command.name, bytes.error().message());
+      return http_response::text(500, "internal error\n");
+    }
+    r.body = std::move(*bytes);
+    r.set("Content-Type", wbxml_content_type);
+  }
+  return r;
+}
+
+std::optional<http_response> eas_pipeline::run(const std::shared_ptr<eas_context>& shared,
+                                               const std::function<void(http_response)>& finish) const {
+  eas_context& ctx = *shared;
+  const std::string& mailbox = ctx.mailbox;
   const http_request& request = *ctx.http;
   const auto rid = request.request_id;
 
@@ -163,26 +194,17 @@ http_response eas_pipeline::run(eas_context& ctx, const std::string& mailbox) co
   }
 
   // Stage: the command.
+  if (const auto async = async_handlers_.find(command.id); async != async_handlers_.end()) {
+    const eas::command_info* info = &command;  // the command table outlives every request
+    async->second(shared, [this, info, rid, finish](command_reply reply) { finish(to_http(*info, std::move(reply), rid)); });
+    return std::nullopt;
+  }
   const auto handler = handlers_.find(command.id);
   if (handler == handlers_.end()) {
     log_->debug("request={} user={} cmd={} not implemented", rid, mailbox, command.name);
     return not_supported(command, ctx.version);
   }
-  command_reply reply = handler->second(ctx);
-  http_response r;
-  r.status = reply.http_status;
-  r.set("MS-Server-ActiveSync", server_build_);
-  if (reply.body) {
-    auto bytes = wbxml::encode(*reply.body);
-    if (!bytes) {
-      // A handler built a tree the codec refuses: a server bug, answered as one.
-      log_->error("request={} cmd={} response does not encode: {}", rid, command.name, bytes.error().message());
-      return http_response::text(500, "internal error\n");
-    }
-    r.body = std::move(*bytes);
-    r.set("Content-Type", wbxml_content_type);
-  }
-  return r;
+  return to_http(command, handler->second(ctx), rid);
 }
 
 }  // namespace easemu::server

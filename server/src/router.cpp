@@ -222,7 +222,7 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     return;
   }
   if (request.method == "POST") {
-    respond(pipeline_.handle(request, mailbox->address));
+    pipeline_.handle(std::make_shared<const http_request>(std::move(request)), mailbox->address, std::move(respond));
     return;
   }
   // GET and the rest are not part of the protocol; Exchange answers them with 501.

@@ -37,6 +37,10 @@ struct command_reply {
   std::optional<wbxml::element> body;
 };
 using command_handler = std::function<command_reply(const eas_context&)>;
+// A handler that answers later (Ping, and Sync with Wait): it calls `done` exactly once, from any
+// thread; the context stays alive until then.
+using async_command_handler =
+    std::function<void(std::shared_ptr<const eas_context>, std::function<void(command_reply)> done)>;
 
 // A stage that may refuse a request before its body is read (the provisioning gate): a zero
 // status passes; otherwise the MS-ASCMD 2.2.2 status, and the HTTP status for 2.5-12.1.
@@ -63,16 +67,20 @@ class eas_pipeline {
   void set_gate(request_gate gate) { gate_ = std::move(gate); }
   // The handler for a command; commands without one are answered as not supported.
   void set_handler(eas::command_id id, command_handler handler);
+  void set_async_handler(eas::command_id id, async_command_handler handler);
 
-  // Answers a POST to /Microsoft-Server-ActiveSync from an authenticated mailbox.
-  http_response handle(const http_request& request, const std::string& mailbox) const;
+  // Answers a POST to /Microsoft-Server-ActiveSync from an authenticated mailbox, through
+  // `respond`, now or (for a long-poll) later.
+  void handle(std::shared_ptr<const http_request> request, const std::string& mailbox, respond_fn respond) const;
 
   // MS-ASCMD 2.2.2: a command the server does not support: HTTP 501 up to 12.1, Status 137 in
   // the command's own response element from 14.0.
   http_response not_supported(const eas::command_info& command, protocol_version v) const;
 
  private:
-  http_response run(eas_context& ctx, const std::string& mailbox) const;
+  // The response, or nullopt when an asynchronous handler will call `finish` itself.
+  std::optional<http_response> run(const std::shared_ptr<eas_context>& ctx, const std::function<void(http_response)>& finish) const;
+  http_response to_http(const eas::command_info& command, command_reply reply, std::uint64_t request_id) const;
   http_response error_status(const eas::command_info& command, protocol_version v, int status,
                              int http_fallback) const;
 
@@ -82,6 +90,7 @@ class eas_pipeline {
   device_observer observer_;
   journal_observer journal_;
   std::map<eas::command_id, command_handler> handlers_;
+  std::map<eas::command_id, async_command_handler> async_handlers_;
   request_gate gate_;
 };
 
