@@ -49,6 +49,7 @@ struct serve_options {
   std::string tls_mode;  // flag or environment, else the lab file, else lab-ca
   std::string tls_cert;
   std::string tls_key;
+  int heartbeat_min = 60;
 };
 
 // The machine's own addresses (phones in the lab reach the server by one of them), without
@@ -178,6 +179,7 @@ int run_serve(serve_options o) {
   view.server_build = std::string(server::find_exchange_profile(lab.exchange_version)->server_build);
   view.versions = lab.protocol_versions;
   view.exchange_version = lab.exchange_version;
+  view.ping.min_heartbeat = o.heartbeat_min;
   for (const auto& mb : lab.mailboxes) view.mailboxes.push_back({mb.address, mb.password, mb.display_name});
 
   auto https = parse_endpoint(o.listen, true, "--listen");
@@ -255,6 +257,7 @@ int run_serve(serve_options o) {
   server::http_server http(limits, [r](server::http_request&& req, server::respond_fn done) {
     r->handle(std::move(req), std::move(done));
   }, log);
+  http.on_stopping([r] { r->shutdown(); });  // waiting Pings answer before the grace period
   provided_files provided;
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     std::string error;
@@ -344,6 +347,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("EASEMU_TLS_MODE")->check(CLI::IsMember(mode_names));
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain for --tls-mode provided")->envname("EASEMU_TLS_CERT");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-mode provided")->envname("EASEMU_TLS_KEY");
+  cmd->add_option("--heartbeat-min", o->heartbeat_min,
+                  "Shortest Ping HeartbeatInterval accepted, in seconds (Exchange: 60; the longest is 3540)")
+      ->envname("EASEMU_HEARTBEAT_MIN")->check(CLI::Range(1, 3540))->capture_default_str();
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -201,7 +201,29 @@ mail_service::delivery mail_service::deliver(const std::string& mailbox, const s
   return d;
 }
 
+bool mail_service::has_changes(const std::string& mailbox, const std::string& device_id, const std::string& folder_id) {
+  std::lock_guard lock(mutex_);
+  const auto state = load_state(*store_, mailbox, device_id, folder_id);
+  if (state.key == 0) return false;
+  const auto items = store_->list_items(mailbox, folder_id);
+  if (items.size() != state.known.size()) return true;
+  return std::any_of(items.begin(), items.end(), [&](const store::item_summary& i) {
+    const auto k = state.known.find(i.item_id);
+    return k == state.known.end() || k->second != i.version;
+  });
+}
+
 command_reply mail_service::sync(const eas_context& ctx) {
+  std::vector<std::string> touched;
+  auto reply = sync_locked(ctx, touched);
+  // Other devices' Pings hear of this device's changes (outside the lock: they ask has_changes).
+  if (changed_) {
+    for (const auto& f : touched) changed_(ctx.mailbox, f);
+  }
+  return reply;
+}
+
+command_reply mail_service::sync_locked(const eas_context& ctx, std::vector<std::string>& touched) {
   const auto device = ctx.query.printable_device_id();
   command_reply reply;
   auto& out = reply.body.emplace(tag("AirSync:Sync"));
@@ -279,6 +301,7 @@ command_reply mail_service::sync(const eas_context& ctx) {
           ++item->version;
           store_->put_items(ctx.mailbox, {*item});
           req.applied_by_client[id] = item->version;
+          touched.push_back(collection_id);
         } else if (cmd.tag == tag("AirSync:Delete")) {
           if (!item) {
             fail(tag("AirSync:Delete"), "8");
@@ -293,8 +316,10 @@ command_reply mail_service::sync(const eas_context& ctx) {
             moved.folder_id = trash->server_id;
             moved.version = 1;
             store_->put_items(ctx.mailbox, {moved});
+            touched.push_back(trash->server_id);
           }
           req.deleted_by_client.insert(id);
+          touched.push_back(collection_id);
         } else if (cmd.tag == tag("AirSync:Fetch")) {
           auto& r = responses.add(tag("AirSync:Fetch"));
           r.add(tag("AirSync:ServerId"), id);

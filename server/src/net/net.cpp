@@ -91,6 +91,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
   server_limits limits;
   handler_fn handler;
+  std::function<void()> stopping_hook;
   std::shared_ptr<spdlog::logger> log;
   net::io_context ioc;
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
@@ -377,8 +378,11 @@ void http_server::wait_for_signal() {
   stop();
 }
 
+void http_server::on_stopping(std::function<void()> hook) { impl_->stopping_hook = std::move(hook); }
+
 void http_server::stop() {
   auto& i = *impl_;
+  if (!i.stopping.load() && i.stopping_hook) i.stopping_hook();
   if (i.stopping.exchange(true)) {
     for (auto& t : i.threads) {
       if (t.joinable()) t.join();

@@ -66,6 +66,9 @@ class http_server {
   void wait_for_signal();
   // Stops accepting, lets requests in flight finish within the grace period, then stops.
   void stop();
+  // Called first when stopping: long-polls (Ping) answer now instead of running into the grace
+  // period.
+  void on_stopping(std::function<void()> hook);
 
   std::size_t open_connections() const;
 

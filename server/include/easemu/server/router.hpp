@@ -11,6 +11,7 @@
 #include "easemu/server/http.hpp"
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/commands/mail.hpp"
+#include "easemu/server/commands/ping.hpp"
 #include "easemu/server/exchange_shell.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
@@ -56,6 +57,7 @@ struct lab_view {
   std::string public_url;    // https://mail.lab.test
   std::string server_build;  // MS-Server-ActiveSync header
   std::string exchange_version = "2010SP1";  // whose provisioning rules apply
+  ping_limits ping;
   std::vector<protocol_version> versions;
   std::vector<lab_mailbox> mailboxes;
   ca_downloads ca;
@@ -74,6 +76,8 @@ class router {
   provisioning_service& provisioning() { return *provisioning_; }
   exchange_shell& shell() { return *shell_; }
   mail_service& mail() { return *mail_; }
+  // Answers the waiting long-polls: the server is stopping.
+  void shutdown() { ping_->shutdown(); }
   // Writes the queued journal entries (shutdown, tests).
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
@@ -106,6 +110,7 @@ class router {
   std::unique_ptr<exchange_shell> shell_;
   std::unique_ptr<folder_service> folders_;
   std::unique_ptr<mail_service> mail_;
+  std::unique_ptr<ping_service> ping_;
 };
 
 }  // namespace easemu::server

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/eas_pipeline.hpp"
@@ -26,6 +27,10 @@ class mail_service {
 
   command_reply sync(const eas_context& ctx);
 
+  // Does the device's view of a collection differ from the folder now (Ping's question)? A
+  // device that never synced the collection has nothing to be told.
+  bool has_changes(const std::string& mailbox, const std::string& device_id, const std::string& folder_id);
+
   // Stores an RFC 822 message in a folder of a mailbox (the Inbox when `folder_id` is empty).
   // Returns the new item's ServerId, or an error message.
   struct delivery {
@@ -44,6 +49,7 @@ class mail_service {
 
  private:
   std::string next_item_id(const std::string& mailbox, const std::string& folder_id);
+  command_reply sync_locked(const eas_context& ctx, std::vector<std::string>& touched);
 
   std::shared_ptr<store::store> store_;
   folder_service& folders_;

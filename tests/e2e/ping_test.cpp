@@ -1,0 +1,124 @@
+// End-to-end: Ping over TLS (MS-ASCMD 2.2.1.13): the heartbeat ending, a pushed message within a
+// second, the cached request, the protocol's errors, a newer Ping ending an older one, and
+// waiting Pings answered at shutdown.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+namespace wbxml = easemu::wbxml;
+using wbxml::tag;
+using clock_type = std::chrono::steady_clock;
+
+client_response post(const test_server& s, const std::string& cmd, const std::string& xml,
+                     const std::string& device = "P1") {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=alice&DeviceId=" + device + "&DeviceType=iPhone";
+  r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
+  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
+  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
+  r.basic_user = "alice@lab.test";
+  r.basic_password = "Passw0rd";
+  r.timeout = std::chrono::seconds(40);
+  return send(s.https_port, r);
+}
+
+std::string xml_of(const client_response& r) {
+  auto t = wbxml::decode(r.body);
+  return t ? wbxml::to_xml(*t, {false, false}) : "HTTP " + std::to_string(r.status) + " " + r.error;
+}
+
+std::string ping_xml(int heartbeat, const std::string& folder = "1") {
+  return "<Ping xmlns=\"Ping:\"><HeartbeatInterval>" + std::to_string(heartbeat) +
+         "</HeartbeatInterval><Folders><Folder><Id>" + folder + "</Id><Class>Email</Class></Folder></Folders></Ping>";
+}
+
+// The device syncs the Inbox to the end, so only new mail counts as a change.
+void sync_inbox(const test_server& s, const std::string& device = "P1") {
+  const auto sync = [&](const std::string& key) {
+    return wbxml::decode(post(s, "Sync",
+                              "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key +
+                                  "</SyncKey><CollectionId>1</CollectionId><WindowSize>512</WindowSize></Collection>"
+                                  "</Collections></Sync>",
+                              device)
+                             .body);
+  };
+  auto first = sync("0");
+  auto all = sync("1");
+  ASSERT_TRUE(all);
+}
+
+void inject(const test_server& s) {
+  client_request r;
+  r.tls = false;
+  r.method = "POST";
+  r.target = "/api/v1/mailboxes/alice@lab.test/messages";
+  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = "{\"subject\": \"push!\", \"text\": \"new\"}";
+  ASSERT_EQ(send(s.http_port, r).status, 201);
+}
+
+const std::string status1 = "<Ping xmlns=\"Ping:\"><Status>1</Status></Ping>";
+const std::string status2_inbox = "<Ping xmlns=\"Ping:\"><Status>2</Status><Folders><Folder>1</Folder></Folders></Ping>";
+
+TEST(Ping, HeartbeatEndsWithStatus1AndNewMailWithStatus2WithinASecond) {
+  test_server server({"--heartbeat-min", "1"});
+  sync_inbox(server);
+  auto t0 = clock_type::now();
+  EXPECT_EQ(xml_of(post(server, "Ping", ping_xml(2))), status1);
+  const auto waited = clock_type::now() - t0;
+  EXPECT_GE(waited, std::chrono::milliseconds(1900));
+  EXPECT_LT(waited, std::chrono::seconds(10));
+
+  auto pending = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto injected = clock_type::now();
+  inject(server);
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const auto answer = pending.get();
+  EXPECT_LT(clock_type::now() - injected, std::chrono::seconds(1));
+  EXPECT_EQ(xml_of(answer), status2_inbox);
+  // Not synced yet: a new Ping (without a body: the cached request) answers at once.
+  EXPECT_EQ(xml_of(post(server, "Ping", "")), status2_inbox);
+}
+
+TEST(Ping, ProtocolErrors) {
+  test_server server({"--heartbeat-min", "1"});
+  EXPECT_EQ(xml_of(post(server, "Ping", "", "Fresh")), "<Ping xmlns=\"Ping:\"><Status>3</Status></Ping>");
+  EXPECT_EQ(xml_of(post(server, "Ping", ping_xml(4000))),
+            "<Ping xmlns=\"Ping:\"><Status>5</Status><HeartbeatInterval>3540</HeartbeatInterval></Ping>");
+  EXPECT_EQ(xml_of(post(server, "Ping", ping_xml(5, "999"))), "<Ping xmlns=\"Ping:\"><Status>7</Status></Ping>");
+  test_server exchange_like;  // the default lower bound is Exchange's 60 s
+  EXPECT_EQ(xml_of(post(exchange_like, "Ping", ping_xml(30))),
+            "<Ping xmlns=\"Ping:\"><Status>5</Status><HeartbeatInterval>60</HeartbeatInterval></Ping>");
+}
+
+TEST(Ping, ANewerPingEndsTheOlderAndShutdownAnswersTheRest) {
+  test_server server({"--heartbeat-min", "1"});
+  sync_inbox(server);
+  auto older = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto newer = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
+  ASSERT_EQ(older.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(xml_of(older.get()), status1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto stopping = clock_type::now();
+  server.stop();
+  ASSERT_EQ(newer.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(xml_of(newer.get()), status1);
+  EXPECT_LT(clock_type::now() - stopping, std::chrono::seconds(4));  // before the 5 s grace period
+}
+
+}  // namespace
