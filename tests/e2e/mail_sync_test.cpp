@@ -206,3 +206,43 @@ TEST(MailSync, SixHundredMessagesInWindowsReadFlagsDeletesAndARestart) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MailSync, GetItemEstimateAndMoveItems) {
+  test_server server;
+  const std::string estimate_xml =
+      "<GetItemEstimate xmlns=\"GetItemEstimate:\" xmlns:airsync=\"AirSync:\"><Collections><Collection>"
+      "<airsync:SyncKey>KEY</airsync:SyncKey><CollectionId>1</CollectionId><airsync:Options><airsync:FilterType>0"
+      "</airsync:FilterType></airsync:Options></Collection></Collections></GetItemEstimate>";
+  auto estimate = [&](const std::string& key) {
+    auto xml = estimate_xml;
+    xml.replace(xml.find("KEY"), 3, key);
+    return wbxml::to_xml(eas(server, "alice", "E1", "GetItemEstimate", xml), {false, false});
+  };
+  EXPECT_NE(estimate("0").find("<Status>3</Status>"), std::string::npos);  // not primed
+  eas(server, "alice", "E1", "Sync", sync_xml("0", "1"));
+  EXPECT_NE(estimate("1").find("<Estimate>8</Estimate>"), std::string::npos);
+  EXPECT_NE(estimate("1").find("<Estimate>8</Estimate>"), std::string::npos);  // the key does not advance
+  EXPECT_NE(estimate("5").find("<Status>4</Status>"), std::string::npos);
+  auto all = eas(server, "alice", "E1", "Sync", sync_xml("1", "1"));
+  EXPECT_NE(estimate("2").find("<Estimate>0</Estimate>"), std::string::npos);
+
+  const auto id = std::string(commands_of(all, "Add").front()->child_text(tag("AirSync:ServerId")));
+  auto moved = eas(server, "alice", "E1", "MoveItems",
+                   "<MoveItems xmlns=\"Move:\"><Move><SrcMsgId>" + id + "</SrcMsgId><SrcFldId>1</SrcFldId>"
+                   "<DstFldId>3</DstFldId></Move><Move><SrcMsgId>1:424242</SrcMsgId><SrcFldId>1</SrcFldId>"
+                   "<DstFldId>3</DstFldId></Move><Move><SrcMsgId>" + id + "</SrcMsgId><SrcFldId>1</SrcFldId>"
+                   "<DstFldId>77</DstFldId></Move></MoveItems>");
+  ASSERT_EQ(moved.children.size(), 3u);
+  EXPECT_EQ(moved.children[0].child_text(tag("Move:Status")), "3");
+  EXPECT_EQ(moved.children[0].child_text(tag("Move:DstMsgId")).substr(0, 2), "3:");
+  EXPECT_EQ(moved.children[1].child_text(tag("Move:Status")), "1");
+  EXPECT_EQ(moved.children[2].child_text(tag("Move:Status")), "1");  // already moved away
+  // The Inbox sync reports it gone; Deleted Items has it.
+  auto after = eas(server, "alice", "E1", "Sync", sync_xml("2", "1"));
+  ASSERT_EQ(commands_of(after, "Delete").size(), 1u);
+  EXPECT_EQ(commands_of(after, "Delete")[0]->child_text(tag("AirSync:ServerId")), id);
+}
+
+}  // namespace

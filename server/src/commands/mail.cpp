@@ -378,6 +378,99 @@ command_reply mail_service::sync_locked(const eas_context& ctx, std::vector<std:
   return reply;
 }
 
+command_reply mail_service::get_item_estimate(const eas_context& ctx) {
+  command_reply reply;
+  auto& out = reply.body.emplace(tag("GetItemEstimate:GetItemEstimate"));
+  const element* root = ctx.body && ctx.body->tag == tag("GetItemEstimate:GetItemEstimate") ? &*ctx.body : nullptr;
+  const element* collections = root != nullptr ? root->child(tag("GetItemEstimate:Collections")) : nullptr;
+  if (collections == nullptr) {
+    out.add(tag("GetItemEstimate:Response")).add(tag("GetItemEstimate:Status"), "2");
+    return reply;
+  }
+  const auto device = ctx.query.printable_device_id();
+  const auto now = now_ms();
+  std::lock_guard lock(mutex_);
+  const auto folders = folders_.folders(ctx.mailbox);
+  for (const auto& c : collections->children) {
+    if (c.tag != tag("GetItemEstimate:Collection")) continue;
+    const std::string id(c.child_text(tag("GetItemEstimate:CollectionId")));
+    // 14.0+ put SyncKey and FilterType under AirSync elements; 12.1 and older directly too.
+    std::string key(c.child_text(tag("AirSync:SyncKey")));
+    std::string filter(c.child_text(tag("AirSync:FilterType")));
+    if (const auto* options = c.child(tag("AirSync:Options"))) filter = options->child_text(tag("AirSync:FilterType"));
+    auto& response = out.add(tag("GetItemEstimate:Response"));
+    const bool exists = std::any_of(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == id; });
+    const auto state = load_state(*store_, ctx.mailbox, device, id);
+    const auto k = number(key);
+    int status = 1;
+    if (!exists) status = 2;                          // invalid collection
+    else if (state.key == 0 || !k || *k == 0) status = 3;  // not primed: no Sync 0 yet
+    else if (*k != state.key && *k != state.previous_key) status = 4;
+    response.add(tag("GetItemEstimate:Status"), std::to_string(status));
+    if (status != 1) continue;
+    mailbox::sync_request req;
+    req.client_key = key;
+    req.window = SIZE_MAX;
+    const auto cutoff = filter_cutoff(filter, now);
+    for (const auto& item : store_->list_items(ctx.mailbox, id)) {
+      req.existing.insert(item.item_id);
+      if (item.received_ms >= cutoff) req.current.push_back({item.item_id, item.version});
+    }
+    const auto r = mailbox::sync_collection(req, state);  // not stored: the key does not advance
+    auto& col = response.add(tag("GetItemEstimate:Collection"));
+    col.add(tag("GetItemEstimate:CollectionId"), id);
+    col.add(tag("GetItemEstimate:Estimate"),
+            std::to_string(r.added.size() + r.changed.size() + r.deleted.size() + r.soft_deleted.size()));
+  }
+  return reply;
+}
+
+command_reply mail_service::move_items(const eas_context& ctx) {
+  command_reply reply;
+  auto& out = reply.body.emplace(tag("Move:MoveItems"));
+  const element* root = ctx.body && ctx.body->tag == tag("Move:MoveItems") ? &*ctx.body : nullptr;
+  if (root == nullptr) {
+    out.add(tag("Move:Status"), "5");
+    return reply;
+  }
+  std::vector<std::string> touched;
+  {
+    std::lock_guard lock(mutex_);
+    const auto folders = folders_.folders(ctx.mailbox);
+    auto folder_exists = [&](std::string_view id) {
+      return std::any_of(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == id; });
+    };
+    for (const auto& m : root->children) {
+      if (m.tag != tag("Move:Move")) continue;
+      const std::string src(m.child_text(tag("Move:SrcMsgId")));
+      const std::string src_folder(m.child_text(tag("Move:SrcFldId")));
+      const std::string dst_folder(m.child_text(tag("Move:DstFldId")));
+      auto& r = out.add(tag("Move:Response"));
+      r.add(tag("Move:SrcMsgId"), src);
+      auto item = store_->find_item(ctx.mailbox, src);
+      // MS-ASCMD 2.2.3.177.9: 1 invalid source, 2 invalid destination, 3 success, 4 same folder.
+      int status = 3;
+      if (!item || item->folder_id != src_folder || !folder_exists(src_folder)) status = 1;
+      else if (!folder_exists(dst_folder)) status = 2;
+      else if (src_folder == dst_folder) status = 4;
+      r.add(tag("Move:Status"), std::to_string(status));
+      if (status != 3) continue;
+      store_->delete_item(ctx.mailbox, src);
+      item->item_id = next_item_id(ctx.mailbox, dst_folder);
+      item->folder_id = dst_folder;
+      item->version = 1;
+      store_->put_items(ctx.mailbox, {*item});
+      r.add(tag("Move:DstMsgId"), item->item_id);
+      touched.push_back(src_folder);
+      touched.push_back(dst_folder);
+    }
+  }
+  if (changed_) {
+    for (const auto& f : touched) changed_(ctx.mailbox, f);
+  }
+  return reply;
+}
+
 void mail_service::seed_demo_mail(const std::string& mailbox, std::int64_t now) {
   const auto key = "demo_mail_seeded:" + mailbox;
   if (store_->get_lab_state(key)) return;

@@ -26,6 +26,10 @@ class mail_service {
   mail_service(std::shared_ptr<store::store> store, folder_service& folders, std::shared_ptr<spdlog::logger> log);
 
   command_reply sync(const eas_context& ctx);
+  // MS-ASCMD 2.2.1.9: how many changes the next Sync of each collection would bring.
+  command_reply get_item_estimate(const eas_context& ctx);
+  // MS-ASCMD 2.2.1.12: items to other folders (they get new ServerIds there).
+  command_reply move_items(const eas_context& ctx);
 
   // Does the device's view of a collection differ from the folder now (Ping's question)? A
   // device that never synced the collection has nothing to be told.
