@@ -1,5 +1,6 @@
 #include "easemu/server/router.hpp"
 
+#include "easemu/server/commands/settings.hpp"
 #include "easemu/server/commands/validate_cert.hpp"
 
 #include <spdlog/spdlog.h>
@@ -92,6 +93,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   pipeline_.set_handler(eas::command_id::get_item_estimate,
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });
   pipeline_.set_handler(eas::command_id::move_items, [this](const eas_context& c) { return mail_->move_items(c); });
+  pipeline_.set_handler(eas::command_id::settings, [this](const eas_context& c) { return settings_command(c, *store_); });
   ping_ = std::make_unique<ping_service>(*folders_, *mail_, lab_.ping, log);
   mail_->on_change([this](const std::string& mailbox, const std::string& folder) { ping_->notify(mailbox, folder); });
   pipeline_.set_async_handler(eas::command_id::ping,

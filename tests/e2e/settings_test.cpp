@@ -1,0 +1,70 @@
+// End-to-end: the Settings command: DeviceInformation on the device record, UserInformation per
+// protocol version, Oof set then get.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+namespace wbxml = easemu::wbxml;
+
+std::string settings(const test_server& s, const std::string& version, const std::string& inner) {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?Cmd=Settings&User=alice&DeviceId=SET1&DeviceType=Android";
+  r.headers.emplace_back("MS-ASProtocolVersion", version);
+  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
+  r.body = *wbxml::encode(*wbxml::from_xml("<Settings xmlns=\"Settings:\">" + inner + "</Settings>"));
+  r.basic_user = "alice@lab.test";
+  r.basic_password = "Passw0rd";
+  const auto res = send(s.https_port, r);
+  auto t = wbxml::decode(res.body);
+  return t ? wbxml::to_xml(*t, {false, false}) : "HTTP " + std::to_string(res.status);
+}
+
+TEST(Settings, DeviceInformationUserInformationAndOof) {
+  test_server server;
+  EXPECT_EQ(settings(server, "14.0",
+                     "<DeviceInformation><Set><Model>Pixel 8</Model><IMEI>35000000</IMEI><OS>Android 14</OS>"
+                     "<MobileOperator>Lab Mobile</MobileOperator></Set></DeviceInformation>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><DeviceInformation><Status>1</Status></DeviceInformation>"
+            "</Settings>");
+  client_request devices;
+  devices.tls = false;
+  devices.target = "/api/v1/devices";
+  devices.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  const auto list = boost::json::parse(send(server.http_port, devices).body);
+  EXPECT_EQ(list.at("devices").at(0).at("model"), "Pixel 8");
+  EXPECT_EQ(list.at("devices").at(0).at("mobile_operator"), "Lab Mobile");
+
+  EXPECT_EQ(settings(server, "14.0", "<UserInformation><Get/></UserInformation>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><UserInformation><Status>1</Status><Get><EmailAddresses>"
+            "<SMTPAddress>alice@lab.test</SMTPAddress></EmailAddresses></Get></UserInformation></Settings>");
+  EXPECT_EQ(settings(server, "14.1", "<UserInformation><Get/></UserInformation>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><UserInformation><Status>1</Status><Get><Accounts><Account>"
+            "<UserDisplayName>Alice Lab</UserDisplayName><EmailAddresses><PrimarySmtpAddress>alice@lab.test"
+            "</PrimarySmtpAddress></EmailAddresses></Account></Accounts></Get></UserInformation></Settings>");
+
+  EXPECT_EQ(settings(server, "14.1", "<Oof><Get><BodyType>Text</BodyType></Get></Oof>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><Oof><Status>1</Status><Get><OofState>0</OofState></Get>"
+            "</Oof></Settings>");
+  EXPECT_EQ(settings(server, "14.1",
+                     "<Oof><Set><OofState>1</OofState><OofMessage><AppliesToInternal/><Enabled>1</Enabled>"
+                     "<ReplyMessage>Back on Monday</ReplyMessage><BodyType>Text</BodyType></OofMessage></Set></Oof>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><Oof><Status>1</Status></Oof></Settings>");
+  EXPECT_EQ(settings(server, "14.1", "<Oof><Get><BodyType>Text</BodyType></Get></Oof>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><Oof><Status>1</Status><Get><OofState>1</OofState>"
+            "<OofMessage><AppliesToInternal/><Enabled>1</Enabled><ReplyMessage>Back on Monday</ReplyMessage>"
+            "<BodyType>Text</BodyType></OofMessage></Get></Oof></Settings>");
+  EXPECT_EQ(settings(server, "14.1", "<Oof><Set><OofState>9</OofState></Set></Oof>"),
+            "<Settings xmlns=\"Settings:\"><Status>1</Status><Oof><Status>2</Status></Oof></Settings>");
+}
+
+}  // namespace
