@@ -161,6 +161,7 @@ std::optional<message_properties> parse_message(std::string_view rfc822) {
   p.from = addresses(g_mime_message_get_from(msg.get()));
   p.to = addresses(g_mime_message_get_to(msg.get()));
   p.cc = addresses(g_mime_message_get_cc(msg.get()));
+  p.bcc = addresses(g_mime_message_get_bcc(msg.get()));
   p.reply_to = addresses(g_mime_message_get_reply_to(msg.get()));
   p.display_to = display_names(g_mime_message_get_to(msg.get()));
   const char* subject = g_mime_message_get_subject(msg.get());
@@ -357,6 +358,91 @@ std::string compose_message(const new_message& m) {
   }
   g_mime_message_set_mime_part(msg.get(), body);
   g_object_unref(body);
+  return take(g_mime_object_to_string(GMIME_OBJECT(msg.get()), nullptr));
+}
+
+std::vector<std::string> address_list(std::string_view list) {
+  init_gmime();
+  std::vector<std::string> out;
+  const std::string text(list);
+  InternetAddressList* parsed = internet_address_list_parse(nullptr, text.c_str());
+  if (parsed == nullptr) return out;
+  for (int i = 0; i < internet_address_list_length(parsed); ++i) {
+    InternetAddress* a = internet_address_list_get_address(parsed, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+      out.emplace_back(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+    } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
+      InternetAddressList* members = internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a));
+      for (int j = 0; members != nullptr && j < internet_address_list_length(members); ++j) {
+        InternetAddress* m = internet_address_list_get_address(members, j);
+        if (INTERNET_ADDRESS_IS_MAILBOX(m)) out.emplace_back(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(m)));
+      }
+    }
+  }
+  g_object_unref(parsed);
+  return out;
+}
+
+std::string without_bcc(std::string_view mime) {
+  init_gmime();
+  gobj<GMimeMessage> msg(parse(mime));
+  if (!msg) return std::string(mime);
+  g_mime_object_remove_header(GMIME_OBJECT(msg.get()), "Bcc");
+  return take(g_mime_object_to_string(GMIME_OBJECT(msg.get()), nullptr));
+}
+
+namespace {
+
+struct first_text {
+  GMimeTextPart* part = nullptr;
+};
+
+void find_text(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
+  auto* f = static_cast<first_text*>(data);
+  if (f->part != nullptr || !GMIME_IS_TEXT_PART(object) || g_mime_part_is_attachment(GMIME_PART(object))) return;
+  if (g_mime_content_type_is_type(g_mime_object_get_content_type(object), "text", "plain")) f->part = GMIME_TEXT_PART(object);
+}
+
+}  // namespace
+
+std::optional<std::string> with_original(std::string_view mime, std::string_view original, bool forward) {
+  init_gmime();
+  gobj<GMimeMessage> msg(parse(mime));
+  if (!msg) return std::nullopt;
+  g_mime_object_remove_header(GMIME_OBJECT(msg.get()), "Bcc");
+  gobj<GMimeMessage> orig(parse(original));
+  if (orig) {
+    if (forward) {
+      GMimeObject* body = g_mime_message_get_mime_part(msg.get());
+      GMimeMultipart* mixed = g_mime_multipart_new_with_subtype("mixed");
+      if (body != nullptr) g_mime_multipart_add(mixed, body);
+      GMimeMessagePart* attached = g_mime_message_part_new_with_message("rfc822", orig.get());
+      g_mime_multipart_add(mixed, GMIME_OBJECT(attached));
+      g_object_unref(attached);
+      g_mime_message_set_mime_part(msg.get(), GMIME_OBJECT(mixed));
+      g_object_unref(mixed);
+    } else {
+      const auto props = parse_message(original);
+      first_text f;
+      g_mime_message_foreach(msg.get(), find_text, &f);
+      if (props && f.part != nullptr) {
+        std::string text = take(g_mime_text_part_get_text(f.part));
+        const std::string quoted_source = props->text_body.empty() ? html_to_text(props->html_body) : props->text_body;
+        std::string quoted;
+        std::size_t pos = 0;
+        while (pos <= quoted_source.size()) {
+          const auto nl = quoted_source.find('\n', pos);
+          auto line = quoted_source.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          quoted += "> " + line + "\n";
+          if (nl == std::string::npos) break;
+          pos = nl + 1;
+        }
+        text += "\n\n-----Original Message-----\nFrom: " + props->from + "\nSubject: " + props->subject + "\n\n" + quoted;
+        g_mime_text_part_set_text(f.part, text.c_str());
+      }
+    }
+  }
   return take(g_mime_object_to_string(GMIME_OBJECT(msg.get()), nullptr));
 }
 

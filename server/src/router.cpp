@@ -94,6 +94,9 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });
   pipeline_.set_handler(eas::command_id::move_items, [this](const eas_context& c) { return mail_->move_items(c); });
   pipeline_.set_handler(eas::command_id::settings, [this](const eas_context& c) { return settings_command(c, *store_); });
+  for (auto id : {eas::command_id::send_mail, eas::command_id::smart_reply, eas::command_id::smart_forward}) {
+    pipeline_.set_handler(id, [this](const eas_context& c) { return mail_->send(c); });
+  }
   ping_ = std::make_unique<ping_service>(*folders_, *mail_, lab_.ping, log);
   mail_->on_change([this](const std::string& mailbox, const std::string& folder) { ping_->notify(mailbox, folder); });
   pipeline_.set_async_handler(eas::command_id::ping,
@@ -477,6 +480,17 @@ http_response router::handle_admin(const http_request& request) const {
     if (!d.error.empty()) return json_error(400, d.error);
     log_->info("request={} message {} delivered to {} folder {}", request.request_id, d.item_id, mb->address, d.folder_id);
     return json_response(201, boost::json::object{{"mailbox", mb->address}, {"folder_id", d.folder_id}, {"item_id", d.item_id}});
+  }
+  if (path == "/api/v1/outbound") {
+    if (request.method != "GET") return json_error(405, "use GET");
+    boost::json::array list;
+    for (const auto& m : mail_->outbound()) {
+      boost::json::array to;
+      for (const auto& r : m.recipients) to.emplace_back(r);
+      list.push_back(boost::json::object{{"from", m.from_mailbox}, {"to", std::move(to)}, {"subject", m.subject},
+                                         {"time", iso_time(m.time_ms)}});
+    }
+    return json_response(200, boost::json::object{{"messages", std::move(list)}});
   }
   // POST /api/v1/exchange: Exchange Management Shell lines as text/plain.
   if (path == "/api/v1/exchange") {

@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 
+#include "easemu/eas/command.hpp"
 #include "easemu/mailbox/message.hpp"
 #include "easemu/mailbox/sync.hpp"
 #include "easemu/store/store.hpp"
@@ -469,6 +471,93 @@ command_reply mail_service::move_items(const eas_context& ctx) {
     for (const auto& f : touched) changed_(ctx.mailbox, f);
   }
   return reply;
+}
+
+std::vector<mail_service::outbound_message> mail_service::outbound() const {
+  std::lock_guard lock(outbound_mutex_);
+  return outbound_;
+}
+
+command_reply mail_service::send(const eas_context& ctx) {
+  const auto kind = ctx.query.command->id;
+  const auto root_tag = kind == eas::command_id::send_mail     ? tag("ComposeMail:SendMail")
+                        : kind == eas::command_id::smart_reply ? tag("ComposeMail:SmartReply")
+                                                               : tag("ComposeMail:SmartForward");
+  // The failure answer: the status in the body from 14.0, HTTP 500 before (MS-ASCMD 2.2.2).
+  auto fail = [&](int status, const std::string& why) {
+    log_->info("request={} {} refused ({}): {}", ctx.http != nullptr ? ctx.http->request_id : 0, ctx.query.command->name,
+               status, why);
+    command_reply r;
+    if (ctx.version < protocol_version::v14_0) {
+      r.http_status = 500;
+      return r;
+    }
+    r.body.emplace(root_tag).add(tag("ComposeMail:Status"), std::to_string(status));
+    return r;
+  };
+  std::string mime;
+  bool save = false;
+  bool replace_mime = false;
+  std::string source_folder, source_item;
+  if (ctx.version >= protocol_version::v14_0) {
+    const element* root = ctx.body && ctx.body->tag == root_tag ? &*ctx.body : nullptr;
+    if (root == nullptr || root->child(tag("ComposeMail:Mime")) == nullptr) return fail(103, "no Mime element");
+    mime = root->child(tag("ComposeMail:Mime"))->value;
+    save = root->child(tag("ComposeMail:SaveInSentItems")) != nullptr;
+    replace_mime = root->child(tag("ComposeMail:ReplaceMime")) != nullptr;
+    if (const auto* src = root->child(tag("ComposeMail:Source"))) {
+      source_folder = src->child_text(tag("ComposeMail:FolderId"));
+      source_item = src->child_text(tag("ComposeMail:ItemId"));
+    }
+  } else {
+    mime = ctx.http != nullptr ? ctx.http->body : std::string();
+    save = ctx.query.save_in_sent;
+    source_folder = ctx.query.params.collection_id.value_or("");
+    source_item = ctx.query.params.item_id.value_or("");
+  }
+  auto props = mailbox::parse_message(mime);
+  if (!props) return fail(107, "the message is not RFC 822");  // InvalidMIME
+  if (kind != eas::command_id::send_mail && !replace_mime) {
+    const auto original = source_item.empty() ? std::nullopt : store_->find_item(ctx.mailbox, source_item);
+    if (!original || (!source_folder.empty() && original->folder_id != source_folder)) {
+      return fail(150, "the source message " + source_item + " is not in folder " + source_folder);  // ItemNotFound
+    }
+    auto combined = mailbox::with_original(mime, original->mime, kind == eas::command_id::smart_forward);
+    if (combined) mime = std::move(*combined);
+  }
+  std::vector<std::string> recipients;
+  for (const auto* list : {&props->to, &props->cc, &props->bcc}) {
+    for (auto& a : mailbox::address_list(*list)) recipients.push_back(std::move(a));
+  }
+  if (recipients.empty()) return fail(120, "no recipients");  // MailSubmissionFailed
+  const auto delivered = mailbox::without_bcc(mime);
+  const auto now = now_ms();
+  const auto mailboxes = store_->list_mailboxes();
+  std::vector<std::string> outside;
+  for (const auto& r : recipients) {
+    const auto lab = std::find_if(mailboxes.begin(), mailboxes.end(), [&](const store::mailbox_record& m) {
+      return m.address.size() == r.size() &&
+             std::equal(r.begin(), r.end(), m.address.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+    });
+    if (lab != mailboxes.end()) {
+      deliver(lab->address, "", delivered, false, now);
+    } else {
+      outside.push_back(r);
+    }
+  }
+  if (save) {
+    const auto folders = folders_.folders(ctx.mailbox);
+    const auto sent = std::find_if(folders.begin(), folders.end(), [](const mailbox::folder& f) { return f.type == mailbox::sent_items; });
+    if (sent != folders.end()) deliver(ctx.mailbox, sent->server_id, mime, true, now);
+  }
+  if (!outside.empty()) {
+    std::lock_guard lock(outbound_mutex_);
+    outbound_.push_back({ctx.mailbox, outside, props->subject, now});
+    if (outbound_.size() > outbound_cap) outbound_.erase(outbound_.begin());
+  }
+  log_->info("request={} {} from {} to {} recipient(s) ({} outside the lab)", ctx.http != nullptr ? ctx.http->request_id : 0,
+             ctx.query.command->name, ctx.mailbox, recipients.size(), outside.size());
+  return {};  // MS-ASCMD 2.2.1.17: success is an empty 200
 }
 
 void mail_service::seed_demo_mail(const std::string& mailbox, std::int64_t now) {

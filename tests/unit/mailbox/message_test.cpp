@@ -131,3 +131,27 @@ TEST(Message, ComposedMessagesParseBack) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Message, AddressListsBccAndOriginals) {
+  EXPECT_EQ(address_list("Bob Lab <bob@lab.test>, carol@example.test, Team: dave@x.test, erin@y.test;"),
+            (std::vector<std::string>{"bob@lab.test", "carol@example.test", "dave@x.test", "erin@y.test"}));
+  const std::string mail = "From: a@lab.test\r\nTo: b@lab.test\r\nBcc: secret@lab.test\r\nSubject: s\r\n\r\nbody\r\n";
+  EXPECT_EQ(parse_message(mail)->bcc, "secret@lab.test");
+  EXPECT_EQ(without_bcc(mail).find("secret@lab.test"), std::string::npos);
+  const std::string original = "From: c@lab.test\r\nSubject: first\r\n\r\nline one\r\nline two\r\n";
+  const auto reply = with_original(mail, original, false);
+  ASSERT_TRUE(reply);
+  const auto r = parse_message(*reply);
+  EXPECT_NE(r->text_body.find("body"), std::string::npos);
+  EXPECT_NE(r->text_body.find("> line one\n> line two"), std::string::npos) << r->text_body;
+  EXPECT_EQ(reply->find("secret@lab.test"), std::string::npos);
+  const auto forward = with_original(mail, original, true);
+  ASSERT_TRUE(forward);
+  EXPECT_NE(forward->find("message/rfc822"), std::string::npos);
+  EXPECT_NE(forward->find("line one"), std::string::npos);
+  EXPECT_FALSE(with_original("", original, true));
+}
+
+}  // namespace

@@ -18,7 +18,7 @@ struct attachment_info {
 };
 
 struct message_properties {
-  std::string from, to, cc, reply_to;  // RFC 5322 address lists, decoded
+  std::string from, to, cc, bcc, reply_to;  // RFC 5322 address lists, decoded
   std::string display_to;              // the To names, "; "-separated (MS-ASEMAIL 2.2.2.27)
   std::string subject;
   std::string thread_topic;            // the subject without Re:/Fwd: prefixes
@@ -61,5 +61,16 @@ struct new_message {
   std::vector<file> attachments;
 };
 std::string compose_message(const new_message& m);
+
+// The bare addresses of an address list ("Bob <bob@lab.test>, x@y" -> bob@lab.test, x@y).
+std::vector<std::string> address_list(std::string_view list);
+
+// What SmartReply and SmartForward send when the client leaves the original to the server
+// (MS-ASCMD 2.2.1.19, 2.2.1.20, no ReplaceMime): a reply gets the original's text quoted below
+// its first text part; a forward gets the original attached as message/rfc822. The Bcc header
+// is removed in both. nullopt when `mime` is not a message.
+std::optional<std::string> with_original(std::string_view mime, std::string_view original, bool forward);
+// The message without its Bcc header (what recipients receive).
+std::string without_bcc(std::string_view mime);
 
 }  // namespace easemu::mailbox

@@ -30,6 +30,19 @@ class mail_service {
   command_reply get_item_estimate(const eas_context& ctx);
   // MS-ASCMD 2.2.1.12: items to other folders (they get new ServerIds there).
   command_reply move_items(const eas_context& ctx);
+  // SendMail, SmartReply, SmartForward (MS-ASCMD 2.2.1.17, .19, .20): WBXML from 14.0, raw MIME
+  // before. Lab recipients get it in their Inbox; others go to the outbound log.
+  command_reply send(const eas_context& ctx);
+
+  // Messages addressed outside the lab, newest last (at most outbound_cap).
+  struct outbound_message {
+    std::string from_mailbox;
+    std::vector<std::string> recipients;
+    std::string subject;
+    std::int64_t time_ms = 0;
+  };
+  static constexpr std::size_t outbound_cap = 1000;
+  std::vector<outbound_message> outbound() const;
 
   // Does the device's view of a collection differ from the folder now (Ping's question)? A
   // device that never synced the collection has nothing to be told.
@@ -60,6 +73,8 @@ class mail_service {
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mutex_;  // one item change at a time: read, decide, write
   std::function<void(const std::string&, const std::string&)> changed_;
+  mutable std::mutex outbound_mutex_;
+  std::vector<outbound_message> outbound_;
 };
 
 }  // namespace easemu::server
