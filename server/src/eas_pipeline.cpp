@@ -110,6 +110,11 @@ http_response eas_pipeline::to_http(const eas::command_info& command, command_re
   http_response r;
   r.status = reply.http_status;
   r.set("MS-Server-ActiveSync", server_build_);
+  if (reply.raw_body) {
+    r.body = std::move(*reply.raw_body);
+    r.set("Content-Type", reply.content_type);
+    return r;
+  }
   if (reply.body) {
     auto bytes = wbxml::encode(*reply.body);
     if (!bytes) {

@@ -157,7 +157,10 @@ command_reply provisioning_service::provision(const eas_context& ctx) {
     store_->update_device_information(ctx.mailbox, device_id,
                                       {i.model, i.imei, i.friendly_name, i.os, i.os_language, i.phone_number, i.mobile_operator});
   }
-  return {result.http_status, result.body};
+  command_reply reply;
+  reply.http_status = result.http_status;
+  reply.body = result.body;
+  return reply;
 }
 
 std::string provisioning_service::request_wipe(const std::string& mailbox, const std::string& device_id,

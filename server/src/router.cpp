@@ -94,6 +94,8 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });
   pipeline_.set_handler(eas::command_id::move_items, [this](const eas_context& c) { return mail_->move_items(c); });
   pipeline_.set_handler(eas::command_id::settings, [this](const eas_context& c) { return settings_command(c, *store_); });
+  pipeline_.set_handler(eas::command_id::item_operations, [this](const eas_context& c) { return mail_->item_operations(c); });
+  pipeline_.set_handler(eas::command_id::get_attachment, [this](const eas_context& c) { return mail_->get_attachment(c); });
   for (auto id : {eas::command_id::send_mail, eas::command_id::smart_reply, eas::command_id::smart_forward}) {
     pipeline_.set_handler(id, [this](const eas_context& c) { return mail_->send(c); });
   }

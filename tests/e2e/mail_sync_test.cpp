@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "easemu/common/base64.hpp"
 #include "easemu/simulator/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
@@ -243,6 +244,100 @@ TEST(MailSync, GetItemEstimateAndMoveItems) {
   auto after = eas(server, "alice", "E1", "Sync", sync_xml("2", "1"));
   ASSERT_EQ(commands_of(after, "Delete").size(), 1u);
   EXPECT_EQ(commands_of(after, "Delete")[0]->child_text(tag("AirSync:ServerId")), id);
+}
+
+}  // namespace
+
+namespace {
+
+client_response raw_eas(const test_server& s, const std::string& query, const std::string& version, const std::string& xml,
+                        bool multipart) {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?" + query;
+  r.headers.emplace_back("MS-ASProtocolVersion", version);
+  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
+  if (multipart) r.headers.emplace_back("MS-ASAcceptMultiPart", "T");
+  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
+  r.basic_user = "alice@lab.test";
+  r.basic_password = "Passw0rd";
+  return send(s.https_port, r);
+}
+
+std::uint32_t le32(const std::string& b, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<std::size_t>(i)]);
+  return v;
+}
+
+TEST(MailSync, ItemOperationsFetchesItemsAndAttachmentsAndEmptiesFolders) {
+  test_server server;
+  eas(server, "alice", "IO1", "Sync", sync_xml("0", "1"));
+  auto all = eas(server, "alice", "IO1", "Sync", sync_xml("1", "1"));
+  std::string report_id, file_ref;
+  for (const auto* a : commands_of(all, "Add")) {
+    if (subject_of(*a) != "Quarterly report") continue;
+    report_id = std::string(a->child_text(tag("AirSync:ServerId")));
+    file_ref = std::string(a->child(tag("AirSync:ApplicationData"))->child(tag("AirSyncBase:Attachments"))
+                               ->children[0].child_text(tag("AirSyncBase:FileReference")));
+  }
+  ASSERT_FALSE(report_id.empty());
+  const std::string query = "Cmd=ItemOperations&User=alice&DeviceId=IO1&DeviceType=iPhone";
+  const std::string ns = "<ItemOperations xmlns=\"ItemOperations:\" xmlns:airsync=\"AirSync:\" xmlns:airsyncbase=\"AirSyncBase:\">";
+  // The message itself, as plain text.
+  auto fetched = wbxml::decode(raw_eas(server, query, "14.1",
+                                       ns + "<Fetch><Store>Mailbox</Store><airsync:CollectionId>1</airsync:CollectionId>"
+                                            "<airsync:ServerId>" + report_id + "</airsync:ServerId><Options>"
+                                            "<airsyncbase:BodyPreference><airsyncbase:Type>1</airsyncbase:Type>"
+                                            "</airsyncbase:BodyPreference></Options></Fetch></ItemOperations>", false).body);
+  ASSERT_TRUE(fetched);
+  const auto* fetch = fetched->child(tag("ItemOperations:Response"))->child(tag("ItemOperations:Fetch"));
+  EXPECT_EQ(fetch->child_text(tag("ItemOperations:Status")), "1");
+  const auto* props = fetch->child(tag("ItemOperations:Properties"));
+  EXPECT_EQ(props->child_text(tag("Email:Subject")), "Quarterly report");
+  EXPECT_NE(props->child(tag("AirSyncBase:Body"))->child_text(tag("AirSyncBase:Data")).find("quarterly report is attached"),
+            std::string::npos);
+  // The attachment inline (base64) ...
+  const std::string attachment_request = ns + "<Fetch><Store>Mailbox</Store><airsyncbase:FileReference>" + file_ref +
+                                         "</airsyncbase:FileReference></Fetch></ItemOperations>";
+  auto inline_data = wbxml::decode(raw_eas(server, query, "14.1", attachment_request, false).body);
+  const auto* p = inline_data->child(tag("ItemOperations:Response"))->child(tag("ItemOperations:Fetch"))
+                      ->child(tag("ItemOperations:Properties"));
+  EXPECT_EQ(p->child_text(tag("AirSyncBase:ContentType")), "application/pdf");
+  const auto pdf = easemu::common::base64_decode(p->child_text(tag("ItemOperations:Data")));
+  ASSERT_TRUE(pdf);
+  EXPECT_EQ(pdf->rfind("%PDF-1.4", 0), 0u);
+  // ... and as a multipart response: part 0 the WBXML, part 1 the bytes.
+  auto multi = raw_eas(server, query, "14.1", attachment_request, true);
+  EXPECT_EQ(multi.header("Content-Type"), "application/vnd.ms-sync.multipart");
+  ASSERT_GE(multi.body.size(), 20u);
+  ASSERT_EQ(le32(multi.body, 0), 2u);
+  const auto part1 = multi.body.substr(le32(multi.body, 12), le32(multi.body, 16));
+  EXPECT_EQ(part1, *pdf);
+  auto part0 = wbxml::decode(multi.body.substr(le32(multi.body, 4), le32(multi.body, 8)));
+  ASSERT_TRUE(part0);
+  EXPECT_NE(wbxml::to_xml(*part0, {false, false}).find("<Part>1</Part>"), std::string::npos);
+  // GetAttachment for 12.1.
+  auto legacy = raw_eas(server, "Cmd=GetAttachment&User=alice&DeviceId=IO1&DeviceType=iPhone&AttachmentName=" + file_ref,
+                        "12.1", "", false);
+  EXPECT_EQ(legacy.status, 200);
+  EXPECT_EQ(legacy.header("Content-Type"), "application/pdf");
+  EXPECT_EQ(legacy.body, *pdf);
+  EXPECT_EQ(raw_eas(server, "Cmd=GetAttachment&User=alice&DeviceId=IO1&DeviceType=iPhone&AttachmentName=1:1:9", "12.1", "",
+                    false).status, 500);
+  // A reference to nothing is Status 15; EmptyFolderContents empties Deleted Items.
+  auto missing = wbxml::decode(raw_eas(server, query, "14.1", ns + "<Fetch><Store>Mailbox</Store><airsyncbase:FileReference>"
+                                                                "1:404:0</airsyncbase:FileReference></Fetch></ItemOperations>",
+                                       false).body);
+  EXPECT_NE(wbxml::to_xml(*missing, {false, false}).find("<Status>15</Status>"), std::string::npos);
+  eas(server, "alice", "IO1", "MoveItems", "<MoveItems xmlns=\"Move:\"><Move><SrcMsgId>" + report_id +
+                                               "</SrcMsgId><SrcFldId>1</SrcFldId><DstFldId>3</DstFldId></Move></MoveItems>");
+  auto emptied = wbxml::decode(raw_eas(server, query, "14.1", ns + "<EmptyFolderContents><airsync:CollectionId>3"
+                                                                "</airsync:CollectionId></EmptyFolderContents></ItemOperations>",
+                                       false).body);
+  EXPECT_NE(wbxml::to_xml(*emptied, {false, false}).find("<EmptyFolderContents><Status>1</Status>"), std::string::npos);
+  eas(server, "alice", "IO1", "Sync", sync_xml("0", "3"));
+  EXPECT_TRUE(commands_of(eas(server, "alice", "IO1", "Sync", sync_xml("1", "3")), "Add").empty());
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <chrono>
 #include <ctime>
 
+#include "easemu/common/base64.hpp"
 #include "easemu/eas/command.hpp"
 #include "easemu/mailbox/message.hpp"
 #include "easemu/mailbox/sync.hpp"
+#include "easemu/wbxml/codec.hpp"
 #include "easemu/store/store.hpp"
 
 namespace easemu::server {
@@ -469,6 +471,132 @@ command_reply mail_service::move_items(const eas_context& ctx) {
   }
   if (changed_) {
     for (const auto& f : touched) changed_(ctx.mailbox, f);
+  }
+  return reply;
+}
+
+namespace {
+
+// "<item id>:<index>", as Sync's FileReference writes it.
+std::optional<std::pair<std::string, std::size_t>> split_file_reference(std::string_view ref) {
+  const auto colon = ref.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  const auto index = number(ref.substr(colon + 1));
+  if (!index) return std::nullopt;
+  return std::make_pair(std::string(ref.substr(0, colon)), *index);
+}
+
+// MS-ASCMD 2.2.2.10.1 multipart response: part count, (offset, length) per part, then the
+// parts; part 0 is the WBXML response.
+std::string multipart(const std::vector<std::string>& parts) {
+  auto le32 = [](std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  std::string out;
+  le32(out, static_cast<std::uint32_t>(parts.size()));
+  std::uint32_t offset = static_cast<std::uint32_t>(4 + 8 * parts.size());
+  for (const auto& p : parts) {
+    le32(out, offset);
+    le32(out, static_cast<std::uint32_t>(p.size()));
+    offset += static_cast<std::uint32_t>(p.size());
+  }
+  for (const auto& p : parts) out += p;
+  return out;
+}
+
+}  // namespace
+
+command_reply mail_service::get_attachment(const eas_context& ctx) {
+  command_reply r;
+  const auto ref = split_file_reference(ctx.query.params.attachment_name.value_or(""));
+  const auto item = ref ? store_->find_item(ctx.mailbox, ref->first) : std::nullopt;
+  const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+  auto content = props && ref->second < props->attachments.size() ? mailbox::attachment_content(item->mime, ref->second)
+                                                                    : std::nullopt;
+  if (!content) {
+    r.http_status = 500;  // Exchange's answer to a GetAttachment it cannot serve
+    return r;
+  }
+  r.raw_body = std::move(*content);
+  r.content_type = props->attachments[ref->second].content_type;
+  return r;
+}
+
+command_reply mail_service::item_operations(const eas_context& ctx) {
+  command_reply reply;
+  auto& out = reply.body.emplace(tag("ItemOperations:ItemOperations"));
+  const element* root = ctx.body && ctx.body->tag == tag("ItemOperations:ItemOperations") ? &*ctx.body : nullptr;
+  if (root == nullptr) {
+    out.add(tag("ItemOperations:Status"), "2");
+    return reply;
+  }
+  bool multi = ctx.query.accept_multipart;
+  if (const auto* h = ctx.http != nullptr ? ctx.http->header("MS-ASAcceptMultiPart") : nullptr) multi = multi || *h == "T";
+  std::vector<std::string> parts(1);  // part 0: the WBXML, filled last
+  out.add(tag("ItemOperations:Status"), "1");
+  auto& responses = out.add(tag("ItemOperations:Response"));
+  std::vector<std::string> touched;
+  for (const auto& op : root->children) {
+    if (op.tag == tag("ItemOperations:Fetch")) {
+      auto& f = responses.add(tag("ItemOperations:Fetch"));
+      const auto* options = op.child(tag("ItemOperations:Options"));
+      if (const auto* ref_el = op.child(tag("AirSyncBase:FileReference"))) {
+        const auto ref = split_file_reference(ref_el->value);
+        const auto item = ref ? store_->find_item(ctx.mailbox, ref->first) : std::nullopt;
+        const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+        auto content = props && ref->second < props->attachments.size()
+                           ? mailbox::attachment_content(item->mime, ref->second)
+                           : std::nullopt;
+        f.add(tag("ItemOperations:Status"), content ? "1" : "15");  // 15: attachment not found
+        f.add(tag("AirSyncBase:FileReference"), ref_el->value);
+        if (!content) continue;
+        auto& p = f.add(tag("ItemOperations:Properties"));
+        p.add(tag("AirSyncBase:ContentType"), props->attachments[ref->second].content_type);
+        if (multi) {
+          parts.push_back(std::move(*content));
+          p.add(tag("ItemOperations:Part"), std::to_string(parts.size() - 1));
+        } else {
+          p.add(tag("ItemOperations:Data"), common::base64_encode(*content));
+        }
+        continue;
+      }
+      const std::string collection(op.child_text(tag("AirSync:CollectionId")));
+      const std::string id(op.child_text(tag("AirSync:ServerId")));
+      const auto item = id.empty() ? std::nullopt : store_->find_item(ctx.mailbox, id);
+      const auto props = item && (collection.empty() || item->folder_id == collection) ? mailbox::parse_message(item->mime)
+                                                                                         : std::nullopt;
+      f.add(tag("ItemOperations:Status"), props ? "1" : "6");  // 6: object not found
+      if (!collection.empty()) f.add(tag("AirSync:CollectionId"), collection);
+      f.add(tag("AirSync:ServerId"), id);
+      if (!props) continue;
+      f.add(tag("AirSync:Class"), "Email");
+      auto data = email_data(*item, *props, choose_body(options), ctx.version);
+      auto& p = f.add(tag("ItemOperations:Properties"));
+      for (auto& child : data.children) p.add(std::move(child));
+    } else if (op.tag == tag("ItemOperations:EmptyFolderContents")) {
+      const std::string collection(op.child_text(tag("AirSync:CollectionId")));
+      auto& e = responses.add(tag("ItemOperations:EmptyFolderContents"));
+      std::lock_guard lock(mutex_);
+      const auto folders = folders_.folders(ctx.mailbox);
+      const bool exists = std::any_of(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == collection; });
+      e.add(tag("ItemOperations:Status"), exists ? "1" : "6");
+      e.add(tag("AirSync:CollectionId"), collection);
+      if (!exists) continue;
+      for (const auto& i : store_->list_items(ctx.mailbox, collection)) store_->delete_item(ctx.mailbox, i.item_id);
+      touched.push_back(collection);
+    } else {
+      responses.add(op.tag).add(tag("ItemOperations:Status"), "2");  // Move and others: not offered
+    }
+  }
+  if (changed_) {
+    for (const auto& f : touched) changed_(ctx.mailbox, f);
+  }
+  if (multi) {
+    auto bytes = wbxml::encode(*reply.body);
+    parts[0] = bytes ? std::move(*bytes) : std::string();
+    reply.body.reset();
+    reply.raw_body = multipart(parts);
+    reply.content_type = "application/vnd.ms-sync.multipart";
   }
   return reply;
 }

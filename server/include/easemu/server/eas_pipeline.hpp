@@ -35,6 +35,9 @@ struct eas_context {
 struct command_reply {
   int http_status = 200;
   std::optional<wbxml::element> body;
+  // Instead of `body`: bytes sent as they are (GetAttachment, multipart ItemOperations).
+  std::optional<std::string> raw_body;
+  std::string content_type;
 };
 using command_handler = std::function<command_reply(const eas_context&)>;
 // A handler that answers later (Ping, and Sync with Wait): it calls `done` exactly once, from any

@@ -30,6 +30,12 @@ class mail_service {
   command_reply get_item_estimate(const eas_context& ctx);
   // MS-ASCMD 2.2.1.12: items to other folders (they get new ServerIds there).
   command_reply move_items(const eas_context& ctx);
+  // ItemOperations (MS-ASCMD 2.2.1.10): Fetch of items and attachments (multipart with
+  // MS-ASAcceptMultiPart), EmptyFolderContents.
+  command_reply item_operations(const eas_context& ctx);
+  // GetAttachment (2.5-12.1): the attachment's bytes.
+  command_reply get_attachment(const eas_context& ctx);
+
   // SendMail, SmartReply, SmartForward (MS-ASCMD 2.2.1.17, .19, .20): WBXML from 14.0, raw MIME
   // before. Lab recipients get it in their Inbox; others go to the outbound log.
   command_reply send(const eas_context& ctx);
