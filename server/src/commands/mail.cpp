@@ -540,6 +540,11 @@ command_reply mail_service::item_operations(const eas_context& ctx) {
     if (op.tag == tag("ItemOperations:Fetch")) {
       auto& f = responses.add(tag("ItemOperations:Fetch"));
       const auto* options = op.child(tag("ItemOperations:Options"));
+      // Document libraries (UNC, SharePoint) are not part of the lab: Status 9, store not supported.
+      if (const auto store = op.child_text(tag("ItemOperations:Store"), "Mailbox"); store != "Mailbox") {
+        f.add(tag("ItemOperations:Status"), "9");
+        continue;
+      }
       if (const auto* ref_el = op.child(tag("AirSyncBase:FileReference"))) {
         const auto ref = split_file_reference(ref_el->value);
         const auto item = ref ? store_->find_item(ctx.mailbox, ref->first) : std::nullopt;
