@@ -96,6 +96,9 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   pipeline_.set_handler(eas::command_id::settings, [this](const eas_context& c) { return settings_command(c, *store_); });
   pipeline_.set_handler(eas::command_id::item_operations, [this](const eas_context& c) { return mail_->item_operations(c); });
   pipeline_.set_handler(eas::command_id::get_attachment, [this](const eas_context& c) { return mail_->get_attachment(c); });
+  pipeline_.set_handler(eas::command_id::search, [this](const eas_context& c) { return mail_->search(c); });
+  pipeline_.set_handler(eas::command_id::resolve_recipients,
+                        [this](const eas_context& c) { return mail_->resolve_recipients(c); });
   for (auto id : {eas::command_id::send_mail, eas::command_id::smart_reply, eas::command_id::smart_forward}) {
     pipeline_.set_handler(id, [this](const eas_context& c) { return mail_->send(c); });
   }

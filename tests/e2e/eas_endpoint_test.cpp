@@ -25,9 +25,9 @@ client_request eas_post(const std::string& query, const std::string& version = "
 
 const std::string plain_query = "Cmd=FolderSync&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
 // A command whose work has not landed yet.
-const std::string unimplemented_query = "Cmd=Search&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
-// MS-ASHTTP 2.2.1.1.1.1's example with the command code changed to Search (16).
-const std::string unimplemented_base64 = "jBAJBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
+const std::string unimplemented_query = "Cmd=MeetingResponse&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
+// MS-ASHTTP 2.2.1.1.1.1's example with the command code changed to MeetingResponse (15).
+const std::string unimplemented_base64 = "jA8JBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
 // MS-ASHTTP 2.2.1.1.1.1's example with the command code changed to FolderSync (9): version 14.0,
 // LCID 0x0409, DeviceId v140Device, no policy key, DeviceType SmartPhone.
 const std::string base64_query = "jAkJBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
@@ -43,7 +43,7 @@ TEST(EasEndpoint, UnimplementedCommandIsStatus137From14) {
   auto r = send(server.https_port, eas_post(unimplemented_query, "14.0"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("Content-Type"), "application/vnd.ms-sync.wbxml");
-  EXPECT_EQ(status_of(r), "<Search xmlns=\"Search:\"><Status>137</Status></Search>");
+  EXPECT_EQ(status_of(r), "<MeetingResponse xmlns=\"MeetingResponse:\"><Status>137</Status></MeetingResponse>");
 }
 
 TEST(EasEndpoint, UnimplementedCommandIsHttp501Before14) {
@@ -58,7 +58,7 @@ TEST(EasEndpoint, Base64AndPlainQueriesGiveTheSameAnswer) {
   auto b64 = send(server.https_port, eas_post(unimplemented_base64, ""));  // the version is in the query
   EXPECT_EQ(plain.status, b64.status);
   EXPECT_EQ(plain.body, b64.body);
-  EXPECT_EQ(status_of(b64), "<Search xmlns=\"Search:\"><Status>137</Status></Search>");
+  EXPECT_EQ(status_of(b64), "<MeetingResponse xmlns=\"MeetingResponse:\"><Status>137</Status></MeetingResponse>");
   // The same device in both forms: FolderSync answers alike (a body status without a body: 10).
   auto plain_fs = send(server.https_port, eas_post(plain_query, "14.0"));
   auto b64_fs = send(server.https_port, eas_post(base64_query, ""));

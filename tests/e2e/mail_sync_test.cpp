@@ -341,3 +341,38 @@ TEST(MailSync, ItemOperationsFetchesItemsAndAttachmentsAndEmptiesFolders) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MailSync, SearchTheGalAndTheMailboxAndResolveRecipients) {
+  test_server server;
+  const std::string query = "Cmd=Search&User=alice&DeviceId=S1&DeviceType=iPhone";
+  auto search = [&](const std::string& store_xml) {
+    auto r = wbxml::decode(raw_eas(server, query, "14.1",
+                                   "<Search xmlns=\"Search:\" xmlns:airsync=\"AirSync:\"><Store>" + store_xml + "</Store></Search>",
+                                   false).body);
+    return r ? wbxml::to_xml(*r, {false, false}) : std::string("undecodable");
+  };
+  const auto gal = search("<Name>GAL</Name><Query>bo</Query><Options><Range>0-9</Range></Options>");
+  EXPECT_NE(gal.find("<gal:DisplayName>Bob Lab</gal:DisplayName>"), std::string::npos) << gal;
+  EXPECT_NE(gal.find("<gal:EmailAddress>bob@lab.test</gal:EmailAddress>"), std::string::npos);
+  EXPECT_NE(gal.find("<Range>0-0</Range><Total>1</Total>"), std::string::npos);
+  EXPECT_NE(search("<Name>GAL</Name><Query>lab</Query>").find("<Total>2</Total>"), std::string::npos);  // "Lab" in both names
+  EXPECT_NE(search("<Name>GAL</Name><Query>zzz</Query>").find("<Result/><Total>0</Total>"), std::string::npos);
+  const auto mail = search("<Name>Mailbox</Name><Query><And><airsync:CollectionId>1</airsync:CollectionId>"
+                           "<FreeText>lunch</FreeText></And></Query><Options><Range>0-1</Range></Options>");
+  EXPECT_NE(mail.find("<Range>0-1</Range><Total>3</Total>"), std::string::npos) << mail;  // the lunch thread
+  EXPECT_NE(mail.find("<email:Subject>Re: Re: Lunch on Friday?</email:Subject>"), std::string::npos);
+
+  auto resolve = wbxml::decode(raw_eas(server, "Cmd=ResolveRecipients&User=alice&DeviceId=S1&DeviceType=iPhone", "14.1",
+                                       "<ResolveRecipients xmlns=\"ResolveRecipients:\"><To>bob@lab.test</To><To>Lab</To>"
+                                       "<To>nobody@nowhere.test</To></ResolveRecipients>",
+                                       false).body);
+  ASSERT_TRUE(resolve);
+  const auto xml = wbxml::to_xml(*resolve, {false, false});
+  EXPECT_NE(xml.find("<To>bob@lab.test</To><Status>1</Status><RecipientCount>1</RecipientCount>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<To>Lab</To><Status>2</Status><RecipientCount>2</RecipientCount>"), std::string::npos);
+  EXPECT_NE(xml.find("<To>nobody@nowhere.test</To><Status>4</Status><RecipientCount>0</RecipientCount>"), std::string::npos);
+}
+
+}  // namespace

@@ -606,6 +606,157 @@ command_reply mail_service::item_operations(const eas_context& ctx) {
   return reply;
 }
 
+namespace {
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The lab's mailboxes that match a GAL query: a prefix of the address, alias, display name or
+// one of its words (as Exchange's ambiguous name resolution does), case-insensitively.
+std::vector<store::mailbox_record> gal_matches(const store::store& s, std::string_view query) {
+  std::vector<store::mailbox_record> out;
+  const auto q = lowered(query);
+  if (q.empty()) return out;
+  for (const auto& m : s.list_mailboxes()) {
+    std::vector<std::string> keys = {lowered(m.address), lowered(m.address.substr(0, m.address.find('@'))),
+                                     lowered(m.display_name)};
+    const auto name = lowered(m.display_name);
+    for (std::size_t pos = name.find(' '); pos != std::string::npos; pos = name.find(' ', pos + 1)) keys.push_back(name.substr(pos + 1));
+    if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return k.rfind(q, 0) == 0; })) out.push_back(m);
+  }
+  return out;
+}
+
+// "first-last" of an Options Range (MS-ASCMD 2.2.3.142); default 0-99.
+std::pair<std::size_t, std::size_t> parse_range(std::string_view text) {
+  const auto dash = text.find('-');
+  if (dash == std::string_view::npos) return {0, 99};
+  const auto a = number(text.substr(0, dash));
+  const auto b = number(text.substr(dash + 1));
+  if (!a || !b || *b < *a) return {0, 99};
+  return {*a, *b};
+}
+
+}  // namespace
+
+command_reply mail_service::search(const eas_context& ctx) {
+  command_reply reply;
+  auto& out = reply.body.emplace(tag("Search:Search"));
+  const element* root = ctx.body && ctx.body->tag == tag("Search:Search") ? &*ctx.body : nullptr;
+  const element* store_el = root != nullptr ? root->child(tag("Search:Store")) : nullptr;
+  if (store_el == nullptr) {
+    out.add(tag("Search:Status"), "2");
+    return reply;
+  }
+  const std::string name(store_el->child_text(tag("Search:Name")));
+  const element* options = store_el->child(tag("Search:Options"));
+  const auto [first, last] = parse_range(options != nullptr ? options->child_text(tag("Search:Range")) : "");
+  out.add(tag("Search:Status"), "1");
+  auto& result_store = out.add(tag("Search:Response")).add(tag("Search:Store"));
+  std::vector<element> results;
+  if (lowered(name) == "gal") {
+    for (const auto& m : gal_matches(*store_, store_el->child_text(tag("Search:Query")))) {
+      element r(tag("Search:Result"));
+      auto& p = r.add(tag("Search:Properties"));
+      const auto display = m.display_name.empty() ? m.address : m.display_name;
+      p.add(tag("GAL:DisplayName"), display);
+      p.add(tag("GAL:Alias"), m.address.substr(0, m.address.find('@')));
+      if (const auto space = display.find(' '); space != std::string::npos) {
+        p.add(tag("GAL:FirstName"), display.substr(0, space));
+        p.add(tag("GAL:LastName"), display.substr(space + 1));
+      }
+      p.add(tag("GAL:EmailAddress"), m.address);
+      results.push_back(std::move(r));
+    }
+  } else if (lowered(name) == "mailbox") {
+    // Query: And{[airsync:CollectionId]*, [airsync:Class], FreeText} (MS-ASCMD 2.2.3.139).
+    const element* query = store_el->child(tag("Search:Query"));
+    const element* conditions = query != nullptr ? query->child(tag("Search:And")) : nullptr;
+    if (conditions == nullptr) conditions = query;
+    std::vector<std::string> collections;
+    std::string text;
+    if (conditions != nullptr) {
+      for (const auto& c : conditions->children) {
+        if (c.tag == tag("AirSync:CollectionId")) collections.push_back(c.value);
+        if (c.tag == tag("Search:FreeText")) text = lowered(c.value);
+      }
+    }
+    if (text.empty()) {
+      result_store.add(tag("Search:Status"), "2");  // nothing to look for: invalid request
+      return reply;
+    }
+    const auto pref = choose_body(options);
+    std::lock_guard lock(mutex_);
+    for (const auto& f : folders_.folders(ctx.mailbox)) {
+      if (!collections.empty() && std::find(collections.begin(), collections.end(), f.server_id) == collections.end()) continue;
+      for (const auto& summary : store_->list_items(ctx.mailbox, f.server_id)) {
+        const auto item = store_->find_item(ctx.mailbox, summary.item_id);
+        const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+        if (!props) continue;
+        const auto haystack = lowered(props->subject + "\n" + props->text_body + "\n" + mailbox::html_to_text(props->html_body));
+        if (haystack.find(text) == std::string::npos) continue;
+        element r(tag("Search:Result"));
+        r.add(tag("AirSync:Class"), "Email");
+        r.add(tag("Search:LongId"), item->item_id);
+        r.add(tag("AirSync:CollectionId"), item->folder_id);
+        auto data = email_data(*item, *props, pref, ctx.version);
+        auto& p = r.add(tag("Search:Properties"));
+        for (auto& child : data.children) p.add(std::move(child));
+        results.push_back(std::move(r));
+      }
+    }
+  } else {
+    result_store.add(tag("Search:Status"), "3");  // document libraries are not in the lab
+    return reply;
+  }
+  result_store.add(tag("Search:Status"), "1");
+  const auto total = results.size();
+  std::size_t shown = 0;
+  for (std::size_t i = first; i < results.size() && i <= last; ++i, ++shown) result_store.add(std::move(results[i]));
+  if (shown == 0) result_store.add(tag("Search:Result"));  // MS-ASCMD 2.2.3.147.1: an empty Result when none match
+  if (shown > 0) result_store.add(tag("Search:Range"), std::to_string(first) + "-" + std::to_string(first + shown - 1));
+  result_store.add(tag("Search:Total"), std::to_string(total));
+  return reply;
+}
+
+command_reply mail_service::resolve_recipients(const eas_context& ctx) {
+  command_reply reply;
+  auto& out = reply.body.emplace(tag("ResolveRecipients:ResolveRecipients"));
+  const element* root = ctx.body && ctx.body->tag == tag("ResolveRecipients:ResolveRecipients") ? &*ctx.body : nullptr;
+  if (root == nullptr || root->child(tag("ResolveRecipients:To")) == nullptr) {
+    out.add(tag("ResolveRecipients:Status"), "5");  // protocol error
+    return reply;
+  }
+  std::size_t max_ambiguous = 19;  // Exchange's default MaxAmbiguousRecipients
+  if (const auto* o = root->child(tag("ResolveRecipients:Options"))) {
+    if (auto m = number(o->child_text(tag("ResolveRecipients:MaxAmbiguousRecipients")))) max_ambiguous = *m;
+  }
+  out.add(tag("ResolveRecipients:Status"), "1");
+  for (const auto& to : root->children) {
+    if (to.tag != tag("ResolveRecipients:To")) continue;
+    auto matches = gal_matches(*store_, to.value);
+    // An exact address resolves to that mailbox alone.
+    const auto exact = std::find_if(matches.begin(), matches.end(), [&](const store::mailbox_record& m) { return lowered(m.address) == lowered(to.value); });
+    if (exact != matches.end()) matches = {*exact};
+    auto& r = out.add(tag("ResolveRecipients:Response"));
+    r.add(tag("ResolveRecipients:To"), to.value);
+    // MS-ASCMD 2.2.3.177.13: 1 resolved, 2 ambiguous, 4 not resolved.
+    r.add(tag("ResolveRecipients:Status"), matches.empty() ? "4" : matches.size() == 1 ? "1" : "2");
+    const auto count = std::min(matches.size(), max_ambiguous);
+    r.add(tag("ResolveRecipients:RecipientCount"), std::to_string(count));
+    for (std::size_t i = 0; i < count; ++i) {
+      auto& rec = r.add(tag("ResolveRecipients:Recipient"));
+      rec.add(tag("ResolveRecipients:Type"), "1");  // from the GAL
+      rec.add(tag("ResolveRecipients:DisplayName"), matches[i].display_name.empty() ? matches[i].address : matches[i].display_name);
+      rec.add(tag("ResolveRecipients:EmailAddress"), matches[i].address);
+    }
+  }
+  return reply;
+}
+
 std::vector<mail_service::outbound_message> mail_service::outbound() const {
   std::lock_guard lock(outbound_mutex_);
   return outbound_;

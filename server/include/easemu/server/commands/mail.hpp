@@ -36,6 +36,11 @@ class mail_service {
   // GetAttachment (2.5-12.1): the attachment's bytes.
   command_reply get_attachment(const eas_context& ctx);
 
+  // Search (MS-ASCMD 2.2.1.16): the GAL (the lab's mailboxes) and the mailbox (FreeText over
+  // subject and body); ResolveRecipients (2.2.1.15) against the GAL.
+  command_reply search(const eas_context& ctx);
+  command_reply resolve_recipients(const eas_context& ctx);
+
   // SendMail, SmartReply, SmartForward (MS-ASCMD 2.2.1.17, .19, .20): WBXML from 14.0, raw MIME
   // before. Lab recipients get it in their Inbox; others go to the outbound log.
   command_reply send(const eas_context& ctx);
