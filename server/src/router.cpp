@@ -89,7 +89,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   pipeline_.set_handler(eas::command_id::folder_update, [this](const eas_context& c) { return folders_->folder_update(c); });
   pipeline_.set_handler(eas::command_id::folder_delete, [this](const eas_context& c) { return folders_->folder_delete(c); });
   mail_ = std::make_unique<mail_service>(store_, *folders_, log);
-  pipeline_.set_handler(eas::command_id::sync, [this](const eas_context& c) { return mail_->sync(c); });
+
   pipeline_.set_handler(eas::command_id::get_item_estimate,
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });
   pipeline_.set_handler(eas::command_id::move_items, [this](const eas_context& c) { return mail_->move_items(c); });
@@ -104,6 +104,17 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   }
   ping_ = std::make_unique<ping_service>(*folders_, *mail_, lab_.ping, log);
   mail_->on_change([this](const std::string& mailbox, const std::string& folder) { ping_->notify(mailbox, folder); });
+  pipeline_.set_async_handler(eas::command_id::sync, [this](std::shared_ptr<const eas_context> c,
+                                                            std::function<void(command_reply)> done) {
+    mail_->sync_async(std::move(c), std::move(done), lab_.ping.min_heartbeat,
+                      [this](const std::string& mailbox, const std::string& device, std::vector<std::string> collections,
+                             int seconds, std::function<void(bool)> finished) {
+                        ping_->watch(mailbox, device, std::move(collections), seconds,
+                                     [finished = std::move(finished)](const std::vector<std::string>& changed) {
+                                       finished(!changed.empty());
+                                     });
+                      });
+  });
   pipeline_.set_async_handler(eas::command_id::ping,
                               [this](std::shared_ptr<const eas_context> c, std::function<void(command_reply)> done) {
                                 ping_->ping(std::move(c), std::move(done));

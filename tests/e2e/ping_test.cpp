@@ -122,3 +122,40 @@ TEST(Ping, ANewerPingEndsTheOlderAndShutdownAnswersTheRest) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string waiting_sync(const std::string& key, const std::string& wait) {
+  return "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key +
+         "</SyncKey><CollectionId>1</CollectionId></Collection></Collections>" + wait + "</Sync>";
+}
+
+TEST(SyncWait, EmptyAnswerAfterTheIntervalNewMailAtOnceAndLimits) {
+  test_server server({"--heartbeat-min", "1"});
+  post(server, "Sync", waiting_sync("0", ""));
+  auto all = wbxml::decode(post(server, "Sync", waiting_sync("1", "")).body);
+  ASSERT_TRUE(all);
+  const std::string key(all->child(tag("AirSync:Collections"))->child(tag("AirSync:Collection"))->child_text(tag("AirSync:SyncKey")));
+  // Nothing new: after the interval, an empty 200.
+  const auto t0 = clock_type::now();
+  auto quiet = post(server, "Sync", waiting_sync(key, "<HeartbeatInterval>2</HeartbeatInterval>"));
+  EXPECT_EQ(quiet.status, 200);
+  EXPECT_TRUE(quiet.body.empty());
+  EXPECT_GE(clock_type::now() - t0, std::chrono::milliseconds(1900));
+  // New mail during the wait: the Sync answers with it.
+  auto pending = std::async(std::launch::async, [&] {
+    return post(server, "Sync", waiting_sync(key, "<HeartbeatInterval>30</HeartbeatInterval>"));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto injected = clock_type::now();
+  inject(server);
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_LT(clock_type::now() - injected, std::chrono::seconds(1));
+  EXPECT_NE(xml_of(pending.get()).find("push!"), std::string::npos);
+  EXPECT_EQ(xml_of(post(server, "Sync", waiting_sync(key, "<HeartbeatInterval>4000</HeartbeatInterval>"))),
+            "<Sync xmlns=\"AirSync:\"><Status>14</Status><Limit>3540</Limit></Sync>");
+  EXPECT_EQ(xml_of(post(server, "Sync", waiting_sync(key, "<Wait>60</Wait>"))),
+            "<Sync xmlns=\"AirSync:\"><Status>14</Status><Limit>59</Limit></Sync>");
+}
+
+}  // namespace

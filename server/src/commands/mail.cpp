@@ -205,6 +205,47 @@ mail_service::delivery mail_service::deliver(const std::string& mailbox, const s
   return d;
 }
 
+void mail_service::sync_async(std::shared_ptr<const eas_context> ctx, std::function<void(command_reply)> done,
+                              int min_heartbeat, const waiter& wait_for) {
+  const element* root = ctx->body && ctx->body->tag == tag("AirSync:Sync") ? &*ctx->body : nullptr;
+  const element* wait = root != nullptr ? root->child(tag("AirSync:Wait")) : nullptr;
+  const element* heartbeat = root != nullptr ? root->child(tag("AirSync:HeartbeatInterval")) : nullptr;
+  if (wait == nullptr && heartbeat == nullptr) return done(sync(*ctx));
+  // MS-ASCMD 2.2.3.188 / 2.2.3.88.2: out of range is Status 14 with the nearest Limit.
+  const auto value = number((wait != nullptr ? wait : heartbeat)->value);
+  const std::size_t low = wait != nullptr ? 1 : static_cast<std::size_t>(min_heartbeat);
+  const std::size_t high = wait != nullptr ? 59 : 3540;
+  if (!value || *value < low || *value > high) {
+    command_reply r;
+    auto& body = r.body.emplace(tag("AirSync:Sync"));
+    body.add(tag("AirSync:Status"), "14");
+    body.add(tag("AirSync:Limit"), std::to_string(value && *value > high ? high : low));
+    return done(std::move(r));
+  }
+  const int seconds = static_cast<int>(wait != nullptr ? *value * 60 : *value);
+  auto reply = sync(*ctx);
+  // Something to say (items, responses, an error status): answer now.
+  std::vector<std::string> collections;
+  bool quiet = reply.body.has_value();
+  if (quiet) {
+    const auto* cs = reply.body->child(tag("AirSync:Collections"));
+    quiet = cs != nullptr && reply.body->child(tag("AirSync:Status")) == nullptr;
+    for (const auto& c : cs != nullptr ? cs->children : std::vector<element>{}) {
+      if (c.child_text(tag("AirSync:Status")) != "1" || c.child(tag("AirSync:Commands")) != nullptr ||
+          c.child(tag("AirSync:Responses")) != nullptr || c.child(tag("AirSync:MoreAvailable")) != nullptr) {
+        quiet = false;
+      }
+      collections.emplace_back(c.child_text(tag("AirSync:CollectionId")));
+    }
+  }
+  if (!quiet || collections.empty()) return done(std::move(reply));
+  wait_for(ctx->mailbox, ctx->query.printable_device_id(), std::move(collections), seconds,
+           [this, ctx, done = std::move(done)](bool changed) {
+             // The interval ended with nothing new: an empty response (MS-ASCMD 2.2.3.88.2).
+             done(changed ? sync(*ctx) : command_reply{});
+           });
+}
+
 bool mail_service::has_changes(const std::string& mailbox, const std::string& device_id, const std::string& folder_id) {
   std::lock_guard lock(mutex_);
   const auto state = load_state(*store_, mailbox, device_id, folder_id);

@@ -95,27 +95,50 @@ void ping_service::ping(std::shared_ptr<const eas_context> ctx, std::function<vo
   for (const auto& id : request.folders) {
     if (mail_.has_changes(ctx->mailbox, device, id)) changed.push_back(id);
   }
-  std::vector<std::function<void(command_reply)>> ended;  // answered outside the lock
   {
     std::lock_guard lock(mutex_);
     cache_[cache_key] = request;
-    // A newer Ping from the same device ends the older one.
+  }
+  if (!changed.empty()) {
+    end_waits(ctx->mailbox, device);
+    return done(answer(2, changed));
+  }
+  watch(ctx->mailbox, device, request.folders, request.heartbeat,
+        [done = std::move(done)](const std::vector<std::string>& changed_now) {
+          done(changed_now.empty() ? answer(1) : answer(2, changed_now));
+        });
+}
+
+void ping_service::end_waits(const std::string& mailbox, const std::string& device) {
+  std::vector<watch_done> ended;
+  {
+    std::lock_guard lock(mutex_);
     for (auto it = waiting_.begin(); it != waiting_.end();) {
-      if (it->second.mailbox == ctx->mailbox && it->second.device == device) {
+      if (it->second.mailbox == mailbox && it->second.device == device) {
         ended.push_back(std::move(it->second.done));
         it = waiting_.erase(it);
       } else {
         ++it;
       }
     }
-    if (changed.empty()) {
-      waiting_[next_id_++] = waiter{ctx->mailbox, device, request.folders,
-                                    std::chrono::steady_clock::now() + std::chrono::seconds(request.heartbeat), std::move(done)};
+  }
+  for (auto& d : ended) d({});
+}
+
+void ping_service::watch(const std::string& mailbox, const std::string& device, std::vector<std::string> folders,
+                         int seconds, watch_done done) {
+  // A newer request from the same device ends the older one (answered as if nothing changed).
+  end_waits(mailbox, device);
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      waiting_[next_id_++] = waiter{mailbox, device, std::move(folders),
+                                    std::chrono::steady_clock::now() + std::chrono::seconds(seconds), std::move(done)};
       cv_.notify_all();
+      return;
     }
   }
-  for (auto& d : ended) d(answer(1));
-  if (!changed.empty()) done(answer(2, changed));
+  done({});  // stopping: answer at once
 }
 
 void ping_service::notify(const std::string& mailbox, const std::string& folder_id) {
@@ -130,7 +153,7 @@ void ping_service::notify(const std::string& mailbox, const std::string& folder_
       }
     }
   }
-  std::vector<std::function<void(command_reply)>> ready;
+  std::vector<watch_done> ready;
   for (const auto& [id, device] : watching) {
     if (!mail_.has_changes(mailbox, device, folder_id)) continue;
     std::lock_guard lock(mutex_);
@@ -139,14 +162,14 @@ void ping_service::notify(const std::string& mailbox, const std::string& folder_
       waiting_.erase(it);
     }
   }
-  for (auto& done : ready) done(answer(2, {folder_id}));
+  for (auto& done : ready) done({folder_id});
 }
 
 void ping_service::run_timers() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const auto now = std::chrono::steady_clock::now();
-    std::vector<std::function<void(command_reply)>> expired;
+    std::vector<watch_done> expired;
     auto next = now + std::chrono::hours(1);
     for (auto it = waiting_.begin(); it != waiting_.end();) {
       if (it->second.deadline <= now) {
@@ -159,7 +182,7 @@ void ping_service::run_timers() {
     }
     if (!expired.empty()) {
       lock.unlock();
-      for (auto& d : expired) d(answer(1));  // the heartbeat ended without changes
+      for (auto& d : expired) d({});  // the heartbeat ended without changes
       lock.lock();
       continue;
     }
@@ -168,7 +191,7 @@ void ping_service::run_timers() {
 }
 
 void ping_service::shutdown() {
-  std::vector<std::function<void(command_reply)>> all;
+  std::vector<watch_done> all;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -178,7 +201,7 @@ void ping_service::shutdown() {
     cv_.notify_all();
   }
   if (timer_.joinable()) timer_.join();
-  for (auto& d : all) d(answer(1));
+  for (auto& d : all) d({});
 }
 
 }  // namespace easemu::server

@@ -26,6 +26,14 @@ class mail_service {
   mail_service(std::shared_ptr<store::store> store, folder_service& folders, std::shared_ptr<spdlog::logger> log);
 
   command_reply sync(const eas_context& ctx);
+  // A Sync that may wait (Wait, 12.1+, in minutes; HeartbeatInterval, 14.0+, in seconds):
+  // answered at once when there is something to say, else when a collection changes, or with an
+  // empty 200 when the interval ends (MS-ASCMD 2.2.3.188, 2.2.3.88.2). `wait_for` parks it.
+  using waiter = std::function<void(const std::string& mailbox, const std::string& device,
+                                    std::vector<std::string> collections, int seconds,
+                                    std::function<void(bool changed)> done)>;
+  void sync_async(std::shared_ptr<const eas_context> ctx, std::function<void(command_reply)> done, int min_heartbeat,
+                  const waiter& wait_for);
   // MS-ASCMD 2.2.1.9: how many changes the next Sync of each collection would bring.
   command_reply get_item_estimate(const eas_context& ctx);
   // MS-ASCMD 2.2.1.12: items to other folders (they get new ServerIds there).

@@ -38,6 +38,11 @@ class ping_service {
   ping_service& operator=(const ping_service&) = delete;
 
   void ping(std::shared_ptr<const eas_context> ctx, std::function<void(command_reply)> done);
+  // Waits until one of `folders` changes for the device (done gets the changed ones) or
+  // `seconds` pass (done gets none). A newer wait of the same device ends this one (none).
+  using watch_done = std::function<void(const std::vector<std::string>& changed)>;
+  void watch(const std::string& mailbox, const std::string& device, std::vector<std::string> folders, int seconds,
+             watch_done done);
   // A folder of a mailbox changed: the Pings watching it answer now.
   void notify(const std::string& mailbox, const std::string& folder_id);
   // Answers every waiting Ping (Status 1) and stops the timer thread: server shutdown.
@@ -50,7 +55,7 @@ class ping_service {
     std::string device;
     std::vector<std::string> folders;
     std::chrono::steady_clock::time_point deadline;
-    std::function<void(command_reply)> done;
+    watch_done done;
   };
   struct cached {
     int heartbeat = 0;
@@ -58,6 +63,7 @@ class ping_service {
   };
 
   void run_timers();
+  void end_waits(const std::string& mailbox, const std::string& device);
   static command_reply answer(int status, const std::vector<std::string>& folders = {});
 
   folder_service& folders_;
