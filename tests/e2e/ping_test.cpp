@@ -159,3 +159,28 @@ TEST(SyncWait, EmptyAnswerAfterTheIntervalNewMailAtOnceAndLimits) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SyncWait, EmptyAndPartialRequestsStandForTheCachedOne) {
+  test_server server({"--heartbeat-min", "1"});
+  EXPECT_EQ(xml_of(post(server, "Sync", "", "NoCache")), "<Sync xmlns=\"AirSync:\"><Status>13</Status></Sync>");
+  post(server, "Sync", waiting_sync("0", ""));
+  // A full request with a heartbeat is cached; the answer brings the demo Inbox.
+  auto first = post(server, "Sync", waiting_sync("1", "<HeartbeatInterval>30</HeartbeatInterval>"));
+  EXPECT_NE(xml_of(first).find("Welcome to the easemu lab"), std::string::npos);
+  // An empty Sync now waits like that request did, with the key the device holds.
+  auto pending = std::async(std::launch::async, [&] { return post(server, "Sync", ""); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  inject(server);
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const auto pushed = xml_of(pending.get());
+  EXPECT_NE(pushed.find("push!"), std::string::npos) << pushed;
+  EXPECT_EQ(pushed.find("Welcome to the easemu lab"), std::string::npos);  // not sent twice
+  // A partial request changes one setting and keeps the rest: no wait now, nothing new.
+  auto partial = post(server, "Sync", "<Sync xmlns=\"AirSync:\"><HeartbeatInterval>1</HeartbeatInterval><Partial/></Sync>");
+  EXPECT_EQ(partial.status, 200);
+  EXPECT_TRUE(partial.body.empty());
+}
+
+}  // namespace

@@ -205,8 +205,76 @@ mail_service::delivery mail_service::deliver(const std::string& mailbox, const s
   return d;
 }
 
-void mail_service::sync_async(std::shared_ptr<const eas_context> ctx, std::function<void(command_reply)> done,
+std::optional<element> mail_service::effective_request(const eas_context& ctx) {
+  const auto key = ctx.mailbox + "\n" + ctx.query.printable_device_id();
+  const element* root = ctx.body && ctx.body->tag == tag("AirSync:Sync") ? &*ctx.body : nullptr;
+  const bool partial = root != nullptr && root->child(tag("AirSync:Partial")) != nullptr;
+  if (root != nullptr && !partial && root->child(tag("AirSync:Collections")) != nullptr) {
+    // A full request: remembered without keys and commands, used as it is.
+    element cached = *root;
+    if (auto* cs = cached.child(tag("AirSync:Collections"))) {
+      for (auto& c : cs->children) {
+        std::erase_if(c.children, [](const element& e) {
+          return e.tag == tag("AirSync:SyncKey") || e.tag == tag("AirSync:Commands");
+        });
+      }
+    }
+    std::lock_guard lock(cache_mutex_);
+    request_cache_[key] = std::move(cached);
+    return *root;
+  }
+  if (ctx.version < protocol_version::v12_1 || (root != nullptr && !partial)) return ctx.body;
+  std::optional<element> base;
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = request_cache_.find(key); it != request_cache_.end()) base = it->second;
+  }
+  if (!base) return std::nullopt;  // nothing cached: Status 13
+  // The cached collections with the keys the device holds now, then the partial request's own
+  // collections and settings on top.
+  auto* cs = base->child(tag("AirSync:Collections"));
+  for (auto& c : cs->children) {
+    const auto state = load_state(*store_, ctx.mailbox, ctx.query.printable_device_id(),
+                                  std::string(c.child_text(tag("AirSync:CollectionId"))));
+    c.children.insert(c.children.begin(), element(tag("AirSync:SyncKey"), std::to_string(state.key)));
+  }
+  if (root != nullptr) {
+    for (const auto& e : root->children) {
+      if (e.tag == tag("AirSync:Partial")) continue;
+      if (e.tag == tag("AirSync:Collections")) {
+        for (const auto& c : e.children) {
+          const auto id = c.child_text(tag("AirSync:CollectionId"));
+          auto same = std::find_if(cs->children.begin(), cs->children.end(),
+                                   [&](const element& x) { return x.child_text(tag("AirSync:CollectionId")) == id; });
+          if (same != cs->children.end()) {
+            *same = c;
+          } else {
+            cs->children.push_back(c);
+          }
+        }
+        continue;
+      }
+      std::erase_if(base->children, [&](const element& x) { return x.tag == e.tag; });
+      base->children.push_back(e);
+    }
+  }
+  return base;
+}
+
+void mail_service::sync_async(std::shared_ptr<const eas_context> original, std::function<void(command_reply)> done,
                               int min_heartbeat, const waiter& wait_for) {
+  // Empty and partial requests (12.1+) stand for the cached one.
+  auto effective = effective_request(*original);
+  if (!effective) {
+    command_reply r;
+    // 12.1+: 13, send the full request (MS-ASCMD 2.2.3.177.17); older versions have no empty Sync.
+    r.body.emplace(tag("AirSync:Sync")).add(tag("AirSync:Status"),
+                                              original->version >= protocol_version::v12_1 ? "13" : "4");
+    return done(std::move(r));
+  }
+  auto copy = std::make_shared<eas_context>(*original);
+  copy->body = std::move(*effective);
+  std::shared_ptr<const eas_context> ctx = copy;
   const element* root = ctx->body && ctx->body->tag == tag("AirSync:Sync") ? &*ctx->body : nullptr;
   const element* wait = root != nullptr ? root->child(tag("AirSync:Wait")) : nullptr;
   const element* heartbeat = root != nullptr ? root->child(tag("AirSync:HeartbeatInterval")) : nullptr;
@@ -275,9 +343,7 @@ command_reply mail_service::sync_locked(const eas_context& ctx, std::vector<std:
   const element* root = ctx.body && ctx.body->tag == tag("AirSync:Sync") ? &*ctx.body : nullptr;
   const element* collections = root != nullptr ? root->child(tag("AirSync:Collections")) : nullptr;
   if (collections == nullptr) {
-    // An empty or partial Sync asks for the cached request (12.1+), which this server does not keep
-    // yet: 13 tells the client to send the full request (MS-ASCMD 2.2.3.177.17).
-    out.add(tag("AirSync:Status"), ctx.version >= protocol_version::v12_1 && root == nullptr ? "13" : "4");
+    out.add(tag("AirSync:Status"), "4");  // protocol error (empty requests were resolved before)
     return reply;
   }
   std::size_t top_window = default_window;

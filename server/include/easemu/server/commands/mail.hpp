@@ -4,6 +4,8 @@
 // the demo mail. The mailbox module decides; this class loads and stores around it.
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -92,6 +94,11 @@ class mail_service {
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mutex_;  // one item change at a time: read, decide, write
   std::function<void(const std::string&, const std::string&)> changed_;
+  // The last full Sync request per "mailbox\ndevice", without keys and commands: what an empty or
+  // partial Sync (12.1+) stands for (MS-ASCMD 2.2.3.124).
+  std::optional<wbxml::element> effective_request(const eas_context& ctx);
+  std::mutex cache_mutex_;
+  std::map<std::string, wbxml::element> request_cache_;
   mutable std::mutex outbound_mutex_;
   std::vector<outbound_message> outbound_;
 };
