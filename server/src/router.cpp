@@ -454,6 +454,15 @@ http_response router::handle_admin(const http_request& request) const {
     std::string mime = request.body;
     std::string folder;
     bool read = false;
+    // ?folder=<name or id> for either body form.
+    for (std::string_view q = request.query(); !q.empty();) {
+      const auto amp = q.find('&');
+      const auto part = q.substr(0, amp);
+      if (part.starts_with("folder=")) {
+        if (auto v = eas::percent_decode(part.substr(7), eas::plus_rule::space)) folder = *v;
+      }
+      q.remove_prefix(amp == std::string_view::npos ? q.size() : amp + 1);
+    }
     const auto* type = request.header("Content-Type");
     if (type != nullptr && type->find("json") != std::string::npos) {
       boost::system::error_code ec;
@@ -488,7 +497,7 @@ http_response router::handle_admin(const http_request& request) const {
                                    std::move(*content)});
         }
       }
-      folder = str("folder");
+      if (!str("folder").empty()) folder = str("folder");
       if (const auto* r = o->if_contains("read"); r != nullptr && r->is_bool()) read = r->as_bool();
       mime = mailbox::compose_message(m);
     }

@@ -376,3 +376,33 @@ TEST(MailSync, SearchTheGalAndTheMailboxAndResolveRecipients) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MailSync, EasemuInjectFromFlagsAndFromAFile) {
+  test_server server;
+  temp_dir dir;
+  write_file(dir / "notes.txt", "attached notes\n");
+  write_file(dir / "m.eml", "From: robot@example.test\r\nTo: alice@lab.test\r\nSubject: from a file\r\n\r\nraw\r\n");
+  const std::string exe = EASEMU_EXE;
+  const auto server_flag = exe + " inject --server http://127.0.0.1:" + std::to_string(server.http_port);
+  const auto base = server_flag + " --admin-token " + server.admin_token + " --to alice@lab.test";
+  auto flags = run(base + " --subject 'Injected' --text 'hello' --count 2 --attach " + shell_quote((dir / "notes.txt").string()));
+  EXPECT_EQ(flags.exit_code, 0) << flags.err;
+  EXPECT_EQ(std::count(flags.out.begin(), flags.out.end(), '\n'), 2);  // one item id per copy
+  auto file = run(base + " --file " + shell_quote((dir / "m.eml").string()) + " --folder Drafts");
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(file.out.rfind("2:", 0), 0u);  // Drafts is folder 2
+  EXPECT_EQ(run(server_flag + " --admin-token wrong --to alice@lab.test --subject x").exit_code, 1);
+  eas(server, "alice", "INJ", "Sync", sync_xml("0", "1"));
+  auto inbox = eas(server, "alice", "INJ", "Sync", sync_xml("1", "1"));
+  int injected = 0;
+  for (const auto* a : commands_of(inbox, "Add")) {
+    if (subject_of(*a) != "Injected") continue;
+    ++injected;
+    EXPECT_NE(a->child(tag("AirSync:ApplicationData"))->child(tag("AirSyncBase:Attachments")), nullptr);
+  }
+  EXPECT_EQ(injected, 2);
+}
+
+}  // namespace
