@@ -110,10 +110,21 @@ TEST(MailSync, DemoInboxWithBodiesAttachmentsAndNonAscii) {
       EXPECT_EQ(data.child_text(tag("AirSyncBase:NativeBodyType")), "2");
       EXPECT_NE(body->child_text(tag("AirSyncBase:Data")).find("<h1>"), std::string::npos);
     }
+    const auto* conversation = data.child(tag("Email2:ConversationId"));
+    ASSERT_NE(conversation, nullptr);
+    EXPECT_EQ(conversation->value.size(), 16u);
     if (subject_of(*a) == "Action required: certificate renewal") {
       EXPECT_EQ(data.child_text(tag("Email:Importance")), "2");
     }
   }
+  // The lunch thread is one conversation.
+  std::set<std::string> lunch;
+  for (const auto* a : adds) {
+    if (subject_of(*a).find("Lunch on Friday?") != std::string::npos) {
+      lunch.insert(a->child(tag("AirSync:ApplicationData"))->child(tag("Email2:ConversationId"))->value);
+    }
+  }
+  EXPECT_EQ(lunch.size(), 1u);
   // Plain text, truncated on a character boundary.
   auto again = eas(server, "alice", "A2", "Sync", sync_xml("0", "1"));
   auto text = eas(server, "alice", "A2", "Sync",

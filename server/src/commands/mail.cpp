@@ -1,5 +1,6 @@
 #include "easemu/server/commands/mail.hpp"
 
+#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -141,6 +142,16 @@ element email_data(const store::item_record& item, const mailbox::message_proper
   if (item.flag != 0) flag.add(tag("Email:Status"), std::to_string(item.flag));
   data.add(tag("Email:ContentClass"), "urn:content-classes:message");
   data.add(tag("AirSyncBase:NativeBodyType"), m.html_body.empty() ? "1" : "2");
+  if (v >= protocol_version::v14_0) {
+    // MS-ASEMAIL 2.2.2.14: 16 bytes naming the conversation; the same for every message of a
+    // thread (its topic), so clients can group them.
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    std::string topic = m.thread_topic;
+    for (auto& ch : topic) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EVP_Digest(topic.data(), topic.size(), digest, &len, EVP_sha256(), nullptr);
+    data.add(element::opaque(tag("Email2:ConversationId"), std::string(reinterpret_cast<char*>(digest), 16)));
+  }
   return data;
 }
 
