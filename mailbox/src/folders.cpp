@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "keys.hpp"
+
 namespace easemu::mailbox {
 
 namespace {
@@ -13,17 +15,8 @@ const folder* find(const std::vector<folder>& all, std::string_view id) {
   }
   return nullptr;
 }
-
-// FolderSync keys are decimal numbers (MS-ASCMD 2.2.3.166.3 lets the server choose; Exchange
-// uses small integers). Anything else is a key this server never issued.
-std::optional<std::uint32_t> parse_key(std::string_view text) {
-  std::uint32_t k = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
-  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
-  return k;
-}
-
-std::uint32_t next_key(std::uint32_t k) { return k == UINT32_MAX ? 1 : k + 1; }
+using detail::next_key;
+using detail::parse_key;
 
 // The device saw its own edit: its state moves to a new key that already includes it.
 hierarchy_state after_edit(const hierarchy_state& s, const std::vector<folder>& folders) {

@@ -2,18 +2,14 @@
 
 #include <charconv>
 
+#include "keys.hpp"
+
 namespace easemu::mailbox {
 
 namespace {
 
-std::optional<std::uint32_t> parse_key(std::string_view text) {
-  std::uint32_t k = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
-  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
-  return k;
-}
-
-std::uint32_t next_key(std::uint32_t k) { return k == UINT32_MAX ? 1 : k + 1; }
+using detail::next_key;
+using detail::parse_key;
 
 }  // namespace
 

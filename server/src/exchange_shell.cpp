@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "easemu/admin/cmdlet_parser.hpp"
+#include "easemu/common/time.hpp"
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
 #include "easemu/server/provisioning_service.hpp"
@@ -134,18 +135,9 @@ bool is_common(std::string_view name) {
   return std::any_of(std::begin(common_parameters), std::end(common_parameters), [&](const char* a) { return iequals(a, name); });
 }
 
-std::string iso_time(std::int64_t ms) {
-  if (ms == 0) return {};
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 boost::json::value time_or_null(std::int64_t ms) {
-  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(iso_time(ms));
+  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(common::iso8601_utc(ms));
 }
 
 class executor {

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "easemu/common/base64.hpp"
+#include "easemu/common/time.hpp"
 #include "easemu/common/markup.hpp"
 #include "easemu/mailbox/message.hpp"
 #include "easemu/eas/headers.hpp"
@@ -334,16 +335,6 @@ http_response json_error(int status, std::string_view message) {
   return json_response(status, boost::json::object{{"error", message}});
 }
 
-std::string iso_time(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
 
 // A phone-sized HTML page without scripts; `title` and `body` are already escaped.
 http_response html_page(const std::string& title, const std::string& style, const std::string& body) {
@@ -358,7 +349,7 @@ http_response html_page(const std::string& title, const std::string& style, cons
 
 // JSON null for "never".
 boost::json::value optional_time(std::int64_t ms) {
-  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(iso_time(ms));
+  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(common::iso8601_utc(ms));
 }
 
 }  // namespace
@@ -381,8 +372,8 @@ http_response router::handle_admin(const http_request& request) const {
           {"device_type", d.device_type},
           {"user_agent", d.user_agent},
           {"protocol_version", d.protocol_version},
-          {"first_seen", iso_time(d.first_seen_ms)},
-          {"last_seen", iso_time(d.last_seen_ms)},
+          {"first_seen", common::iso8601_utc(d.first_seen_ms)},
+          {"last_seen", common::iso8601_utc(d.last_seen_ms)},
           {"model", d.information.model},
           {"imei", d.information.imei},
           {"friendly_name", d.information.friendly_name},
@@ -513,7 +504,7 @@ http_response router::handle_admin(const http_request& request) const {
       boost::json::array to;
       for (const auto& r : m.recipients) to.emplace_back(r);
       list.push_back(boost::json::object{{"from", m.from_mailbox}, {"to", std::move(to)}, {"subject", m.subject},
-                                         {"time", iso_time(m.time_ms)}});
+                                         {"time", common::iso8601_utc(m.time_ms)}});
     }
     return json_response(200, boost::json::object{{"messages", std::move(list)}});
   }
@@ -591,7 +582,7 @@ http_response router::handle_admin(const http_request& request) const {
     boost::json::array entries;
     for (const auto& e : store_->query_journal(f)) {
       entries.push_back(boost::json::object{
-          {"id", e.id}, {"time", iso_time(e.time_ms)}, {"user", e.user}, {"device_id", e.device_id},
+          {"id", e.id}, {"time", common::iso8601_utc(e.time_ms)}, {"user", e.user}, {"device_id", e.device_id},
           {"device_type", e.device_type}, {"command", e.command}, {"protocol_version", e.protocol_version},
           {"http_status", e.http_status}, {"eas_status", e.eas_status}, {"duration_ms", e.duration_ms},
           {"request_xml", e.request_xml}, {"response_xml", e.response_xml},

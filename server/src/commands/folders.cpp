@@ -111,70 +111,59 @@ command_reply folder_service::folder_sync(const eas_context& ctx) {
   return reply;
 }
 
-command_reply folder_service::folder_create(const eas_context& ctx) {
-  const auto root_tag = tag("FolderHierarchy:FolderCreate");
+// The three edit commands: decide with `edit`, store the result, answer Status, SyncKey and, for
+// FolderCreate, the new ServerId.
+command_reply folder_service::folder_edit(
+    const eas_context& ctx, wbxml::tag_id root_tag,
+    const std::function<mailbox::folder_edit_result(const element* root, const mailbox::hierarchy_state&,
+                                                    const std::vector<mailbox::folder>&)>& edit) {
   const auto* root = request_root(ctx, root_tag);
   const auto device = ctx.query.printable_device_id();
-  std::optional<int> type;
-  if (const auto t = text_of(root, tag("FolderHierarchy:Type"))) {
-    int v = 0;
-    const auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
-    if (ec == std::errc() && p == t->data() + t->size()) type = v;
-  }
   std::lock_guard lock(mutex_);
-  const auto current = folders(ctx.mailbox);
-  const auto r = mailbox::create_folder(text_of(root, tag("FolderHierarchy:SyncKey")), state(ctx.mailbox, device), current,
-                                        text_of(root, tag("FolderHierarchy:ParentId")).value_or(""),
-                                        text_of(root, tag("FolderHierarchy:DisplayName")).value_or(""), type,
-                                        next_folder_id(ctx.mailbox));
+  const auto r = edit(root, state(ctx.mailbox, device), folders(ctx.mailbox));
   if (r.status != 1) return status_only(root_tag, r.status);
-  store_->set_lab_state("folder_seq:" + ctx.mailbox, std::to_string(std::atoll(r.server_id.c_str()) + 1));
+  if (!r.server_id.empty()) {
+    store_->set_lab_state("folder_seq:" + ctx.mailbox, std::to_string(std::atoll(r.server_id.c_str()) + 1));
+  }
   store_->replace_folders(ctx.mailbox, to_records(r.folders));
   save(ctx.mailbox, device, r.state);
   command_reply reply;
   auto& body = reply.body.emplace(root_tag);
   body.add(tag("FolderHierarchy:Status"), "1");
   body.add(tag("FolderHierarchy:SyncKey"), r.sync_key);
-  body.add(tag("FolderHierarchy:ServerId"), r.server_id);
+  if (!r.server_id.empty()) body.add(tag("FolderHierarchy:ServerId"), r.server_id);
   return reply;
+}
+
+command_reply folder_service::folder_create(const eas_context& ctx) {
+  return folder_edit(ctx, tag("FolderHierarchy:FolderCreate"), [&](const element* root, const auto& state, const auto& current) {
+    std::optional<int> type;
+    if (const auto t = text_of(root, tag("FolderHierarchy:Type"))) {
+      int v = 0;
+      const auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+      if (ec == std::errc() && p == t->data() + t->size()) type = v;
+    }
+    return mailbox::create_folder(text_of(root, tag("FolderHierarchy:SyncKey")), state, current,
+                                  text_of(root, tag("FolderHierarchy:ParentId")).value_or(""),
+                                  text_of(root, tag("FolderHierarchy:DisplayName")).value_or(""), type,
+                                  next_folder_id(ctx.mailbox));
+  });
 }
 
 command_reply folder_service::folder_update(const eas_context& ctx) {
-  const auto root_tag = tag("FolderHierarchy:FolderUpdate");
-  const auto* root = request_root(ctx, root_tag);
-  const auto device = ctx.query.printable_device_id();
-  std::lock_guard lock(mutex_);
-  const auto current = folders(ctx.mailbox);
-  const auto r = mailbox::update_folder(text_of(root, tag("FolderHierarchy:SyncKey")), state(ctx.mailbox, device), current,
-                                        text_of(root, tag("FolderHierarchy:ServerId")).value_or(""),
-                                        text_of(root, tag("FolderHierarchy:ParentId")).value_or(""),
-                                        text_of(root, tag("FolderHierarchy:DisplayName")).value_or(""));
-  if (r.status != 1) return status_only(root_tag, r.status);
-  store_->replace_folders(ctx.mailbox, to_records(r.folders));
-  save(ctx.mailbox, device, r.state);
-  command_reply reply;
-  auto& body = reply.body.emplace(root_tag);
-  body.add(tag("FolderHierarchy:Status"), "1");
-  body.add(tag("FolderHierarchy:SyncKey"), r.sync_key);
-  return reply;
+  return folder_edit(ctx, tag("FolderHierarchy:FolderUpdate"), [](const element* root, const auto& state, const auto& current) {
+    return mailbox::update_folder(text_of(root, tag("FolderHierarchy:SyncKey")), state, current,
+                                  text_of(root, tag("FolderHierarchy:ServerId")).value_or(""),
+                                  text_of(root, tag("FolderHierarchy:ParentId")).value_or(""),
+                                  text_of(root, tag("FolderHierarchy:DisplayName")).value_or(""));
+  });
 }
 
 command_reply folder_service::folder_delete(const eas_context& ctx) {
-  const auto root_tag = tag("FolderHierarchy:FolderDelete");
-  const auto* root = request_root(ctx, root_tag);
-  const auto device = ctx.query.printable_device_id();
-  std::lock_guard lock(mutex_);
-  const auto current = folders(ctx.mailbox);
-  const auto r = mailbox::delete_folder(text_of(root, tag("FolderHierarchy:SyncKey")), state(ctx.mailbox, device), current,
-                                        text_of(root, tag("FolderHierarchy:ServerId")).value_or(""));
-  if (r.status != 1) return status_only(root_tag, r.status);
-  store_->replace_folders(ctx.mailbox, to_records(r.folders));
-  save(ctx.mailbox, device, r.state);
-  command_reply reply;
-  auto& body = reply.body.emplace(root_tag);
-  body.add(tag("FolderHierarchy:Status"), "1");
-  body.add(tag("FolderHierarchy:SyncKey"), r.sync_key);
-  return reply;
+  return folder_edit(ctx, tag("FolderHierarchy:FolderDelete"), [](const element* root, const auto& state, const auto& current) {
+    return mailbox::delete_folder(text_of(root, tag("FolderHierarchy:SyncKey")), state, current,
+                                  text_of(root, tag("FolderHierarchy:ServerId")).value_or(""));
+  });
 }
 
 }  // namespace easemu::server

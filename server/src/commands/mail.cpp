@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "easemu/common/base64.hpp"
+#include "easemu/common/time.hpp"
 #include "easemu/eas/command.hpp"
 #include "easemu/mailbox/message.hpp"
 #include "easemu/mailbox/sync.hpp"
@@ -33,16 +34,6 @@ std::optional<std::size_t> number(std::string_view s) {
   return v;
 }
 
-std::string iso_date(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
 
 // MS-ASCMD 2.2.3.68.2 FilterType for mail: how far back items are synced.
 std::int64_t filter_cutoff(std::string_view filter, std::int64_t now) {
@@ -92,7 +83,7 @@ element email_data(const store::item_record& item, const mailbox::message_proper
   add_text(data, tag("Email:From"), m.from);
   data.add(tag("Email:Subject"), m.subject);
   add_text(data, tag("Email:ReplyTo"), m.reply_to);
-  data.add(tag("Email:DateReceived"), iso_date(item.received_ms));
+  data.add(tag("Email:DateReceived"), common::iso8601_utc(item.received_ms));
   add_text(data, tag("Email:DisplayTo"), m.display_to);
   add_text(data, tag("Email:ThreadTopic"), m.thread_topic);
   data.add(tag("Email:Importance"), std::to_string(m.importance));

@@ -141,7 +141,7 @@ TEST_F(Shell, DeviceCmdletsByDeviceIdOrExchangeIdentity) {
   ASSERT_TRUE(one("Clear-ActiveSyncDevice -Identity \"alice\\ExchangeActiveSyncDevices\\WP\xC2\xA7WP7ABC\" -Confirm:$false").ok);
   const auto after = one("Get-MobileDeviceStatistics -Identity wp7abc").output.at(0).as_object();
   EXPECT_EQ(after.at("Status"), "DeviceWipePending");
-  EXPECT_EQ(after.at("DeviceWipeRequestTime"), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(after.at("DeviceWipeRequestTime"), "2023-11-14T22:13:20.000Z");
   EXPECT_EQ(after.at("LastDeviceWipeRequestor"), "test");
   ASSERT_TRUE(one("Clear-ActiveSyncDevice WP7ABC -Cancel").ok);
   EXPECT_EQ(one("Get-ActiveSyncDeviceStatistics WP7ABC").output.at(0).at("Status"), "DeviceOk");

@@ -1,6 +1,7 @@
 #pragma once
 // FolderSync, FolderCreate, FolderUpdate and FolderDelete (MS-ASCMD 2.2.1.2-2.2.1.6): the
 // mailbox module decides, this loads and stores the mailbox's folders and each device's view.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +34,10 @@ class folder_service {
   mailbox::hierarchy_state state(const std::string& mailbox, const std::string& device_id) const;
   void save(const std::string& mailbox, const std::string& device_id, const mailbox::hierarchy_state& s);
   std::string next_folder_id(const std::string& mailbox);
+  command_reply folder_edit(const eas_context& ctx, wbxml::tag_id root_tag,
+                            const std::function<mailbox::folder_edit_result(
+                                const wbxml::element* root, const mailbox::hierarchy_state&,
+                                const std::vector<mailbox::folder>&)>& edit);
 
   std::shared_ptr<store::store> store_;
   std::shared_ptr<spdlog::logger> log_;

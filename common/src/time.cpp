@@ -1,0 +1,19 @@
+#include "easemu/common/time.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace easemu::common {
+
+std::string iso8601_utc(std::int64_t ms) {
+  const auto seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;  // floor, so the milliseconds stay 0..999
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[96];  // room for any int the compiler can imagine
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - seconds * 1000));
+  return out;
+}
+
+}  // namespace easemu::common
