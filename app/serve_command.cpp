@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "easemu/certs/certs.hpp"
 #include "easemu/common/hex.hpp"
+#include "easemu/common/time.hpp"
 #include "easemu/server/exchange_profile.hpp"
 #include "easemu/server/net.hpp"
 #include "easemu/server/router.hpp"
@@ -232,8 +233,7 @@ int run_serve(serve_options o) {
   auto r = std::make_shared<server::router>(view, db, token, log);
   // The lab file's Exchange Management Shell lines, after its policies and mailboxes.
   if (lab_changed && !lab.exchange_commands.empty()) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = common::now_ms();
     for (const auto& result : r->shell().run(lab.exchange_commands, "lab file", now)) {
       if (!result.ok) {
         std::cerr << "easemu serve: " << (o.config.empty() ? std::string("lab") : o.config)
@@ -245,8 +245,7 @@ int run_serve(serve_options o) {
   }
   // The demo lab's mailboxes start with a realistic Inbox (once per data dir).
   if (demo) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = common::now_ms();
     for (const auto& mb : lab.mailboxes) r->mail().seed_demo_mail(mb.address, now);
   }
   if (lab_changed) {

@@ -1,5 +1,6 @@
 #include "easemu/common/time.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -14,6 +15,11 @@ std::string iso8601_utc(std::int64_t ms) {
   std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - seconds * 1000));
   return out;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace easemu::common

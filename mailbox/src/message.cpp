@@ -2,6 +2,8 @@
 
 #include <gmime/gmime.h>
 
+#include "easemu/common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -61,10 +63,6 @@ std::string display_names(InternetAddressList* list) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string decoded_content(GMimePart* part) {
   GMimeDataWrapper* content = g_mime_part_get_content(part);
@@ -122,7 +120,7 @@ void visit(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
 
 std::string strip_prefixes(std::string subject) {
   while (true) {
-    const auto l = lower(subject.substr(0, 5));
+    const auto l = common::ascii_lowercase(subject.substr(0, 5));
     std::size_t cut = 0;
     if (l.rfind("re:", 0) == 0) cut = 3;
     else if (l.rfind("fw:", 0) == 0) cut = 3;
@@ -137,7 +135,7 @@ std::string strip_prefixes(std::string subject) {
 int importance_of(GMimeObject* message) {
   const char* imp = g_mime_object_get_header(message, "Importance");
   if (imp != nullptr) {
-    const auto v = lower(imp);
+    const auto v = common::ascii_lowercase(imp);
     if (v.find("high") != std::string::npos) return 2;
     if (v.find("low") != std::string::npos) return 0;
     return 1;
@@ -213,7 +211,7 @@ std::string html_to_text(std::string_view html) {
     if (html[i] == '<') {
       const auto end = html.find('>', i);
       if (end == std::string_view::npos) break;
-      std::string tag = lower(std::string(html.substr(i + 1, end - i - 1)));
+      std::string tag = common::ascii_lowercase(std::string(html.substr(i + 1, end - i - 1)));
       const bool closing = !tag.empty() && tag[0] == '/';
       if (closing) tag.erase(0, 1);
       const auto name = tag.substr(0, tag.find_first_of(" \t\r\n/"));

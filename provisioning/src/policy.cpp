@@ -1,5 +1,7 @@
 #include "easemu/provisioning/policy.hpp"
 
+#include "easemu/common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -17,11 +19,7 @@ constexpr std::array<setting_info, setting_count> table = {{
 #undef EASEMU_SETTING
 }};
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using common::iequals;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

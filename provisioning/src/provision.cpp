@@ -1,7 +1,7 @@
 #include "easemu/provisioning/provision.hpp"
 
-#include <charconv>
 
+#include "easemu/common/text.hpp"
 #include "easemu/provisioning/document.hpp"
 
 namespace easemu::provisioning {
@@ -13,10 +13,6 @@ using wbxml::tag;
 
 constexpr const char* no_policy_hash = "none";
 
-bool parse_key(std::string_view text, std::uint32_t& key) {
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), key);
-  return ec == std::errc() && p == text.data() + text.size() && !text.empty();
-}
 
 std::string join(const std::vector<setting>& settings) {
   std::string out;
@@ -204,9 +200,10 @@ provision_result& responder::acknowledge(const element& policy_el, const std::st
   const auto v = request_.version;
   auto& s = result_.state;
   const policy* p = request_.assigned;
-  std::uint32_t key = 0;
+  const auto parsed_key = common::parse_decimal<std::uint32_t>(policy_el.child_text(tag("Provision:PolicyKey")));
+  const std::uint32_t key = parsed_key.value_or(0);
   const auto status = policy_el.child_text(tag("Provision:Status"));
-  if (!parse_key(policy_el.child_text(tag("Provision:PolicyKey")), key) ||
+  if (!parsed_key ||
       (status != "1" && status != "2" && status != "3" && status != "4")) {
     return fail(2, "acknowledgement without a valid PolicyKey and Status");
   }

@@ -1,5 +1,7 @@
 #include "easemu/server/exchange_shell.hpp"
 
+#include "easemu/common/text.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -24,11 +26,7 @@ using admin::cmdlet_call;
 using admin::cmdlet_value;
 namespace prov = provisioning;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using common::iequals;
 
 // A failed statement: the message PowerShell users would see.
 struct shell_error : std::runtime_error {

@@ -1,5 +1,7 @@
 #include "easemu/server/provisioning_service.hpp"
 
+#include "easemu/common/text.hpp"
+
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
@@ -7,6 +9,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "easemu/common/time.hpp"
 #include "easemu/eas/headers.hpp"
 #include "easemu/store/store.hpp"
 
@@ -14,16 +17,8 @@ namespace easemu::server {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using common::iequals;
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The key the request carries: the base64 query's, else X-MS-PolicyKey (MS-ASHTTP 2.2.1.1.2.8).
 // An unreadable header counts as a wrong key, not as none.
@@ -129,7 +124,7 @@ provisioning::eas_error provisioning_service::check(const eas_context& ctx) cons
   const auto policy = policy_for(ctx.mailbox);
   const auto device = store_->find_device(ctx.mailbox, ctx.query.printable_device_id());
   const auto state = device ? to_state(device->provisioning) : provisioning::device_state{};
-  return provisioning::check_policy_key({ctx.version, request_key(ctx), &state, policy.get(), rules_, now_ms()});
+  return provisioning::check_policy_key({ctx.version, request_key(ctx), &state, policy.get(), rules_, common::now_ms()});
 }
 
 std::uint32_t provisioning_service::random_key() {
@@ -148,7 +143,7 @@ command_reply provisioning_service::provision(const eas_context& ctx) {
   const store::device_provisioning previous = device ? device->provisioning : store::device_provisioning{};
   const auto state = to_state(previous);
   const auto result = provisioning::provision(
-      {ctx.version, ctx.body ? &*ctx.body : nullptr, &state, policy.get(), rules_, random_key(), now_ms()});
+      {ctx.version, ctx.body ? &*ctx.body : nullptr, &state, policy.get(), rules_, random_key(), common::now_ms()});
   const auto rid = ctx.http != nullptr ? ctx.http->request_id : 0;
   log_->debug("request={} user={} device={} Provision: {}", rid, ctx.mailbox, device_id, result.decision);
   if (device && result.state != state) store_->update_device_provisioning(ctx.mailbox, device_id, to_record(result.state, previous));

@@ -1,10 +1,11 @@
 #include "easemu/server/router.hpp"
 
+#include "easemu/common/text.hpp"
+
 #include "easemu/server/commands/settings.hpp"
 #include "easemu/server/commands/validate_cert.hpp"
 
 #include <spdlog/spdlog.h>
-#include <strings.h>
 
 #include <algorithm>
 
@@ -55,9 +56,7 @@ wbxml::tag_id status_tag_of(wbxml::tag_id root) {
   return t != nullptr ? wbxml::tag_id{t->page, t->token} : wbxml::tag_id{};
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
+using common::iequals;
 
 std::string join_versions(const std::vector<protocol_version>& versions) {
   std::string out;
@@ -127,9 +126,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   // Every device that reaches an authenticated command joins the device list.
   pipeline_.set_device_observer([this](const eas_context& ctx) {
     const auto* ua = ctx.http->header("User-Agent");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = common::now_ms();
     try {
       store_->record_device_contact(ctx.mailbox, ctx.query.printable_device_id(), ctx.query.device_type,
                                     ua != nullptr ? *ua : std::string(), std::string(to_string(ctx.version)), now);
@@ -140,9 +137,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   journal_ = std::make_unique<store::journal_writer>(store_);
   pipeline_.set_journal_observer([this](const eas_context& ctx, const http_response& response, std::int64_t ms) {
     store::journal_entry e;
-    e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+    e.time_ms = common::now_ms();
     e.user = ctx.mailbox;
     e.device_id = ctx.query.printable_device_id();
     e.device_type = ctx.query.device_type;
@@ -410,17 +405,11 @@ http_response router::handle_admin(const http_request& request) const {
     if (const auto* m = obj->if_contains("mailbox"); m != nullptr && m->is_string()) mailbox = std::string(m->as_string());
     std::vector<store::device_record> matches;
     for (auto& d : store_->list_devices(mailbox)) {
-      if (d.device_id.size() == id->size() &&
-          std::equal(d.device_id.begin(), d.device_id.end(), id->begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          })) {
-        matches.push_back(std::move(d));
-      }
+      if (iequals(d.device_id, *id)) matches.push_back(std::move(d));
     }
     if (matches.empty()) return json_error(404, "no device '" + *id + "'");
     if (matches.size() > 1) return json_error(409, "device '" + *id + "' belongs to several mailboxes; name one as \"mailbox\"");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = common::now_ms();
     if (auto err = provisioning_->request_wipe(matches[0].mailbox, matches[0].device_id, flag("account_only"), "admin API",
                                                flag("cancel"), now);
         !err.empty()) {
@@ -437,11 +426,10 @@ http_response router::handle_admin(const http_request& request) const {
     if (!address || address->empty()) return json_error(400, "bad mailbox address in the path");
     const auto mailboxes = store_->list_mailboxes();
     const auto mb = std::find_if(mailboxes.begin(), mailboxes.end(), [&](const store::mailbox_record& m) {
-      return strcasecmp(m.address.c_str(), address->c_str()) == 0;
+      return iequals(m.address, *address);
     });
     if (mb == mailboxes.end()) return json_error(404, "no mailbox '" + *address + "'");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = common::now_ms();
     std::string mime = request.body;
     std::string folder;
     bool read = false;
@@ -511,8 +499,7 @@ http_response router::handle_admin(const http_request& request) const {
   // POST /api/v1/exchange: Exchange Management Shell lines as text/plain.
   if (path == "/api/v1/exchange") {
     if (request.method != "POST") return json_error(405, "use POST with Exchange Management Shell lines as text/plain");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = common::now_ms();
     const auto results = shell_->run(request.body, "admin API", now);
     boost::json::array out;
     bool all_ok = true;

@@ -1,5 +1,7 @@
 #include "easemu/wbxml/code_pages.hpp"
 
+#include "easemu/common/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <unordered_map>
@@ -46,16 +48,7 @@ constexpr bool table_is_consistent() {
 static_assert(std::size(detail::pages) == max_page + 1, "every code page 0..25 is listed");
 static_assert(table_is_consistent(), "code_pages.def has a duplicate token or an out-of-range entry");
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+using common::iequals;
 
 struct namespace_alias {
   std::string_view name;

@@ -1,5 +1,7 @@
 #include "easemu/admin/cmdlet_parser.hpp"
 
+#include "easemu/common/text.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -12,23 +14,11 @@ constexpr std::size_t max_input_bytes = std::size_t{1} << 20;
 constexpr std::size_t max_statements = 10000;
 constexpr int max_depth = 16;
 constexpr std::size_t npos = std::string_view::npos;
+using common::iequals;
 
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ascii_lowered(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
 
 // Verb-Noun, letters in the verb, letters and digits in the noun. Anything else where a statement starts
 // (a quote, $x = ..., a path, an alias) is something the executor could not run anyway.
@@ -430,7 +420,7 @@ class parser {
     while (name_char(pos_) || (at(pos_) == ':' && name_char(pos_ + 1))) ++pos_;
     const std::string name(s_.substr(begin, pos_ - begin));
     if (name.empty()) return fail(start, "expected a variable name after '$'");
-    const std::string lower = ascii_lowered(name);
+    const std::string lower = common::ascii_lowercase(name);
     if (lower == "true" || lower == "false") {
       out.type = cmdlet_value::kind::boolean;
       out.flag = lower == "true";
@@ -488,7 +478,7 @@ class parser {
       if (pos_ >= n_ || std::string_view(";,)}").find(s_[pos_]) != npos) return fail(equals, "missing value after '='");
       cmdlet_value value;
       if (!parse_value(value)) return false;
-      if (!seen.insert(ascii_lowered(key)).second) return fail(key_start, "duplicate hashtable key '" + key + "'");
+      if (!seen.insert(common::ascii_lowercase(key)).second) return fail(key_start, "duplicate hashtable key '" + key + "'");
       out.entries.push_back(cmdlet_entry{std::move(key), std::move(value)});
       if (pos_ < n_ && newline_len(pos_) == 0 && std::string_view(";}#").find(s_[pos_]) == npos)
         return fail(pos_, "expected ';' or a line break between hashtable entries");

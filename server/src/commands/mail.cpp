@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "easemu/common/base64.hpp"
+#include "easemu/common/text.hpp"
 #include "easemu/common/time.hpp"
 #include "easemu/eas/command.hpp"
 #include "easemu/mailbox/message.hpp"
@@ -27,12 +28,7 @@ using wbxml::tag;
 constexpr std::size_t default_window = 100;
 constexpr std::size_t max_window = 512;  // MS-ASCMD 2.2.3.199: larger windows are treated as 512
 
-std::optional<std::size_t> number(std::string_view s) {
-  std::size_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
+std::optional<std::size_t> number(std::string_view s) { return common::parse_decimal<std::size_t>(s); }
 
 
 // MS-ASCMD 2.2.3.68.2 FilterType for mail: how far back items are synced.
@@ -138,8 +134,7 @@ element email_data(const store::item_record& item, const mailbox::message_proper
     // thread (its topic), so clients can group them.
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    std::string topic = m.thread_topic;
-    for (auto& ch : topic) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const auto topic = common::ascii_lowercase(m.thread_topic);
     EVP_Digest(topic.data(), topic.size(), digest, &len, EVP_sha256(), nullptr);
     data.add(element::opaque(tag("Email2:ConversationId"), std::string(reinterpret_cast<char*>(digest), 16)));
   }
@@ -163,10 +158,6 @@ mailbox::collection_state load_state(const store::store& s, const std::string& m
           mailbox::parse_known(r->previous_known)};
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -350,7 +341,7 @@ command_reply mail_service::sync_locked(const eas_context& ctx, std::vector<std:
   }
   std::size_t top_window = default_window;
   if (auto w = number(root->child_text(tag("AirSync:WindowSize")))) top_window = *w;
-  const auto now = now_ms();
+  const auto now = common::now_ms();
   auto& results = out.add(tag("AirSync:Collections"));
   std::lock_guard lock(mutex_);
   const auto folders = folders_.folders(ctx.mailbox);
@@ -501,7 +492,7 @@ command_reply mail_service::get_item_estimate(const eas_context& ctx) {
     return reply;
   }
   const auto device = ctx.query.printable_device_id();
-  const auto now = now_ms();
+  const auto now = common::now_ms();
   std::lock_guard lock(mutex_);
   const auto folders = folders_.folders(ctx.mailbox);
   for (const auto& c : collections->children) {
@@ -717,22 +708,18 @@ command_reply mail_service::item_operations(const eas_context& ctx) {
 
 namespace {
 
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using common::ascii_lowercase;
 
 // The lab's mailboxes that match a GAL query: a prefix of the address, alias, display name or
 // one of its words (as Exchange's ambiguous name resolution does), case-insensitively.
 std::vector<store::mailbox_record> gal_matches(const store::store& s, std::string_view query) {
   std::vector<store::mailbox_record> out;
-  const auto q = lowered(query);
+  const auto q = ascii_lowercase(query);
   if (q.empty()) return out;
   for (const auto& m : s.list_mailboxes()) {
-    std::vector<std::string> keys = {lowered(m.address), lowered(m.address.substr(0, m.address.find('@'))),
-                                     lowered(m.display_name)};
-    const auto name = lowered(m.display_name);
+    std::vector<std::string> keys = {ascii_lowercase(m.address), ascii_lowercase(m.address.substr(0, m.address.find('@'))),
+                                     ascii_lowercase(m.display_name)};
+    const auto name = ascii_lowercase(m.display_name);
     for (std::size_t pos = name.find(' '); pos != std::string::npos; pos = name.find(' ', pos + 1)) keys.push_back(name.substr(pos + 1));
     if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return k.rfind(q, 0) == 0; })) out.push_back(m);
   }
@@ -766,7 +753,7 @@ command_reply mail_service::search(const eas_context& ctx) {
   out.add(tag("Search:Status"), "1");
   auto& result_store = out.add(tag("Search:Response")).add(tag("Search:Store"));
   std::vector<element> results;
-  if (lowered(name) == "gal") {
+  if (ascii_lowercase(name) == "gal") {
     for (const auto& m : gal_matches(*store_, store_el->child_text(tag("Search:Query")))) {
       element r(tag("Search:Result"));
       auto& p = r.add(tag("Search:Properties"));
@@ -780,7 +767,7 @@ command_reply mail_service::search(const eas_context& ctx) {
       p.add(tag("GAL:EmailAddress"), m.address);
       results.push_back(std::move(r));
     }
-  } else if (lowered(name) == "mailbox") {
+  } else if (ascii_lowercase(name) == "mailbox") {
     // Query: And{[airsync:CollectionId]*, [airsync:Class], FreeText} (MS-ASCMD 2.2.3.139).
     const element* query = store_el->child(tag("Search:Query"));
     const element* conditions = query != nullptr ? query->child(tag("Search:And")) : nullptr;
@@ -790,7 +777,7 @@ command_reply mail_service::search(const eas_context& ctx) {
     if (conditions != nullptr) {
       for (const auto& c : conditions->children) {
         if (c.tag == tag("AirSync:CollectionId")) collections.push_back(c.value);
-        if (c.tag == tag("Search:FreeText")) text = lowered(c.value);
+        if (c.tag == tag("Search:FreeText")) text = ascii_lowercase(c.value);
       }
     }
     if (text.empty()) {
@@ -805,7 +792,7 @@ command_reply mail_service::search(const eas_context& ctx) {
         const auto item = store_->find_item(ctx.mailbox, summary.item_id);
         const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
         if (!props) continue;
-        const auto haystack = lowered(props->subject + "\n" + props->text_body + "\n" + mailbox::html_to_text(props->html_body));
+        const auto haystack = ascii_lowercase(props->subject + "\n" + props->text_body + "\n" + mailbox::html_to_text(props->html_body));
         if (haystack.find(text) == std::string::npos) continue;
         element r(tag("Search:Result"));
         r.add(tag("AirSync:Class"), "Email");
@@ -848,7 +835,7 @@ command_reply mail_service::resolve_recipients(const eas_context& ctx) {
     if (to.tag != tag("ResolveRecipients:To")) continue;
     auto matches = gal_matches(*store_, to.value);
     // An exact address resolves to that mailbox alone.
-    const auto exact = std::find_if(matches.begin(), matches.end(), [&](const store::mailbox_record& m) { return lowered(m.address) == lowered(to.value); });
+    const auto exact = std::find_if(matches.begin(), matches.end(), [&](const store::mailbox_record& m) { return common::iequals(m.address, to.value); });
     if (exact != matches.end()) matches = {*exact};
     auto& r = out.add(tag("ResolveRecipients:Response"));
     r.add(tag("ResolveRecipients:To"), to.value);
@@ -924,13 +911,12 @@ command_reply mail_service::send(const eas_context& ctx) {
   }
   if (recipients.empty()) return fail(120, "no recipients");  // MailSubmissionFailed
   const auto delivered = mailbox::without_bcc(mime);
-  const auto now = now_ms();
+  const auto now = common::now_ms();
   const auto mailboxes = store_->list_mailboxes();
   std::vector<std::string> outside;
   for (const auto& r : recipients) {
     const auto lab = std::find_if(mailboxes.begin(), mailboxes.end(), [&](const store::mailbox_record& m) {
-      return m.address.size() == r.size() &&
-             std::equal(r.begin(), r.end(), m.address.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+      return common::iequals(m.address, r);
     });
     if (lab != mailboxes.end()) {
       deliver(lab->address, "", delivered, false, now);

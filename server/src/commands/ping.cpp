@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "easemu/common/text.hpp"
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/commands/mail.hpp"
 
@@ -15,12 +16,7 @@ namespace {
 using wbxml::element;
 using wbxml::tag;
 
-std::optional<int> number(std::string_view s) {
-  int v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
+std::optional<int> number(std::string_view s) { return common::parse_decimal<int>(s); }
 
 }  // namespace
 

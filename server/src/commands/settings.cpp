@@ -2,8 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include <strings.h>
-
+#include "easemu/common/text.hpp"
 #include "easemu/store/store.hpp"
 
 namespace easemu::server {
@@ -110,7 +109,7 @@ command_reply settings_command(const eas_context& ctx, store::store& s) {
     } else if (part.tag == tag("Settings:UserInformation")) {
       std::string display = ctx.mailbox;
       for (const auto& m : s.list_mailboxes()) {
-        if (strcasecmp(m.address.c_str(), ctx.mailbox.c_str()) == 0 && !m.display_name.empty()) display = m.display_name;
+        if (common::iequals(m.address, ctx.mailbox) && !m.display_name.empty()) display = m.display_name;
       }
       auto& ui = out.add(tag("Settings:UserInformation"));
       ui.add(tag("Settings:Status"), "1");

@@ -8,4 +8,7 @@ namespace easemu::common {
 // Unix milliseconds -> ISO 8601 UTC with milliseconds.
 std::string iso8601_utc(std::int64_t ms);
 
+// The wall clock in Unix milliseconds (for the server's shells; pure modules get time passed in).
+std::int64_t now_ms();
+
 }  // namespace easemu::common

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "easemu/common/protocol_version.hpp"
+#include "easemu/common/text.hpp"
 
 namespace easemu::eas {
 
@@ -153,16 +154,8 @@ inline constexpr std::array<command_info, 24> commands = {{
 constexpr const command_info& info(command_id id) { return commands[static_cast<std::size_t>(id)]; }
 
 namespace detail {
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-constexpr bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
+using common::ascii_lower;
+using common::iequals;
 }  // namespace detail
 
 // By name, ASCII case-insensitive ("sync" finds Sync): no two commands differ only in case, and
