@@ -110,8 +110,8 @@ std::function<std::string()> crl_source(const certs::key_pair& ca, const std::st
     std::string der;
   };
   auto c = std::make_shared<cache>();
-  c->der = certs::crl_der(ca, certs::revoked_serials(dir));
   c->serials = certs::revoked_serials(dir);
+  c->der = certs::crl_der(ca, c->serials);
   return [c, ca, dir] {
     std::lock_guard lock(c->mu);
     try {

@@ -36,6 +36,24 @@ void set_random_serial(X509* cert) {
   if (!bn || BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)) == nullptr) fail("serial");
 }
 
+// A serial number as hexadecimal text (upper case, no leading zeros), and back.
+std::string hex_of(const BIGNUM* bn) {
+  char* hex = BN_bn2hex(bn);
+  if (hex == nullptr) fail("serial");
+  std::string out(hex);
+  OPENSSL_free(hex);
+  return out;
+}
+
+std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bignum_from_hex(const std::string& text) {
+  BIGNUM* raw = nullptr;
+  if (text.empty() || text.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos ||
+      BN_hex2bn(&raw, text.c_str()) == 0) {
+    throw std::runtime_error("'" + text + "' is not a hexadecimal serial number");
+  }
+  return std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>>(raw);
+}
+
 void add_name(X509_NAME* name, const char* field, const std::string& value) {
   if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0) != 1) {
@@ -159,10 +177,7 @@ std::string serial_hex(const std::string& pem) {
   auto cert = read_cert(pem);
   std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
   if (!bn) fail("serial");
-  char* hex = BN_bn2hex(bn.get());
-  std::string out(hex);
-  OPENSSL_free(hex);
-  return out;
+  return hex_of(bn.get());
 }
 
 std::string pem_to_der(const std::string& pem) {
@@ -195,9 +210,7 @@ std::string crl_der(const key_pair& ca, const std::vector<std::string>& revoked_
   X509_CRL_set1_lastUpdate(crl.get(), now.get());
   X509_CRL_set1_nextUpdate(crl.get(), next.get());
   for (const auto& serial : revoked_serials) {
-    BIGNUM* raw = nullptr;
-    if (BN_hex2bn(&raw, serial.c_str()) == 0) throw std::runtime_error("'" + serial + "' is not a hexadecimal serial number");
-    std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bn(raw);
+    const auto bn = bignum_from_hex(serial);
     std::unique_ptr<X509_REVOKED, deleter<X509_REVOKED, X509_REVOKED_free>> entry(X509_REVOKED_new());
     std::unique_ptr<ASN1_INTEGER, deleter<ASN1_INTEGER, ASN1_INTEGER_free>> number(BN_to_ASN1_INTEGER(bn.get(), nullptr));
     if (!entry || !number || X509_REVOKED_set_serialNumber(entry.get(), number.get()) != 1 ||
@@ -396,17 +409,12 @@ namespace {
 
 // Upper case, no leading zeros: the form serial_hex() and the CRL use.
 std::string normalise_serial(const std::string& text) {
-  BIGNUM* raw = nullptr;
   const auto trimmed = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
-  if (trimmed.empty() || trimmed.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos ||
-      BN_hex2bn(&raw, trimmed.c_str()) == 0) {
+  try {
+    return hex_of(bignum_from_hex(trimmed).get());
+  } catch (const std::runtime_error&) {
     throw std::runtime_error("'" + text + "' is not a hexadecimal serial number");
   }
-  std::unique_ptr<BIGNUM, deleter<BIGNUM, BN_free>> bn(raw);
-  char* hex = BN_bn2hex(bn.get());
-  std::string out(hex);
-  OPENSSL_free(hex);
-  return out;
 }
 
 }  // namespace

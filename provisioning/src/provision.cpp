@@ -155,8 +155,6 @@ provision_result& responder::download(const element&, const std::string& type) {
     return fail(165, "EAS " + std::string(to_string(v)) + " Provision without DeviceInformation");
   }
   const policy* p = request_.assigned;
-  element doc_or_none;
-  std::string wap;
   if (p == nullptr) {
     if (s.policy_key == 0) {
       result_.provision_status = 1;

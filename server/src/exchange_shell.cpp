@@ -167,10 +167,6 @@ class executor {
  private:
   // ---- policies ----
 
-  struct loaded_policy {
-    prov::policy policy;
-  };
-
   std::vector<prov::policy> load_policies() {
     std::vector<prov::policy> out;
     for (const auto& r : store_.list_policies()) {

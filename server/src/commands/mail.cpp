@@ -291,7 +291,8 @@ void mail_service::sync_async(std::shared_ptr<const eas_context> original, std::
   if (quiet) {
     const auto* cs = reply.body->child(tag("AirSync:Collections"));
     quiet = cs != nullptr && reply.body->child(tag("AirSync:Status")) == nullptr;
-    for (const auto& c : cs != nullptr ? cs->children : std::vector<element>{}) {
+    static const std::vector<element> none;
+    for (const auto& c : quiet ? cs->children : none) {  // both lvalues: the response is not copied
       if (c.child_text(tag("AirSync:Status")) != "1" || c.child(tag("AirSync:Commands")) != nullptr ||
           c.child(tag("AirSync:Responses")) != nullptr || c.child(tag("AirSync:MoreAvailable")) != nullptr) {
         quiet = false;

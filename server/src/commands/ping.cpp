@@ -37,11 +37,6 @@ command_reply ping_service::answer(int status, const std::vector<std::string>& f
   return r;
 }
 
-std::size_t ping_service::waiting() const {
-  std::lock_guard lock(mutex_);
-  return waiting_.size();
-}
-
 void ping_service::ping(std::shared_ptr<const eas_context> ctx, std::function<void(command_reply)> done) {
   const auto device = ctx->query.printable_device_id();
   const auto cache_key = ctx->mailbox + "\n" + device;

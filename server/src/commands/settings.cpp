@@ -30,8 +30,7 @@ wbxml::tag_id audience_tag(std::string_view name) {
 
 void oof(const element& request, element& out, store::store& s, const std::string& mailbox) {
   auto& result = out.add(tag("Settings:Oof"));
-  if (const auto* get = request.child(tag("Settings:Get"))) {
-    (void)get;
+  if (request.child(tag("Settings:Get")) != nullptr) {
     const auto oof = load_oof(s, mailbox);
     result.add(tag("Settings:Status"), "1");
     auto& g = result.add(tag("Settings:Get"));

@@ -47,7 +47,6 @@ class ping_service {
   void notify(const std::string& mailbox, const std::string& folder_id);
   // Answers every waiting Ping (Status 1) and stops the timer thread: server shutdown.
   void shutdown();
-  std::size_t waiting() const;
 
  private:
   struct waiter {
