@@ -54,11 +54,7 @@ int run(const exchange_cli& o) {
     std::cerr << "easemu exchange: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
   }
-  simulator::client_request r;
-  r.method = "POST";
-  r.tls = parts.tls;
-  r.host = parts.host;
-  r.target = (parts.target == "/" ? std::string() : parts.target) + "/api/v1/exchange";
+  auto r = simulator::request_below(parts, "POST", "/api/v1/exchange");
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
   r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   r.body = text;

@@ -19,10 +19,7 @@ void add_health_command(CLI::App& app, int& exit_code) {
       exit_code = exit_usage;
       return;
     }
-    simulator::client_request r;
-    r.tls = parts.tls;
-    r.host = parts.host;
-    r.target = (parts.target == "/" ? std::string() : parts.target) + "/readyz";
+    auto r = simulator::request_below(parts, "GET", "/readyz");
     r.timeout = std::chrono::seconds(5);
     const auto res = simulator::send(parts.port, r);
     if (!res.error.empty()) {

@@ -39,12 +39,9 @@ int run(const inject_cli& o) {
     std::cerr << "easemu inject: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
   }
-  simulator::client_request r;
-  r.method = "POST";
-  r.tls = parts.tls;
-  r.host = parts.host;
-  r.target = (parts.target == "/" ? std::string() : parts.target) + "/api/v1/mailboxes/" +
-             eas::percent_encode(o.to) + "/messages" + (o.folder.empty() ? "" : "?folder=" + eas::percent_encode(o.folder));
+  auto r = simulator::request_below(parts, "POST",
+                                   "/api/v1/mailboxes/" + eas::percent_encode(o.to) + "/messages" +
+                                       (o.folder.empty() ? "" : "?folder=" + eas::percent_encode(o.folder)));
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
   std::string error;
   if (!o.file.empty()) {

@@ -84,6 +84,15 @@ client_response send(std::uint16_t port, const client_request& r) {
   }
 }
 
+client_request request_below(const url_parts& base, const std::string& method, const std::string& path) {
+  client_request r;
+  r.method = method;
+  r.tls = base.tls;
+  r.host = base.host;
+  r.target = (base.target == "/" ? std::string() : base.target) + path;
+  return r;
+}
+
 bool parse_url(const std::string& url, url_parts& out) {
   std::string rest;
   if (url.rfind("https://", 0) == 0) {

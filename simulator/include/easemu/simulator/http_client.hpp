@@ -44,6 +44,9 @@ struct url_parts {
   std::string target = "/";
 };
 bool parse_url(const std::string& url, url_parts& out);
+// A request for `path` below a base URL (its scheme, host and path prefix): what the admin API
+// clients (`easemu health`, `exchange`, `inject`) send.
+client_request request_below(const url_parts& base, const std::string& method, const std::string& path);
 
 // Opens a TCP connection to 127.0.0.1:port (tests), writes `bytes` and reads until the server closes or
 // the timeout; returns what came back and how long until the close.
