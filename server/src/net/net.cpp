@@ -11,13 +11,14 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <csignal>
 #include <future>
 #include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include "tls_socket.hpp"
 
 namespace easemu::server {
 
@@ -165,8 +166,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       }
     } guard{this, registered};
 
-    beast::tcp_stream tcp_stream(std::move(socket));
     if (!secure) {
+      beast::tcp_stream tcp_stream(std::move(socket));
       conn->cancel = [&tcp_stream] { tcp_stream.socket().close(); };
       cancel_hook hook{*conn};
       co_await serve(tcp_stream, *conn, id, remote, false);
@@ -175,18 +176,20 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     }
     auto ctx = current_tls();
     if (!ctx) co_return;
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *ctx);
-    conn->cancel = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+    detail::tls_socket stream(std::move(socket), ctx->native_handle());
+    conn->cancel = [&stream] {
+      boost::system::error_code ignored;
+      stream.socket().close(ignored);
+    };
     cancel_hook hook{*conn};
-    beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
-    auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
-    if (hs_ec) {
+    stream.expires_after(limits.handshake_timeout);
+    if (auto hs_ec = co_await stream.handshake()) {
       log->debug("conn={} {} TLS handshake failed: {}", id, remote, hs_ec.message());
       co_return;
     }
     co_await serve(stream, *conn, id, remote, true);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(use_tuple);
+    stream.expires_after(std::chrono::seconds(2));
+    co_await stream.shutdown();
   }
 
   template <class Stream>
@@ -196,7 +199,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     bool first = true;
     for (;;) {
       if (stopping) co_return;
-      http::request_parser<http::string_body> parser;
+      std::optional<http::request_parser<http::string_body>> parser_storage(std::in_place);
+      auto& parser = *parser_storage;
       parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
       parser.body_limit(limits.max_body_bytes);
       beast::get_lowest_layer(stream).expires_after(first ? limits.header_timeout
@@ -261,6 +265,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       const unsigned version = req.version();
       const std::string method = r.method;
       const std::string target = r.target;
+      // A held Ping waits here for minutes: keep no parser or read buffer meanwhile.
+      parser_storage.reset();
+      if (buffer.size() == 0) buffer.shrink_to_fit();
 
       http_response response = co_await call_handler(std::move(r));
       if (!keep_alive || stopping) response.close = true;
