@@ -1,10 +1,13 @@
-// The store contract, run against every implementation (a file database and an in-memory one).
+// The store contract, run against every implementation (a file database, an in-memory one, and
+// the cache in front of a file database).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <functional>
 #include <thread>
 
+#include "easemu/store/cached_store.hpp"
 #include "easemu/store/journal_writer.hpp"
 #include "easemu/store/store.hpp"
 #include "support/process.hpp"
@@ -76,7 +79,9 @@ TEST_P(StoreContract, ConcurrentContactsAreConsistent) {
 INSTANTIATE_TEST_SUITE_P(
     Implementations, StoreContract,
     ::testing::Values(store_kind{"sqlite_file", [](const std::string& dir) { return open_sqlite_store(dir + "/easemu.db"); }},
-                      store_kind{"sqlite_memory", [](const std::string&) { return open_memory_store(); }}),
+                      store_kind{"sqlite_memory", [](const std::string&) { return open_memory_store(); }},
+                      store_kind{"cached_sqlite_file",
+                                 [](const std::string& dir) { return make_cached_store(open_sqlite_store(dir + "/easemu.db")); }}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(SqliteStore, DataSurvivesReopening) {
@@ -322,6 +327,72 @@ TEST_P(StoreContract, ItemsAndCollectionState) {
   EXPECT_EQ(s->find_collection_state("alice@lab.test", "dev", "4")->key, 7);
   s->delete_device("alice@lab.test", "dev");
   EXPECT_FALSE(s->find_collection_state("alice@lab.test", "dev", "1"));
+}
+
+}  // namespace
+
+namespace {
+
+// The cache's own promises: reads after writes see them, and a deferred contact is not lost.
+TEST(CachedStore, ContactsWithinASecondAreDeferredButVisibleAndWrittenOnClose) {
+  easemu::test::temp_dir dir;
+  const auto path = (dir / "easemu.db").string();
+  {
+    auto s = make_cached_store(open_sqlite_store(path));
+    s->record_device_contact("alice@lab.test", "Dev1", "WP", "ua", "14.0", 1'000);
+    s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 1'500);
+    EXPECT_EQ(s->find_device("ALICE@lab.test", "DEV1")->last_seen_ms, 1'500);
+    EXPECT_EQ(s->list_devices().at(0).last_seen_ms, 1'500);
+    // The row itself still says 1000: the second contact was inside the interval.
+    EXPECT_EQ(open_sqlite_store(path)->find_device("alice@lab.test", "dev1")->last_seen_ms, 1'000);
+    // Past the interval the next contact is written through.
+    s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 2'600);
+    EXPECT_EQ(open_sqlite_store(path)->find_device("alice@lab.test", "dev1")->last_seen_ms, 2'600);
+    s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 2'700);
+  }
+  const auto d = open_sqlite_store(path)->find_device("alice@lab.test", "dev1");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->last_seen_ms, 2'700);
+  EXPECT_EQ(d->device_id, "Dev1");  // the first contact's letter case
+}
+
+TEST(CachedStore, AChangedUserAgentIsWrittenAtOnce) {
+  easemu::test::temp_dir dir;
+  const auto path = (dir / "easemu.db").string();
+  auto s = make_cached_store(open_sqlite_store(path));
+  s->record_device_contact("alice@lab.test", "dev1", "WP", "ua/1", "14.0", 1'000);
+  s->record_device_contact("alice@lab.test", "dev1", "WP", "ua/2", "14.1", 1'001);
+  const auto row = open_sqlite_store(path)->find_device("alice@lab.test", "dev1");
+  EXPECT_EQ(row->user_agent, "ua/2");
+  EXPECT_EQ(row->protocol_version, "14.1");
+}
+
+TEST(CachedStore, ARemovedDeviceComesBackOnItsNextContact) {
+  easemu::test::temp_dir dir;
+  auto s = make_cached_store(open_sqlite_store((dir / "easemu.db").string()));
+  s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 1'000);
+  ASSERT_TRUE(s->delete_device("alice@lab.test", "dev1"));
+  EXPECT_FALSE(s->find_device("alice@lab.test", "dev1"));
+  s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 1'100);
+  EXPECT_TRUE(s->find_device("alice@lab.test", "dev1"));
+  EXPECT_EQ(s->list_devices().size(), 1u);
+}
+
+TEST(CachedStore, WritesFromAnotherThreadAreNeverHiddenByAnOlderRead) {
+  easemu::test::temp_dir dir;
+  auto s = make_cached_store(open_sqlite_store((dir / "easemu.db").string()));
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop) (void)s->find_hierarchy_state("alice@lab.test", "dev1");
+  });
+  for (std::int64_t k = 1; k <= 300; ++k) {
+    s->save_hierarchy_state("alice@lab.test", "dev1", {k, "known", k - 1, ""});
+    const auto seen = s->find_hierarchy_state("alice@lab.test", "dev1");
+    ASSERT_TRUE(seen);
+    ASSERT_EQ(seen->key, k);
+  }
+  stop = true;
+  reader.join();
 }
 
 }  // namespace
