@@ -24,6 +24,7 @@
 #include "easemu/server/exchange_profile.hpp"
 #include "easemu/server/net.hpp"
 #include "easemu/server/router.hpp"
+#include "easemu/store/cached_store.hpp"
 #include "easemu/store/store.hpp"
 #include "io.hpp"
 #include "lab_config.hpp"
@@ -214,6 +215,8 @@ int run_serve(serve_options o) {
     std::filesystem::create_directories(o.data_dir);
     db = store::open_sqlite_store((std::filesystem::path(o.data_dir) / "easemu.db").string());
   }
+  // Routine requests read no SQL (store/cached_store.hpp).
+  db = store::make_cached_store(std::move(db));
 
   // The lab file is the desired state, applied whenever it changed since the last start. While
   // it stays the same, what the admin API and the shell changed at run time is kept, so every key
