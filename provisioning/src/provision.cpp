@@ -328,7 +328,8 @@ eas_error check_policy_key(const gate_request& request) {
                      "policy key " + std::to_string(*request.policy_key) + " is not the current key " +
                          (d.policy_key == 0 ? std::string("(none issued)") : std::to_string(d.policy_key))};
   }
-  if (d.policy_hash != current_hash(p, v, request.rules)) return eas_error{144, 449, "the policy changed"};
+  const std::string hash = request.assigned_hash != nullptr ? *request.assigned_hash : current_hash(p, v, request.rules);
+  if (d.policy_hash != hash) return eas_error{144, 449, "the policy changed"};
   return {};
 }
 

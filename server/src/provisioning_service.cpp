@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "easemu/common/time.hpp"
+#include "easemu/provisioning/document.hpp"
 #include "easemu/eas/headers.hpp"
 #include "easemu/store/store.hpp"
 
@@ -124,7 +125,25 @@ provisioning::eas_error provisioning_service::check(const eas_context& ctx) cons
   const auto policy = policy_for(ctx.mailbox);
   const auto device = store_->find_device(ctx.mailbox, ctx.query.printable_device_id());
   const auto state = device ? to_state(device->provisioning) : provisioning::device_state{};
-  return provisioning::check_policy_key({ctx.version, request_key(ctx), &state, policy.get(), rules_, common::now_ms()});
+  const std::string hash = policy ? hash_of(policy, ctx.version) : std::string();
+  return provisioning::check_policy_key({ctx.version, request_key(ctx), &state, policy.get(), rules_,
+                                         common::now_ms(), policy ? &hash : nullptr});
+}
+
+std::string provisioning_service::hash_of(const std::shared_ptr<const provisioning::policy>& p,
+                                          protocol_version v) const {
+  {
+    std::lock_guard lock(hash_mutex_);
+    // Entries of replaced policies expire with them.
+    std::erase_if(hashes_, [](const remembered_hash& h) { return h.policy.expired(); });
+    for (const auto& h : hashes_) {
+      if (h.version == v && h.policy.lock() == p) return h.hash;
+    }
+  }
+  auto hash = provisioning::policy_hash(*p, v, rules_.anp_in_policy_hash);
+  std::lock_guard lock(hash_mutex_);
+  hashes_.push_back({p, v, hash});
+  return hash;
 }
 
 std::uint32_t provisioning_service::random_key() {

@@ -23,7 +23,10 @@
 #include "easemu/wbxml/xml.hpp"
 #include "easemu/server/autodiscover.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
 #include <ctime>
 #include <random>
 
@@ -349,6 +352,18 @@ boost::json::value optional_time(std::int64_t ms) {
 
 }  // namespace
 
+namespace {
+
+// Resident set size of this process (Linux /proc/self/statm: size, resident, ... in pages).
+std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
 http_response router::handle_admin(const http_request& request) const {
   const auto* auth = request.header("Authorization");
   if (auth == nullptr || *auth != "Bearer " + admin_token_) {
@@ -514,6 +529,12 @@ http_response router::handle_admin(const http_request& request) const {
       }
     }
     return json_response(all_ok ? 200 : 400, boost::json::object{{"results", std::move(out)}});
+  }
+  if (path == "/api/v1/server") {
+    if (request.method != "GET") return json_error(405, "use GET");
+    // What `easemu bench` reads: memory (for the cost of a held Ping) and the waiting requests.
+    return json_response(200, boost::json::object{{"resident_bytes", resident_bytes()},
+                                                  {"waiting_requests", ping_->waiting()}});
   }
   if (path == "/api/v1/tls" && tls_.current) {
     if (request.method == "GET") {

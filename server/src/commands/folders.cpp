@@ -93,12 +93,13 @@ command_reply folder_service::folder_sync(const eas_context& ctx) {
   const auto device = ctx.query.printable_device_id();
   std::lock_guard lock(mutex_);
   const auto current = folders(ctx.mailbox);
-  const auto r = mailbox::folder_sync(text_of(root, tag("FolderHierarchy:SyncKey")), state(ctx.mailbox, device), current);
+  const auto before = state(ctx.mailbox, device);
+  const auto r = mailbox::folder_sync(text_of(root, tag("FolderHierarchy:SyncKey")), before, current);
   if (r.status != 1) {
     log_->debug("FolderSync user={} device={}: status {}", ctx.mailbox, device, r.status);
     return status_only(root_tag, r.status);
   }
-  save(ctx.mailbox, device, r.state);
+  if (r.state != before) save(ctx.mailbox, device, r.state);  // a FolderSync without changes writes nothing
   command_reply reply;
   auto& body = reply.body.emplace(root_tag);
   body.add(tag("FolderHierarchy:Status"), "1");

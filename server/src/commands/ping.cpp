@@ -181,6 +181,11 @@ void ping_service::run_timers() {
   }
 }
 
+std::size_t ping_service::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_.size();
+}
+
 void ping_service::shutdown() {
   std::vector<watch_done> all;
   {

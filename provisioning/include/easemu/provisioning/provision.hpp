@@ -58,6 +58,8 @@ struct gate_request {
   const policy* assigned = nullptr;  // nullptr: no policy applies to the mailbox
   exchange_rules rules;
   std::int64_t now_ms = 0;
+  // policy_hash(*assigned, version, rules) when the caller remembers it; computed otherwise.
+  const std::string* assigned_hash = nullptr;
 };
 
 // The policy-key check for every command except Provision, Ping and OPTIONS, in Exchange's

@@ -52,6 +52,8 @@ class provisioning_service {
 
  private:
   std::uint32_t random_key();
+  // policy_hash of a policy object for a version, remembered: the gate asks on every request.
+  std::string hash_of(const std::shared_ptr<const provisioning::policy>& p, protocol_version v) const;
 
   std::shared_ptr<store::store> store_;
   provisioning::exchange_rules rules_;
@@ -62,6 +64,13 @@ class provisioning_service {
   std::vector<std::pair<std::string, std::string>> assignments_;  // mailbox -> policy name
   std::vector<std::string> disabled_;                              // mailboxes without ActiveSync
   std::uint64_t rng_state_;
+  struct remembered_hash {
+    std::weak_ptr<const provisioning::policy> policy;  // policies are immutable: same object, same hash
+    protocol_version version;
+    std::string hash;
+  };
+  mutable std::mutex hash_mutex_;
+  mutable std::vector<remembered_hash> hashes_;
 };
 
 // The store's record and the provisioning module's state, both ways.

@@ -45,6 +45,8 @@ class ping_service {
              watch_done done);
   // A folder of a mailbox changed: the Pings watching it answer now.
   void notify(const std::string& mailbox, const std::string& folder_id);
+  // Requests waiting for a change now (Ping, and Sync with Wait or HeartbeatInterval).
+  std::size_t waiting() const;
   // Answers every waiting Ping (Status 1) and stops the timer thread: server shutdown.
   void shutdown();
 
