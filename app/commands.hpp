@@ -15,5 +15,6 @@ void add_health_command(CLI::App& app, int& exit_code);
 void add_ca_command(CLI::App& app, int& exit_code);
 void add_exchange_command(CLI::App& app, int& exit_code);
 void add_inject_command(CLI::App& app, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
 
 }  // namespace easemu::app

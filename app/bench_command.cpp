@@ -1,0 +1,452 @@
+// easemu bench: simulated devices against a running server (or one it starts), side by side with
+// a bare Beast TLS server on the same machine. Reports requests per second, p50/p99 latency, the
+// server's resident memory per held Ping and how fast a new message reaches every held Ping.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands.hpp"
+#include "easemu/certs/certs.hpp"
+#include "easemu/common/base64.hpp"
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/simulator/load.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+
+extern char** environ;
+
+namespace easemu::app {
+
+namespace {
+
+struct bench_cli {
+  std::string server;  // https://host:port; empty: start a server
+  std::string admin_url;
+  std::string admin_token;
+  std::string user = "alice@lab.test";
+  std::string password = "Passw0rd";
+  unsigned devices = 50;
+  unsigned pings = 5000;
+  double duration = 10;
+  unsigned client_threads = 1;
+  unsigned server_threads = 2;  // the baseline's I/O threads: what `easemu serve` runs
+  bool json = false;
+};
+
+// A server this command started (no --server): `easemu serve` on 127.0.0.1, any free ports.
+class child_server {
+ public:
+  explicit child_server(const std::string& token) {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("easemu-bench-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir_);
+    const auto log = (dir_ / "serve.log").string();
+    std::vector<std::string> args = {"/proc/self/exe", "serve", "--listen", "127.0.0.1:0", "--http-listen",
+                                     "127.0.0.1:0", "--data-dir", (dir_ / "data").string(), "--admin-token", token};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    const int rc = posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) throw std::runtime_error("cannot start easemu serve");
+    const std::regex listening(R"(HTTPS 127\.0\.0\.1:(\d+) .*HTTP 127\.0\.0\.1:(\d+))");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::ifstream in(log);
+      std::stringstream text;
+      text << in.rdbuf();
+      const auto s = text.str();
+      std::smatch m;
+      if (std::regex_search(s, m, listening)) {
+        https_port = static_cast<std::uint16_t>(std::stoi(m[1]));
+        http_port = static_cast<std::uint16_t>(std::stoi(m[2]));
+        return;
+      }
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("easemu serve exited at start:\n" + s);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("easemu serve did not report its ports");
+  }
+  ~child_server() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  child_server(const child_server&) = delete;
+  child_server& operator=(const child_server&) = delete;
+
+  std::uint16_t https_port = 0;
+  std::uint16_t http_port = 0;
+
+ private:
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+std::string wbxml_of(const std::string& xml) {
+  auto tree = wbxml::from_xml(xml);
+  if (!tree) throw std::logic_error("bench document does not parse: " + xml);
+  return *wbxml::encode(*tree);
+}
+
+std::string xml_of(const std::string& body) {
+  auto tree = wbxml::decode(body);
+  return tree ? wbxml::to_xml(*tree) : std::string();
+}
+
+bool has_element(const std::string& body, const std::string& name) {
+  return std::regex_search(xml_of(body), std::regex("<(?:[A-Za-z]+:)?" + name + "[ />]"));
+}
+
+// The text of the first element with this local name in a WBXML body ("" when absent).
+std::string first_text(const std::string& body, const std::string& name) {
+  const auto xml = xml_of(body);
+  const std::regex re("<(?:[A-Za-z]+:)?" + name + ">([^<]*)<");
+  std::smatch m;
+  return std::regex_search(xml, m, re) ? std::string(m[1]) : std::string();
+}
+
+struct device {
+  std::string id;
+  std::string policy_key;
+  std::string folder_key;
+  std::string inbox_key;
+};
+
+class bench {
+ public:
+  bench(const bench_cli& o, simulator::url_parts eas, simulator::url_parts admin)
+      : o_(o), eas_(std::move(eas)), admin_(std::move(admin)) {
+    const auto at = o.user.find('@');
+    alias_ = at == std::string::npos ? o.user : o.user.substr(0, at);
+  }
+
+  // Complete HTTP/1.1 request bytes for the load client.
+  std::string raw(const device& d, const std::string& command, const std::string& body) const {
+    std::string r = "POST " + target(d.id, command) + " HTTP/1.1\r\nHost: " + eas_.host +
+                    "\r\nAuthorization: Basic " + common::base64_encode(o_.user + ":" + o_.password) +
+                    "\r\nMS-ASProtocolVersion: 14.1\r\nUser-Agent: easemu-bench/1.0\r\n"
+                    "Content-Type: application/vnd.ms-sync.wbxml\r\n";
+    if (!d.policy_key.empty()) r += "X-MS-PolicyKey: " + d.policy_key + "\r\n";
+    r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return r;
+  }
+
+  simulator::client_response eas(const device& d, const std::string& command, const std::string& xml) const {
+    auto r = simulator::request_below(eas_, "POST", "");
+    r.target = target(d.id, command);
+    r.headers = {{"MS-ASProtocolVersion", "14.1"}, {"Content-Type", "application/vnd.ms-sync.wbxml"},
+                 {"User-Agent", "easemu-bench/1.0"}};
+    if (!d.policy_key.empty()) r.headers.emplace_back("X-MS-PolicyKey", d.policy_key);
+    r.basic_user = o_.user;
+    r.basic_password = o_.password;
+    r.body = wbxml_of(xml);
+    return simulator::send(eas_.port, r);
+  }
+
+  // Provision (both phases), FolderSync and the initial Sync of the Inbox, as a phone does.
+  std::optional<device> enrol(const std::string& id, std::string& error) const {
+    device d{id, {}, {}, {}};
+    auto r = eas(d, "Provision",
+                 "<Provision xmlns=\"Provision:\" xmlns:settings=\"Settings:\"><settings:DeviceInformation>"
+                 "<settings:Set><settings:Model>easemu bench</settings:Model></settings:Set>"
+                 "</settings:DeviceInformation><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
+                 "</Policy></Policies></Provision>");
+    d.policy_key = first_text(r.body, "PolicyKey");
+    if (r.status != 200 || d.policy_key.empty()) {
+      error = "Provision: " + (r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error);
+      return std::nullopt;
+    }
+    r = eas(d, "Provision",
+            "<Provision xmlns=\"Provision:\"><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
+            "<PolicyKey>" + d.policy_key + "</PolicyKey><Status>1</Status></Policy></Policies></Provision>");
+    d.policy_key = first_text(r.body, "PolicyKey");
+    if (r.status != 200 || d.policy_key.empty()) {
+      error = "Provision acknowledgement: HTTP " + std::to_string(r.status);
+      return std::nullopt;
+    }
+    r = eas(d, "FolderSync", "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>");
+    d.folder_key = first_text(r.body, "SyncKey");
+    if (r.status != 200 || d.folder_key.empty()) {
+      error = "FolderSync: HTTP " + std::to_string(r.status);
+      return std::nullopt;
+    }
+    std::string key = "0";
+    for (int round = 0; round < 100; ++round) {
+      r = eas(d, "Sync", sync_xml(key));
+      const auto next = first_text(r.body, "SyncKey");
+      if (r.status != 200 || next.empty()) {
+        error = "Sync: HTTP " + std::to_string(r.status);
+        return std::nullopt;
+      }
+      const bool more = key == "0" || has_element(r.body, "MoreAvailable");
+      key = next;
+      if (!more) break;
+    }
+    d.inbox_key = key;
+    return d;
+  }
+
+  static std::string sync_xml(const std::string& key) {
+    return "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key +
+           "</SyncKey><CollectionId>1</CollectionId>" + (key == "0" ? "" : "<GetChanges/><WindowSize>512</WindowSize>") +
+           "</Collection></Collections></Sync>";
+  }
+
+  // The admin API's view of the server: resident bytes and requests waiting for changes.
+  std::pair<std::uint64_t, std::uint64_t> server_state() const {
+    auto r = simulator::request_below(admin_, "GET", "/api/v1/server");
+    r.headers.emplace_back("Authorization", "Bearer " + o_.admin_token);
+    const auto res = simulator::send(admin_.port, r);
+    if (res.status != 200) throw std::runtime_error("GET /api/v1/server: " + (res.error.empty() ? std::to_string(res.status) : res.error));
+    const auto v = boost::json::parse(res.body).as_object();
+    return {v.at("resident_bytes").to_number<std::uint64_t>(), v.at("waiting_requests").to_number<std::uint64_t>()};
+  }
+
+  void inject() const {
+    auto r = simulator::request_below(admin_, "POST", "/api/v1/mailboxes/" + o_.user + "/messages");
+    r.headers = {{"Authorization", "Bearer " + o_.admin_token}, {"Content-Type", "application/json"}};
+    r.body = R"({"subject":"bench: wake every Ping","text":"hello"})";
+    const auto res = simulator::send(admin_.port, r);
+    if (res.status != 201) throw std::runtime_error("injecting a message failed: " + std::to_string(res.status));
+  }
+
+  std::string ping_body() const {
+    return wbxml_of(
+        "<Ping xmlns=\"Ping:\"><HeartbeatInterval>900</HeartbeatInterval><Folders><Folder><Id>1</Id>"
+        "<Class>Email</Class></Folder></Folders></Ping>");
+  }
+
+  simulator::load_target target() const { return {eas_.host, eas_.port}; }
+
+ private:
+  std::string target(const std::string& device, const std::string& command) const {
+    return "/Microsoft-Server-ActiveSync?Cmd=" + command + "&User=" + alias_ + "&DeviceId=" + device +
+           "&DeviceType=Bench";
+  }
+
+  const bench_cli& o_;
+  simulator::url_parts eas_;
+  simulator::url_parts admin_;
+  std::string alias_;
+};
+
+boost::json::object figures(const simulator::load_stats& s) {
+  boost::json::object statuses;
+  for (const auto& [k, v] : s.statuses) statuses[std::to_string(k)] = v;
+  return {{"requests", s.requests},       {"failures", s.failures},
+          {"per_second", s.per_second()}, {"p50_us", s.percentile(50)},
+          {"p99_us", s.percentile(99)},   {"statuses", std::move(statuses)}};
+}
+
+std::string line(const std::string& name, const simulator::load_stats& s) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-34s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (%llu answered, %llu failed)",
+                name.c_str(), s.per_second(), s.percentile(50) / 1000.0, s.percentile(99) / 1000.0,
+                static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.failures));
+  return buf;
+}
+
+bool only_ok(const simulator::load_stats& s) {
+  return s.failures == 0 && s.statuses.size() == 1 && s.statuses.count(200) == 1;
+}
+
+int run(bench_cli o) {
+  std::optional<child_server> child;
+  simulator::url_parts eas, admin;
+  if (o.server.empty()) {
+    o.admin_token = "bench-" + std::to_string(std::random_device{}());
+    child.emplace(o.admin_token);
+    eas = {true, "127.0.0.1", child->https_port, "/"};
+    admin = {false, "127.0.0.1", child->http_port, "/"};
+  } else {
+    if (!simulator::parse_url(o.server, eas) || !eas.tls) {
+      std::cerr << "easemu bench: --server must be an https:// URL\n";
+      return exit_usage;
+    }
+    if (o.admin_url.empty() || o.admin_token.empty() || !simulator::parse_url(o.admin_url, admin)) {
+      std::cerr << "easemu bench: with --server, give --admin-url and --admin-token (memory and Ping figures)\n";
+      return exit_usage;
+    }
+  }
+  bench b(o, eas, admin);
+  const auto duration = std::chrono::milliseconds(static_cast<long long>(o.duration * 1000));
+  boost::json::object report{{"devices", o.devices}, {"held_pings", o.pings}, {"seconds", o.duration},
+                             {"client_threads", o.client_threads}};
+  auto say = [&](const std::string& text) {
+    if (!o.json) std::cout << text << std::endl;
+  };
+
+  // 1. Enrol the devices, a few at a time. Pings need devices that synced the Inbox too (a Ping
+  //    wakes for changes the device has not seen), so the loop devices are the first of them.
+  const unsigned enrolled = std::max(o.devices, o.pings);
+  std::vector<device> devices(enrolled);
+  std::string failure;
+  std::mutex failure_mutex;
+  std::atomic<unsigned> next{0};
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < 8; ++w) {
+    workers.emplace_back([&] {
+      for (unsigned i = next++; i < enrolled; i = next++) {
+        std::string error;
+        char id[32];
+        std::snprintf(id, sizeof id, "BenchDev%05u", i);
+        auto d = b.enrol(id, error);
+        if (!d) {
+          std::lock_guard lock(failure_mutex);
+          failure = std::string(id) + ": " + error;
+          return;
+        }
+        devices[i] = std::move(*d);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  if (!failure.empty()) {
+    std::cerr << "easemu bench: enrolling a device failed: " << failure << '\n';
+    return exit_failed;
+  }
+  say("enrolled " + std::to_string(enrolled) + " devices (Provision, FolderSync, Sync of the Inbox)");
+
+  // 2. Held Pings: the server's memory per open Ping, then one message wakes them all.
+  const auto [rss_before, waiting_before] = b.server_state();
+  std::vector<std::string> pings;
+  const auto ping_body = b.ping_body();
+  for (unsigned i = 0; i < o.pings; ++i) pings.push_back(b.raw(devices[i], "Ping", ping_body));
+  std::uint64_t rss_held = 0, waiting_held = 0;
+  const auto held = simulator::hold_requests(
+      b.target(), pings, o.client_threads, 32, std::chrono::seconds(60), [&] {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        do {
+          std::tie(rss_held, waiting_held) = b.server_state();
+          if (waiting_held >= waiting_before + o.pings) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } while (std::chrono::steady_clock::now() < deadline);
+        const auto injected = std::chrono::steady_clock::now();
+        b.inject();
+        return injected;
+      });
+  const double per_ping = o.pings == 0 ? 0
+                                       : (static_cast<double>(rss_held) - static_cast<double>(rss_before)) /
+                                             static_cast<double>(o.pings);
+  report["ping"] = boost::json::object{{"held", waiting_held - waiting_before},
+                                       {"resident_before", rss_before},
+                                       {"resident_held", rss_held},
+                                       {"bytes_per_held_ping", per_ping},
+                                       {"wake", figures(held)}};
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "held Pings: %llu, server memory %.1f -> %.1f MiB: %.1f KiB per held Ping",
+                static_cast<unsigned long long>(waiting_held - waiting_before), rss_before / 1048576.0,
+                rss_held / 1048576.0, per_ping / 1024.0);
+  say(buf);
+  std::snprintf(buf, sizeof buf, "new message -> every Ping answered: p50 %.1f ms, p99 %.1f ms (%llu of %u answered)",
+                held.percentile(50) / 1000.0, held.percentile(99) / 1000.0,
+                static_cast<unsigned long long>(held.requests), o.pings);
+  say(buf);
+
+  // 3. FolderSync with no changes, then the same load on a bare Beast TLS server answering a
+  //    body of the same size.
+  std::vector<std::string> folder_syncs, syncs;
+  for (unsigned i = 0; i < o.devices; ++i) {
+    const auto& d = devices[i];
+    folder_syncs.push_back(
+        b.raw(d, "FolderSync", wbxml_of("<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>" + d.folder_key +
+                                         "</SyncKey></FolderSync>")));
+    syncs.push_back(b.raw(d, "Sync", wbxml_of(bench::sync_xml(d.inbox_key))));
+  }
+  const auto sample = b.eas(devices.front(), "FolderSync",
+                            "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>" + devices.front().folder_key +
+                                "</SyncKey></FolderSync>");
+  const auto folder_sync = simulator::run_load(b.target(), folder_syncs, o.devices, duration, o.client_threads);
+  say(line("FolderSync, no changes (easemu)", folder_sync));
+  simulator::load_stats baseline;
+  {
+    certs::server_options so;
+    so.common_name = "localhost";
+    so.ip_addresses = {"127.0.0.1"};
+    const auto cert = certs::self_signed_server_certificate(so);
+    simulator::baseline_server bare(cert.certificate_pem, cert.private_key_pem, sample.body,
+                                    "application/vnd.ms-sync.wbxml", o.server_threads);
+    baseline = simulator::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, duration, o.client_threads);
+  }
+  say(line("same body, bare Beast TLS server", baseline));
+  const double ratio = baseline.per_second() > 0 ? folder_sync.per_second() / baseline.per_second() : 0;
+  std::snprintf(buf, sizeof buf, "FolderSync / bare Beast: %.2f (target >= 0.50); body %zu bytes", ratio,
+                sample.body.size());
+  say(buf);
+
+  // 4. Sync of the Inbox with no changes.
+  const auto sync = simulator::run_load(b.target(), syncs, o.devices, duration, o.client_threads);
+  say(line("Sync of the Inbox, no changes", sync));
+
+  report["folder_sync"] = figures(folder_sync);
+  report["baseline"] = figures(baseline);
+  report["folder_sync_vs_baseline"] = ratio;
+  report["response_bytes"] = sample.body.size();
+  report["sync"] = figures(sync);
+  if (o.json) std::cout << boost::json::serialize(report) << std::endl;
+  const bool ok = only_ok(folder_sync) && only_ok(baseline) && only_ok(sync) && held.requests == o.pings &&
+                  held.statuses.count(200) == 1 && held.statuses.size() == 1;
+  if (!ok) std::cerr << "easemu bench: some requests failed or were refused (see the statuses above)\n";
+  return ok ? exit_ok : exit_failed;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<bench_cli>();
+  auto* cmd = app.add_subcommand(
+      "bench", "Drive simulated devices against a server (this one started for the run, or --server) and report "
+               "requests per second, p50/p99 latency and memory per held Ping, beside a bare Beast TLS server");
+  cmd->add_option("--server", o->server, "EAS base URL of a running server, https://host:port (default: start one)");
+  cmd->add_option("--admin-url", o->admin_url, "Its admin API base URL, http://host:port (with --server)");
+  cmd->add_option("--admin-token", o->admin_token, "Its admin token (with --server)")->envname("EASEMU_ADMIN_TOKEN");
+  cmd->add_option("--user", o->user, "Mailbox the devices sign in to")->capture_default_str();
+  cmd->add_option("--password", o->password, "Its password")->capture_default_str();
+  cmd->add_option("--devices", o->devices, "Devices in the Sync and FolderSync loops (one connection each)")
+      ->check(CLI::Range(1u, 10'000u))
+      ->capture_default_str();
+  cmd->add_option("--pings", o->pings, "Pings held open at once")->check(CLI::Range(0u, 15'000u))->capture_default_str();
+  cmd->add_option("--duration", o->duration, "Seconds per load phase")->check(CLI::Range(0.5, 3600.0))->capture_default_str();
+  cmd->add_option("--client-threads", o->client_threads, "Load client threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print one JSON document");
+  cmd->callback([o, &exit_code] {
+    try {
+      exit_code = run(*o);
+    } catch (const std::exception& e) {
+      std::cerr << "easemu bench: " << e.what() << '\n';
+      exit_code = exit_failed;
+    }
+  });
+}
+
+}  // namespace easemu::app
