@@ -4,7 +4,9 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -144,7 +146,17 @@ std::string lab_digest(const lab_config& lab) {
 }
 
 int run_serve(serve_options o) {
-  auto log = spdlog::stdout_color_mt("easemu");
+  std::shared_ptr<spdlog::logger> log;
+  if (::isatty(STDOUT_FILENO) != 0) {
+    log = spdlog::stdout_color_mt("easemu");
+  } else {
+    // Redirected (a file, `docker logs`): buffered and flushed every second, and at once from
+    // warnings up, instead of one write per access line.
+    log = std::make_shared<spdlog::logger>("easemu", std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout));
+    spdlog::register_logger(log);
+  }
+  log->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
   log->set_level(spdlog::level::from_str(o.log_level));
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
@@ -308,8 +320,10 @@ int run_serve(serve_options o) {
     for (const auto& mb : lab.mailboxes) log->info("demo mailbox: {} password {}", mb.address, mb.password);
   }
   if (o.admin_token.empty()) log->info("admin token: {}", token);
+  log->flush();  // the start-up report, before the first request
   http.wait_for_signal();
   log->info("stopped");
+  log->flush();
   return exit_ok;
 }
 

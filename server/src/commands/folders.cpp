@@ -87,11 +87,18 @@ std::string folder_service::next_folder_id(const std::string& mailbox) {
   return std::to_string(next);
 }
 
+std::mutex& folder_service::stripe(const std::string& mailbox, const std::string& device) {
+  std::string key = mailbox + '\n' + device;
+  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return device_stripes_[std::hash<std::string>{}(key) % device_stripes_.size()];
+}
+
 command_reply folder_service::folder_sync(const eas_context& ctx) {
   const auto root_tag = tag("FolderHierarchy:FolderSync");
   const auto* root = request_root(ctx, root_tag);
   const auto device = ctx.query.printable_device_id();
-  std::lock_guard lock(mutex_);
+  std::shared_lock hierarchy(mutex_);
+  std::lock_guard lock(stripe(ctx.mailbox, device));
   const auto current = folders(ctx.mailbox);
   const auto before = state(ctx.mailbox, device);
   const auto r = mailbox::folder_sync(text_of(root, tag("FolderHierarchy:SyncKey")), before, current);

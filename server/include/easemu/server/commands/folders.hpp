@@ -3,7 +3,9 @@
 // mailbox module decides, this loads and stores the mailbox's folders and each device's view.
 #include <functional>
 #include <memory>
+#include <array>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "easemu/mailbox/folders.hpp"
@@ -41,7 +43,11 @@ class folder_service {
 
   std::shared_ptr<store::store> store_;
   std::shared_ptr<spdlog::logger> log_;
-  std::mutex mutex_;  // one hierarchy change at a time: read, decide, write
+  // Folder edits change a mailbox's hierarchy one at a time (exclusive); FolderSyncs only read it
+  // (shared) and each changes its own device's state, under that device's stripe.
+  std::shared_mutex mutex_;
+  std::array<std::mutex, 64> device_stripes_;
+  std::mutex& stripe(const std::string& mailbox, const std::string& device);
 };
 
 }  // namespace easemu::server
