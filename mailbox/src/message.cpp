@@ -171,6 +171,17 @@ std::optional<message_properties> parse_message(std::string_view rfc822) {
     p.date_ms = g_date_time_to_unix(date) * 1000 + g_date_time_get_microsecond(date) / 1000;
   }
   p.importance = importance_of(GMIME_OBJECT(msg.get()));
+  if (GMimeObject* top = g_mime_message_get_mime_part(msg.get())) {
+    GMimeContentType* type = g_mime_object_get_content_type(top);
+    const char* protocol = type != nullptr ? g_mime_content_type_get_parameter(type, "protocol") : nullptr;
+    if (type != nullptr && g_mime_content_type_is_type(type, "multipart", "signed") && protocol != nullptr &&
+        std::string_view(protocol).find("pkcs7-signature") != std::string_view::npos) {
+      p.message_class = "IPM.Note.SMIME.MultipartSigned";
+    } else if (type != nullptr && (g_mime_content_type_is_type(type, "application", "pkcs7-mime") ||
+                                   g_mime_content_type_is_type(type, "application", "x-pkcs7-mime"))) {
+      p.message_class = "IPM.Note.SMIME";
+    }
+  }
   walk w;
   w.props = &p;
   g_mime_message_foreach(msg.get(), visit, &w);

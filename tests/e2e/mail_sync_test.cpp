@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <set>
 
 #include "easemu/common/base64.hpp"
@@ -414,6 +415,66 @@ TEST(MailSync, EasemuInjectFromFlagsAndFromAFile) {
     EXPECT_NE(a->child(tag("AirSync:ApplicationData"))->child(tag("AirSyncBase:Attachments")), nullptr);
   }
   EXPECT_EQ(injected, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// MS-ASCMD 2.2.3.110.3: MIME (BodyPreference Type 4) only where MIMESupport allows it: 0 never,
+// 1 for S/MIME messages, 2 for every message; otherwise the next preference, else plain text.
+TEST(MailSync, MimeSupportDecidesWhoGetsMime) {
+  test_server server;
+  // bob's Inbox gets one signed and one plain message.
+  client_request r;
+  r.tls = false;
+  r.method = "POST";
+  r.target = "/api/v1/mailboxes/bob@lab.test/messages";
+  r.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  r.headers.emplace_back("Content-Type", "message/rfc822");
+  r.body = "From: alice@lab.test\r\nTo: bob@lab.test\r\nSubject: signed one\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"b1\"\r\n\r\n"
+           "--b1\r\nContent-Type: text/plain\r\n\r\nsigned body\r\n"
+           "--b1\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           "MIIB\r\n--b1--\r\n";
+  ASSERT_EQ(send(server.http_port, r).status, 201);
+  r.body = "From: alice@lab.test\r\nTo: bob@lab.test\r\nSubject: plain one\r\n\r\nplain body\r\n";
+  ASSERT_EQ(send(server.http_port, r).status, 201);
+
+  // For each MIMESupport value, the body type each of the two new messages gets.
+  auto bodies = [&](const std::string& device, const std::string& mime_support) {
+    eas(server, "bob", device, "Sync", sync_xml("0", "1"));
+    const auto sync = eas(server, "bob", device, "Sync",
+                          sync_xml("1", "1", "<WindowSize>100</WindowSize><Options>" + mime_support +
+                                                 "<airsyncbase:BodyPreference><airsyncbase:Type>4</airsyncbase:Type>"
+                                                 "</airsyncbase:BodyPreference></Options>"));
+    std::map<std::string, std::pair<std::string, std::string>> out;  // subject -> (type, class)
+    for (const auto* a : commands_of(sync, "Add")) {
+      const auto& data = *a->child(tag("AirSync:ApplicationData"));
+      const auto subject = subject_of(*a);
+      if (subject != "signed one" && subject != "plain one") continue;
+      const auto* body = data.child(tag("AirSyncBase:Body"));
+      out[subject] = {std::string(body->child_text(tag("AirSyncBase:Type"))),
+                      std::string(data.child_text(tag("Email:MessageClass")))};
+      if (body->child_text(tag("AirSyncBase:Type")) == "4") {
+        // MIME is the message's own source.
+        EXPECT_NE(body->child_text(tag("AirSyncBase:Data")).find("Subject: " + subject), std::string::npos);
+      }
+    }
+    return out;
+  };
+  const auto none = bodies("M0", "");
+  const auto zero = bodies("M1", "<MIMESupport>0</MIMESupport>");
+  const auto smime_only = bodies("M2", "<MIMESupport>1</MIMESupport>");
+  const auto all = bodies("M3", "<MIMESupport>2</MIMESupport>");
+  using pair = std::pair<std::string, std::string>;
+  EXPECT_EQ(none.at("signed one"), pair("1", "IPM.Note.SMIME.MultipartSigned"));
+  EXPECT_EQ(none.at("plain one"), pair("1", "IPM.Note"));
+  EXPECT_EQ(zero.at("signed one").first, "1");
+  EXPECT_EQ(smime_only.at("signed one").first, "4");
+  EXPECT_EQ(smime_only.at("plain one").first, "1");
+  EXPECT_EQ(all.at("signed one").first, "4");
+  EXPECT_EQ(all.at("plain one").first, "4");
 }
 
 }  // namespace

@@ -49,19 +49,43 @@ struct body_preference {
   std::optional<std::size_t> preview;
 };
 
-// The first preference whose type we serve (1 plain, 2 HTML, 4 MIME; RTF 3 is skipped).
-body_preference choose_body(const element* options) {
-  body_preference out;
+// What a request asks for: its BodyPreferences in order, and MIMESupport (MS-ASCMD 2.2.3.110.3:
+// 0 never MIME, 1 MIME for S/MIME messages only, 2 MIME for every message; 0 when absent).
+struct body_request {
+  std::vector<body_preference> preferences;  // the types we serve (1 plain, 2 HTML, 4 MIME; RTF 3 is skipped)
+  int mime_support = 0;
+
+  // The body one message gets: the first preference it may have (MIME only where MIMESupport
+  // allows it for this message), else the first non-MIME one with the MIME preference's
+  // limits turned into plain text, else plain text.
+  body_preference for_message(bool smime) const {
+    const bool mime_allowed = mime_support == 2 || (mime_support == 1 && smime);
+    for (const auto& p : preferences) {
+      if (p.type != 4 || mime_allowed) return p;
+    }
+    body_preference fallback;
+    if (!preferences.empty()) {
+      fallback = preferences.front();
+      fallback.type = 1;
+    }
+    return fallback;
+  }
+};
+
+body_request choose_body(const element* options) {
+  body_request out;
   if (options == nullptr) return out;
+  if (auto m = number(options->child_text(tag("AirSync:MIMESupport")))) out.mime_support = static_cast<int>(std::min<std::uint64_t>(*m, 2));
   for (const auto& p : options->children) {
     if (p.tag != tag("AirSyncBase:BodyPreference")) continue;
     const auto type = number(p.child_text(tag("AirSyncBase:Type")));
     if (!type || (*type != 1 && *type != 2 && *type != 4)) continue;
-    out.type = static_cast<int>(*type);
-    out.truncation = number(p.child_text(tag("AirSyncBase:TruncationSize")));
-    out.all_or_none = p.child_text(tag("AirSyncBase:AllOrNone")) == "1";
-    if (auto pv = number(p.child_text(tag("AirSyncBase:Preview")))) out.preview = std::min<std::size_t>(*pv, 255);
-    return out;
+    body_preference pref;
+    pref.type = static_cast<int>(*type);
+    pref.truncation = number(p.child_text(tag("AirSyncBase:TruncationSize")));
+    pref.all_or_none = p.child_text(tag("AirSyncBase:AllOrNone")) == "1";
+    if (auto pv = number(p.child_text(tag("AirSyncBase:Preview")))) pref.preview = std::min<std::size_t>(*pv, 255);
+    out.preferences.push_back(pref);
   }
   return out;
 }
@@ -71,8 +95,9 @@ void add_text(element& parent, wbxml::tag_id t, const std::string& value) {
 }
 
 // ApplicationData of an e-mail (MS-ASEMAIL 2.2.2; body per MS-ASAIRS 2.2.2.9), in Exchange's order.
-element email_data(const store::item_record& item, const mailbox::message_properties& m, const body_preference& pref,
+element email_data(const store::item_record& item, const mailbox::message_properties& m, const body_request& request,
                    protocol_version v) {
+  const auto pref = request.for_message(m.is_smime());
   element data(tag("AirSync:ApplicationData"));
   add_text(data, tag("Email:To"), m.to);
   add_text(data, tag("Email:Cc"), m.cc);
@@ -89,7 +114,7 @@ element email_data(const store::item_record& item, const mailbox::message_proper
     // EAS 2.5 has no AirSyncBase: the plain text body in Email:Body.
     data.add(tag("Email:Body"), text);
     data.add(tag("Email:BodyTruncated"), "0");
-    data.add(tag("Email:MessageClass"), "IPM.Note");
+    data.add(tag("Email:MessageClass"), m.message_class);
     data.add(tag("Email:InternetCPID"), "65001");
     return data;
   }
@@ -123,7 +148,7 @@ element email_data(const store::item_record& item, const mailbox::message_proper
     if (!sent.empty()) body.add(tag("AirSyncBase:Data"), sent);
   }
   if (pref.preview && v >= protocol_version::v14_0) add_text(body, tag("AirSyncBase:Preview"), mailbox::preview(m, *pref.preview));
-  data.add(tag("Email:MessageClass"), "IPM.Note");
+  data.add(tag("Email:MessageClass"), m.message_class);
   data.add(tag("Email:InternetCPID"), "65001");
   auto& flag = data.add(tag("Email:Flag"));
   if (item.flag != 0) flag.add(tag("Email:Status"), std::to_string(item.flag));

@@ -155,3 +155,31 @@ TEST(Message, AddressListsBccAndOriginals) {
 }
 
 }  // namespace
+
+namespace {
+
+// MS-ASEMAIL 2.2.2.48: S/MIME messages carry their own MessageClass.
+TEST(Message, SmimeMessagesGetTheirMessageClass) {
+  const std::string signed_message =
+      "From: a@lab.test\r\nTo: b@lab.test\r\nSubject: signed\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"b1\"\r\n\r\n"
+      "--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+      "--b1\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "MIIB\r\n--b1--\r\n";
+  const std::string encrypted_message =
+      "From: a@lab.test\r\nTo: b@lab.test\r\nSubject: sealed\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\nMIIB\r\n";
+  // A multipart/signed with another protocol (PGP) is not S/MIME.
+  const std::string pgp_message =
+      "From: a@lab.test\r\nSubject: pgp\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"b2\"\r\n\r\n"
+      "--b2\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b2\r\nContent-Type: application/pgp-signature\r\n\r\nx\r\n--b2--\r\n";
+  EXPECT_EQ(easemu::mailbox::parse_message(signed_message)->message_class, "IPM.Note.SMIME.MultipartSigned");
+  EXPECT_EQ(easemu::mailbox::parse_message(encrypted_message)->message_class, "IPM.Note.SMIME");
+  EXPECT_EQ(easemu::mailbox::parse_message(pgp_message)->message_class, "IPM.Note");
+  EXPECT_FALSE(easemu::mailbox::parse_message(pgp_message)->is_smime());
+  EXPECT_TRUE(easemu::mailbox::parse_message(signed_message)->is_smime());
+}
+
+}  // namespace

@@ -28,6 +28,10 @@ struct message_properties {
   std::string text_body;               // UTF-8; empty when the message has none
   std::string html_body;               // UTF-8
   std::vector<attachment_info> attachments;
+  // MS-ASEMAIL 2.2.2.48: "IPM.Note", or for S/MIME "IPM.Note.SMIME.MultipartSigned" (a
+  // multipart/signed message) and "IPM.Note.SMIME" (an application/pkcs7-mime one).
+  std::string message_class = "IPM.Note";
+  bool is_smime() const { return message_class != "IPM.Note"; }
 };
 
 // Parses RFC 822 source. nullopt when it is not a message at all; missing headers give empty
