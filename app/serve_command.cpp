@@ -54,6 +54,7 @@ struct serve_options {
   std::string tls_cert;
   std::string tls_key;
   int heartbeat_min = 60;
+  std::size_t journal_keep = store::default_journal_retention;
 };
 
 // The machine's own addresses (phones in the lab reach the server by one of them), without
@@ -227,6 +228,7 @@ int run_serve(serve_options o) {
     std::filesystem::create_directories(o.data_dir);
     db = store::open_sqlite_store((std::filesystem::path(o.data_dir) / "easemu.db").string());
   }
+  db->set_journal_retention(o.journal_keep);
   // Routine requests read no SQL (store/cached_store.hpp).
   db = store::make_cached_store(std::move(db));
 
@@ -366,6 +368,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--heartbeat-min", o->heartbeat_min,
                   "Shortest Ping HeartbeatInterval accepted, in seconds (Exchange: 60; the longest is 3540)")
       ->envname("EASEMU_HEARTBEAT_MIN")->check(CLI::Range(1, 3540))->capture_default_str();
+  cmd->add_option("--journal-keep", o->journal_keep,
+                  "Request journal entries kept (the newest; older ones are deleted as new ones arrive)")
+      ->envname("EASEMU_JOURNAL_KEEP")->check(CLI::Range(std::size_t{100}, std::size_t{100'000'000}))->capture_default_str();
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -184,6 +184,7 @@ class cached_store final : public store {
   }
 
   void append_journal(const std::vector<journal_entry>& entries) override { inner_->append_journal(entries); }
+  void set_journal_retention(std::size_t entries) override { inner_->set_journal_retention(entries); }
   std::vector<journal_entry> query_journal(const journal_filter& filter) const override {
     return inner_->query_journal(filter);
   }

@@ -412,7 +412,16 @@ class sqlite_store final : public store {
             .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml));
         ins.step();
       }
+      // Past the retention the oldest entries go (a range of the rowid: as many as were added).
+      statement prune(cache_, "DELETE FROM journal WHERE id <= last_insert_rowid() - ?1");
+      prune.bind(1, static_cast<std::int64_t>(retention_));
+      prune.step();
     });
+  }
+
+  void set_journal_retention(std::size_t entries) override {
+    std::lock_guard lock(mutex_);
+    retention_ = std::max<std::size_t>(entries, 1);  // applied with the next append
   }
 
   std::vector<journal_entry> query_journal(const journal_filter& f) const override {
@@ -629,6 +638,7 @@ class sqlite_store final : public store {
 
   sqlite3* db_ = nullptr;
   mutable statement_cache cache_;
+  std::size_t retention_ = default_journal_retention;
   mutable std::mutex mutex_;
 };
 

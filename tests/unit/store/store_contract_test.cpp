@@ -152,6 +152,20 @@ TEST_P(StoreContract, JournalKeepsEntriesNewestFirstAndFilters) {
   EXPECT_EQ(s->query_journal(limit).size(), 1u);
 }
 
+TEST_P(StoreContract, JournalKeepsOnlyTheNewestEntriesPastItsRetention) {
+  auto s = open();
+  s->set_journal_retention(5);
+  for (int batch = 0; batch < 4; ++batch) {
+    std::vector<journal_entry> entries;
+    for (int i = 0; i < 3; ++i) entries.push_back(entry(batch * 10 + i, "alice@lab.test", "Sync"));
+    s->append_journal(entries);
+  }
+  const auto kept = s->query_journal({});
+  ASSERT_EQ(kept.size(), 5u);
+  EXPECT_EQ(kept.front().time_ms, 32);  // the newest
+  EXPECT_EQ(kept.back().time_ms, 21);   // the oldest of the five newest
+}
+
 TEST_P(StoreContract, JournalCapsXmlOnCharacterBoundaries) {
   auto s = open();
   auto e = entry(1, "alice@lab.test", "Sync");

@@ -153,6 +153,8 @@ struct store_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+inline constexpr std::size_t default_journal_retention = 100'000;
+
 class store {
  public:
   virtual ~store() = default;
@@ -203,8 +205,11 @@ class store {
   virtual std::optional<std::string> get_lab_state(const std::string& key) const = 0;
   virtual void set_lab_state(const std::string& key, const std::string& value) = 0;
 
-  // Writes entries in one transaction (XML capped at journal_xml_cap).
+  // Writes entries in one transaction (XML capped at journal_xml_cap). Only the newest entries
+  // are kept (set_journal_retention; default_journal_retention), so a lab running for weeks does
+  // not fill its disk.
   virtual void append_journal(const std::vector<journal_entry>& entries) = 0;
+  virtual void set_journal_retention(std::size_t entries) = 0;
   // Newest first.
   virtual std::vector<journal_entry> query_journal(const journal_filter& filter) const = 0;
 };
