@@ -4,6 +4,13 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <tuple>
+#include <mutex>
+#include <thread>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -52,34 +59,139 @@ client_response exchange(Stream& stream, const client_request& r) {
   return out;
 }
 
+// The blocking socket calls ignore the stream's expiry (Beast applies it to asynchronous
+// operations only), so a watchdog thread shuts the socket down when the request's time is up: the
+// blocked read then fails and send() reports "timed out". Long polls (Ping) rely on it.
+class watchdog {
+ public:
+  explicit watchdog(std::chrono::milliseconds timeout)
+      : thread_([this, timeout] {
+          std::unique_lock lock(mutex_);
+          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) {
+            fired_ = true;
+            if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+          }
+        }) {}
+  ~watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+      fd_ = -1;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  watchdog(const watchdog&) = delete;
+  watchdog& operator=(const watchdog&) = delete;
+  // The socket to shut down; -1 before it is closed, so a reused descriptor is never touched.
+  void arm(int fd) {
+    std::lock_guard lock(mutex_);
+    fd_ = fd;
+    if (fired_ && fd >= 0) ::shutdown(fd, SHUT_RDWR);
+  }
+  bool fired() {
+    std::lock_guard lock(mutex_);
+    return fired_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  int fd_ = -1;
+  std::thread thread_;
+};
+
+struct disarm {
+  watchdog& dog;
+  ~disarm() { dog.arm(-1); }
+};
+
 }  // namespace
+
+// TLS client contexts by trust store and version window, kept: a simulated phone's trust store
+// is the system bundle (about 150 certificates), and parsing it for every request cost 50 ms.
+static std::shared_ptr<net::ssl::context> client_context(const client_request& r) {
+  static std::mutex mutex;
+  static std::map<std::tuple<std::string, int, int>, std::shared_ptr<net::ssl::context>> contexts;
+  const auto key = std::make_tuple(r.ca_pem, r.tls_min_version, r.tls_max_version);
+  std::lock_guard lock(mutex);
+  if (auto it = contexts.find(key); it != contexts.end()) return it->second;
+  auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_client);
+  if (r.tls_min_version != 0) SSL_CTX_set_min_proto_version(ctx->native_handle(), r.tls_min_version);
+  if (r.tls_max_version != 0) SSL_CTX_set_max_proto_version(ctx->native_handle(), r.tls_max_version);
+  // OpenSSL 3 refuses TLS 1.0/1.1 above security level 0.
+  if (r.tls_min_version != 0 && r.tls_min_version < TLS1_2_VERSION) {
+    SSL_CTX_set_cipher_list(ctx->native_handle(), "DEFAULT@SECLEVEL=0");
+  }
+  if (r.ca_pem.empty()) {
+    ctx->set_verify_mode(net::ssl::verify_none);
+  } else {
+    ctx->add_certificate_authority(net::buffer(r.ca_pem));
+    ctx->set_verify_mode(net::ssl::verify_peer);
+  }
+  if (contexts.size() >= 16) contexts.clear();  // a handful per process in practice
+  contexts.emplace(key, ctx);
+  return ctx;
+}
 
 client_response send(std::uint16_t port, const client_request& r) {
   net::io_context ioc;
+  std::string stage = "resolve";
+  watchdog dog(r.timeout);
   try {
     beast::tcp_stream tcp(ioc);
     tcp.expires_after(r.timeout);
     tcp::resolver resolver(ioc);
-    tcp.connect(resolver.resolve(r.host, std::to_string(port)));
+    const auto endpoints = resolver.resolve(r.connect_address.empty() ? r.host : r.connect_address, std::to_string(port));
+    stage = "connect";
+    tcp.connect(endpoints);
+    // The request's header and body go out as separate writes: without this, Nagle's algorithm
+    // and the peer's delayed ACK hold the second one for 40 ms.
+    tcp.socket().set_option(tcp::no_delay(true));
+    dog.arm(tcp.socket().native_handle());
+    const disarm tcp_guard{dog};
+    stage = "http";
     if (!r.tls) return exchange(tcp, r);
-    net::ssl::context ctx(net::ssl::context::tls_client);
-    if (r.ca_pem.empty()) {
-      ctx.set_verify_mode(net::ssl::verify_none);
-    } else {
-      ctx.add_certificate_authority(net::buffer(r.ca_pem));
-      ctx.set_verify_mode(net::ssl::verify_peer);
-      ctx.set_verify_callback(net::ssl::host_name_verification(r.verify_host.empty() ? r.host : r.verify_host));
-    }
+    stage = "tls";
+    const auto ctx_ptr = client_context(r);
+    auto& ctx = *ctx_ptr;
+    const std::string& name = r.verify_host.empty() ? r.host : r.verify_host;
     beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), ctx);
-    SSL_set_tlsext_host_name(tls.native_handle(), (r.verify_host.empty() ? r.host : r.verify_host).c_str());
-    tls.handshake(net::ssl::stream_base::client);
+    const disarm tls_guard{dog};  // before `tls` closes the socket
+    SSL* ssl = tls.native_handle();
+    if (!r.ca_pem.empty()) {
+      // OpenSSL's own name check, so a mismatch shows as X509_V_ERR_HOSTNAME_MISMATCH /
+      // X509_V_ERR_IP_ADDRESS_MISMATCH in the verify result.
+      X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+      beast::error_code ec;
+      net::ip::make_address(name, ec);
+      if (!ec) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());
+      } else {
+        X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
+      }
+    }
+    SSL_set_tlsext_host_name(ssl, name.c_str());
+    beast::error_code handshake_error;
+    tls.handshake(net::ssl::stream_base::client, handshake_error);
+    if (handshake_error) {
+      client_response out;
+      out.error = (dog.fired() ? "timed out: handshake: " : "handshake: ") + handshake_error.message();
+      out.error_stage = stage;
+      if (!r.ca_pem.empty()) out.verify_result = SSL_get_verify_result(ssl);
+      return out;
+    }
+    stage = "http";
     auto res = exchange(tls, r);
     beast::error_code ec;
     tls.shutdown(ec);
     return res;
   } catch (const std::exception& e) {
     client_response out;
-    out.error = e.what();
+    out.error = dog.fired() ? std::string("timed out: ") + e.what() : std::string(e.what());
+    out.error_stage = stage;
     return out;
   }
 }

@@ -129,6 +129,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         continue;
       }
       ++open;
+      boost::system::error_code nodelay_ec;
+      socket.set_option(tcp::no_delay(true), nodelay_ec);  // answers leave at once, however they are split
       auto ex = socket.get_executor();
       net::co_spawn(ex, run_connection(std::move(socket), secure),
                     [self](std::exception_ptr e) {

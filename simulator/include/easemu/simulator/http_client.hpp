@@ -14,6 +14,11 @@ struct client_response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string error;  // transport error, empty on success
+  // Where a transport error happened: "resolve", "connect", "tls" (the handshake) or "http".
+  std::string error_stage;
+  // OpenSSL's verify result of the handshake (X509_V_OK = 0; e.g. 20 unknown issuer, 10 expired,
+  // 62 host name mismatch) when the server was verified.
+  long verify_result = 0;
 
   std::string header(const std::string& name) const;
 };
@@ -25,6 +30,13 @@ struct client_request {
   std::string body;
   bool tls = true;
   std::string host = "127.0.0.1";  // connect address and Host header
+  // When set: the address to connect to, while `host` still names the server (Host, SNI and
+  // verification), as a hosts-file entry would (`easemu device --resolve`).
+  std::string connect_address;
+  // TLS protocol window as wire versions (0x0301 TLS 1.0 ... 0x0304 TLS 1.3); 0: the library's
+  // default. A window below TLS 1.2 also lowers OpenSSL's security level, as old phones need.
+  std::uint16_t tls_min_version = 0;
+  std::uint16_t tls_max_version = 0;
   // PEM CA certificates to verify the server with; empty: no verification (the certificate
   // checks of a simulated phone are made by the caller with its own trust store).
   std::string ca_pem;
