@@ -2,6 +2,20 @@
 // Each subcommand registers itself on the CLI; its callback stores the process exit code.
 #include <CLI/CLI.hpp>
 
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "easemu/common/protocol_version.hpp"
+
+namespace easemu::simulator::phone {
+struct device_profile;
+}
+namespace easemu::provisioning {
+class policy;
+}
+
 namespace easemu::app {
 
 // Exit codes of every subcommand.
@@ -16,5 +30,27 @@ void add_ca_command(CLI::App& app, int& exit_code);
 void add_exchange_command(CLI::App& app, int& exit_code);
 void add_inject_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
+void add_device_command(CLI::App& app, int& exit_code);
+void add_matrix_command(CLI::App& app, int& exit_code);
+void add_policy_command(CLI::App& app, int& exit_code);
+
+// Shared by `device`, `matrix` and `policy check` (defined in device_command.cpp).
+// Every profile: the built-ins, then (replacing a built-in of the same name) a YAML file's.
+std::optional<std::vector<simulator::phone::device_profile>> load_device_profiles(const std::string& profiles_file,
+                                                                                  std::string& error);
+// One of them by name; `error` lists the known names when there is none.
+std::optional<simulator::phone::device_profile> find_device_profile(const std::string& name,
+                                                                    const std::string& profiles_file, std::string& error);
+// The concatenated PEM text of CA files (--ca); nullopt and `error` when one cannot be read.
+std::optional<std::string> read_ca_files(const std::vector<std::string>& files, std::string& error);
+// --resolve HOST:IP entries (IPv6 addresses may be bracketed); nullopt and `error` when malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_resolve(const std::vector<std::string>& entries,
+                                                                              std::string& error);
+// Policy bisection, offline (phone::check_policy, defined in policy_command.cpp): the smallest set
+// of settings whose return to the permissive default lets the phone apply the whole policy at
+// `version`; exhaustive by size up to a budget, else a greedy irreducible set. Empty when the
+// phone applies the policy as it is.
+std::vector<std::string> bisect_policy(const simulator::phone::device_profile& profile, const provisioning::policy& p,
+                                       protocol_version version);
 
 }  // namespace easemu::app

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   easemu::app::add_exchange_command(app, exit_code);
   easemu::app::add_inject_command(app, exit_code);
   easemu::app::add_bench_command(app, exit_code);
+  easemu::app::add_device_command(app, exit_code);
+  easemu::app::add_matrix_command(app, exit_code);
+  easemu::app::add_policy_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

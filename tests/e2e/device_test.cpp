@@ -1,0 +1,439 @@
+// End-to-end: simulated phones add an account on the real server (simulator/device_flow.hpp and
+// `easemu device`), the profile x policy matrix (`easemu matrix`) and the offline policy check
+// (`easemu policy check`). Expected values are written by hand from PROVISIONING.md 2.4, 2.5 and
+// 6 and docs/device-profiles.md, not taken from the code under test.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "easemu/simulator/device_flow.hpp"
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/simulator/phone/profile.hpp"
+#include "support/process.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+namespace json = boost::json;
+
+const std::string exe = EASEMU_EXE;
+
+std::string lab_ca(const test_server& s) {
+  client_request r;
+  r.tls = false;
+  r.target = "/certsrv/ca.pem";
+  return send(s.http_port, r).body;
+}
+
+// A 2010 SP1 lab (PROVISIONING.md 2.2: a partial acknowledgement is not 139 there): alice has a
+// policy WP7 cannot fully enforce.
+std::string lab_2010(bool anp) {
+  return std::string(
+             "lab:\n  exchange_version: 2010SP1\n"
+             "mailboxes:\n  - address: alice@lab.test\n    password: Passw0rd\n    policy: Strict\n"
+             "  - address: bob@lab.test\n    password: Passw0rd\n"
+             "policies:\n  - Name: Strict\n    RequireDeviceEncryption: $true\n    DevicePasswordEnabled: $true\n"
+             "    AllowNonProvisionableDevices: ") +
+         (anp ? "$true" : "$false") + "\n";
+}
+
+flow_result run_phone(const test_server& s, const std::string& profile, const std::string& user = "alice@lab.test",
+                      const std::string& device_id = "", std::string ca = "") {
+  flow_options f;
+  f.profile = *phone::find_profile(profile);
+  f.server = "https://mail.lab.test:" + std::to_string(s.https_port);
+  f.resolve = {{"mail.lab.test", "127.0.0.1"}};
+  f.user = user;
+  f.password = "Passw0rd";
+  f.device_id = device_id;
+  f.extra_ca_pem = ca == "none" ? std::string() : (ca.empty() ? lab_ca(s) : ca);
+  f.ping_hold = std::chrono::seconds(1);
+  return run_device_flow(f);
+}
+
+const flow_step* find_step(const flow_result& r, const std::string& name, std::size_t nth = 0) {
+  for (const auto& s : r.steps) {
+    if (s.name == name && nth-- == 0) return &s;
+  }
+  return nullptr;
+}
+
+std::string step_names(const flow_result& r) {
+  std::string out;
+  for (const auto& s : r.steps) {
+    out += s.name + " " + std::to_string(s.http_status) + "/" + std::to_string(s.eas_status) + (s.ok ? "" : " !") + " " +
+           s.note + "\n";
+  }
+  return out;
+}
+
+json::object device_json(const test_server& s, const std::string& id) {
+  client_request r;
+  r.tls = false;
+  r.target = "/api/v1/devices";
+  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
+  auto all = json::parse(send(s.http_port, r).body);
+  for (const auto& d : all.at("devices").as_array()) {
+    if (d.at("device_id").as_string() == id) return d.as_object();
+  }
+  return {};
+}
+
+class DeviceFlow : public ::testing::Test {
+ protected:
+  std::vector<std::string> lab(const std::string& text) {
+    const auto path = (dir / ("lab" + std::to_string(++files) + ".yaml")).string();
+    write_file(path, text);
+    return {"--config", path};
+  }
+  temp_dir dir;
+  int files = 0;
+};
+
+TEST_F(DeviceFlow, Wp7WithTheDemoPolicySyncs) {
+  test_server server;  // the demo lab: Exchange's permissive Default policy
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7DEMO01");
+  EXPECT_TRUE(r.syncing) << step_names(r);
+  EXPECT_FALSE(r.partial);
+  EXPECT_FALSE(r.screen.error);
+  ASSERT_TRUE(r.version);
+  EXPECT_EQ(*r.version, easemu::protocol_version::v14_0);  // WP7's highest
+  // A fresh phone: FolderSync says 142, the phone provisions (ack 1), then everything works.
+  const auto* first = find_step(r, "FolderSync");
+  ASSERT_NE(first, nullptr) << step_names(r);
+  EXPECT_EQ(first->eas_status, 142);
+  const auto* ack = find_step(r, "Provision (acknowledge 1)");
+  ASSERT_NE(ack, nullptr) << step_names(r);
+  EXPECT_EQ(ack->http_status, 200);
+  const auto* settings = find_step(r, "Settings (DeviceInformation)");  // below 14.1
+  ASSERT_NE(settings, nullptr) << step_names(r);
+  EXPECT_EQ(settings->eas_status, 1);
+  const auto* again = find_step(r, "FolderSync", 1);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->eas_status, 1);
+  EXPECT_NE(find_step(r, "Sync (initial)"), nullptr);
+  const auto* changes = find_step(r, "Sync (GetChanges)");
+  ASSERT_NE(changes, nullptr);
+  EXPECT_EQ(changes->note, "8 message(s)");  // the demo Inbox
+  const auto* ping = find_step(r, "Ping");
+  ASSERT_NE(ping, nullptr);
+  EXPECT_TRUE(ping->ok) << ping->note;
+  EXPECT_EQ(ping->note, "held open 1 s");
+  // The server saw the phone as the profile describes it (DeviceInformation by Settings).
+  const auto d = device_json(server, "WP7DEMO01");
+  EXPECT_EQ(d.at("device_type"), "WP");
+  EXPECT_EQ(d.at("model"), "HD7 T9292");
+  EXPECT_EQ(d.at("policy_application_status"), "AppliedInFull");
+}
+
+TEST_F(DeviceFlow, Wp7StrictPolicyWithoutAnpShows86000C2B) {
+  test_server server(lab(lab_2010(false)));
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7STRICT1");
+  EXPECT_FALSE(r.syncing) << step_names(r);
+  EXPECT_EQ(r.unenforceable, std::vector<std::string>{"RequireDeviceEncryption"});
+  EXPECT_EQ(r.ack_status, 2);
+  // The acknowledgement reply has no key; WP7 keeps the temporary one and FolderSync gets 144.
+  const auto* refused = find_step(r, "FolderSync", 1);
+  ASSERT_NE(refused, nullptr) << step_names(r);
+  EXPECT_EQ(refused->http_status, 200);
+  EXPECT_EQ(refused->eas_status, 144);
+  EXPECT_EQ(r.steps.back().name, "FolderSync");
+  EXPECT_EQ(r.steps.back().eas_status, 144);
+  EXPECT_EQ(r.outcome.kind, phone::outcome_kind::eas_status);
+  EXPECT_EQ(r.outcome.status, 144);
+  EXPECT_TRUE(r.screen.error);
+  EXPECT_EQ(r.screen.code_text(), "86000C2B");
+  EXPECT_NE(r.screen.message.find("requires that certain security policies be enforced"), std::string::npos);
+  EXPECT_EQ(find_step(r, "Sync (initial)"), nullptr);
+}
+
+TEST_F(DeviceFlow, Wp7StrictPolicyWithAnpSyncsPartiallyApplied) {
+  test_server server(lab(lab_2010(true)));
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7ANP0001");
+  EXPECT_TRUE(r.syncing) << step_names(r);
+  EXPECT_TRUE(r.partial);
+  EXPECT_EQ(r.unenforceable, std::vector<std::string>{"RequireDeviceEncryption"});
+  EXPECT_EQ(r.ack_status, 2);
+  EXPECT_FALSE(r.screen.error);
+  EXPECT_EQ(device_json(server, "WP7ANP0001").at("policy_application_status"), "PartiallyApplied");
+}
+
+TEST_F(DeviceFlow, Wm65Gets449AndReprovisions) {
+  test_server server(lab(lab_2010(false)));  // wm65 enforces everything, even the strict policy
+  const auto r = run_phone(server, "wm65", "alice@lab.test", "WM65DEVICE01");
+  ASSERT_TRUE(r.version);
+  EXPECT_EQ(*r.version, easemu::protocol_version::v12_1);
+  ASSERT_GE(r.steps.size(), 5u) << step_names(r);
+  // Below 14.0 the provisioning request travels as HTTP 449 (PROVISIONING.md 1.8, 6).
+  const auto* first = find_step(r, "FolderSync");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->http_status, 449);
+  EXPECT_EQ(first->eas_status, 0);
+  const auto at = std::find_if(r.steps.begin(), r.steps.end(), [](const flow_step& s) { return s.name == "FolderSync"; });
+  ASSERT_NE(at + 1, r.steps.end());
+  EXPECT_EQ((at + 1)->name, "Provision (download)");
+  EXPECT_NE(find_step(r, "Provision (acknowledge 1)"), nullptr) << step_names(r);
+  const auto* again = find_step(r, "FolderSync", 1);
+  ASSERT_NE(again, nullptr) << step_names(r);
+  EXPECT_EQ(again->http_status, 200);
+  EXPECT_EQ(again->eas_status, 1);
+  EXPECT_TRUE(r.syncing) << step_names(r);
+  const auto d = device_json(server, "WM65DEVICE01");  // base64 query: the DeviceId as sent
+  EXPECT_EQ(d.at("device_type"), "PocketPC");
+  EXPECT_EQ(d.at("policy_application_status"), "AppliedInFull");
+}
+
+TEST_F(DeviceFlow, UntrustedCertificateIs80072F0DForWp7) {
+  test_server server;
+  // The lab CA is not among the public roots: the phone without it does not trust the server.
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "", "none");
+  EXPECT_FALSE(r.syncing);
+  EXPECT_TRUE(r.answered);
+  EXPECT_EQ(r.outcome.kind, phone::outcome_kind::certificate_untrusted);
+  EXPECT_EQ(r.screen.code_text(), "80072F0D");
+  ASSERT_FALSE(r.steps.empty());
+  EXPECT_EQ(r.steps.front().name, "Certificate mail.lab.test");
+  EXPECT_FALSE(r.steps.front().ok);
+  EXPECT_EQ(find_step(r, "FolderSync"), nullptr);
+
+  // The server's certificate faults, switched at run time (docs/certificates.md), for a phone that
+  // trusts the lab CA.
+  const auto ca = lab_ca(server);
+  const std::map<std::string, std::pair<phone::outcome_kind, std::string>> faults = {
+      {"untrusted-ca", {phone::outcome_kind::certificate_untrusted, "80072F0D"}},
+      {"self-signed", {phone::outcome_kind::certificate_untrusted, "80072F0D"}},
+      {"expired", {phone::outcome_kind::certificate_expired, "80072F05"}},
+      {"wrong-host", {phone::outcome_kind::certificate_name_mismatch, "80072F06"}},
+  };
+  for (const auto& [mode, expected] : faults) {
+    client_request put;
+    put.tls = false;
+    put.method = "PUT";
+    put.target = "/api/v1/tls";
+    put.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+    put.body = "{\"mode\": \"" + mode + "\"}";
+    ASSERT_EQ(send(server.http_port, put).status, 200) << mode;
+    const auto f = run_phone(server, "wp7", "alice@lab.test", "", ca);
+    EXPECT_EQ(f.outcome.kind, expected.first) << mode << "\n" << step_names(f);
+    EXPECT_EQ(f.screen.code_text(), expected.second) << mode;
+  }
+}
+
+TEST_F(DeviceFlow, TlsFloorRefusesWp7ButNotAndroid) {
+  test_server server({"--tls-min-version", "1.2"});
+  const auto wp7 = run_phone(server, "wp7");
+  EXPECT_EQ(wp7.outcome.kind, phone::outcome_kind::tls_version_refused) << step_names(wp7);
+  EXPECT_EQ(wp7.screen.code_text(), "80072F7D");
+  const auto android = run_phone(server, "android");
+  EXPECT_TRUE(android.syncing) << step_names(android);
+}
+
+TEST_F(DeviceFlow, AutodiscoverFindsTheServerThroughPinnedNames) {
+  test_server server;
+  flow_options f;
+  f.profile = *phone::find_profile("ios");
+  f.server = "https://mail.lab.test:" + std::to_string(server.https_port);  // gives the port
+  f.autodiscover = true;
+  f.resolve = {{"lab.test", "127.0.0.1"}, {"mail.lab.test", "127.0.0.1"}};
+  f.user = "bob@lab.test";
+  f.password = "Passw0rd";
+  f.extra_ca_pem = lab_ca(server);
+  f.ping_hold = std::chrono::seconds(0);
+  const auto r = run_device_flow(f);
+  EXPECT_TRUE(r.syncing) << step_names(r);
+  const auto* ad = find_step(r, "Autodiscover lab.test");
+  ASSERT_NE(ad, nullptr) << step_names(r);
+  EXPECT_EQ(ad->http_status, 200);
+  EXPECT_EQ(r.eas_url, "https://mail.lab.test:" + std::to_string(server.https_port) + "/Microsoft-Server-ActiveSync");
+  EXPECT_EQ(find_step(r, "Ping"), nullptr);  // --ping-hold 0
+}
+
+TEST_F(DeviceFlow, PendingRemoteWipeIsAcknowledgedAndReported) {
+  test_server server;
+  ASSERT_TRUE(run_phone(server, "android", "bob@lab.test", "ANDWIPE01").syncing);
+  client_request wipe;
+  wipe.tls = false;
+  wipe.method = "POST";
+  wipe.target = "/api/v1/devices/ANDWIPE01/wipe";
+  wipe.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  ASSERT_EQ(send(server.http_port, wipe).status, 200);
+  const auto r = run_phone(server, "android", "bob@lab.test", "ANDWIPE01");
+  EXPECT_EQ(r.outcome.kind, phone::outcome_kind::wiped) << step_names(r);
+  EXPECT_FALSE(r.syncing);
+  EXPECT_NE(find_step(r, "Provision (RemoteWipe acknowledged)"), nullptr) << step_names(r);
+  EXPECT_TRUE(device_json(server, "ANDWIPE01").at("wipe_ack_time").is_string());
+}
+
+// ---- the command line ----
+
+TEST(DeviceCli, ExitCodesOutputJsonAndJunit) {
+  temp_dir dir;
+  test_server server;
+  write_file(dir / "ca.pem", lab_ca(server));
+  const std::string base = exe + " device --server https://127.0.0.1:" + std::to_string(server.https_port) +
+                           " --user alice@lab.test --password Passw0rd --ping-hold 1 --ca " +
+                           shell_quote((dir / "ca.pem").string());
+  auto ok = run(base + " --profile wp7 --device-id CLIWP7 --junit " + shell_quote((dir / "report.xml").string()));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("FolderSync"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("is syncing."), std::string::npos) << ok.out;
+  const auto report = read_file(dir / "report.xml");
+  EXPECT_NE(report.find("<testsuite name=\"easemu device wp7\""), std::string::npos) << report;
+  EXPECT_NE(report.find("failures=\"0\""), std::string::npos) << report;
+  EXPECT_NE(report.find("name=\"outcome\""), std::string::npos);
+
+  auto j = run(base + " --profile wp7 --json");
+  EXPECT_EQ(j.exit_code, 0) << j.err;
+  const auto doc = json::parse(j.out).as_object();
+  EXPECT_EQ(doc.at("profile"), "wp7");
+  EXPECT_EQ(doc.at("protocol_version"), "14.0");
+  EXPECT_EQ(doc.at("syncing"), true);
+  EXPECT_GE(doc.at("steps").as_array().size(), 8u);
+
+  // The phone shows an error: 1 (here: the lab CA is not installed, 80072F0D).
+  auto untrusted = run(exe + " device --server https://127.0.0.1:" + std::to_string(server.https_port) +
+                       " --user alice@lab.test --password Passw0rd --profile wp7");
+  EXPECT_EQ(untrusted.exit_code, 1);
+  EXPECT_NE(untrusted.out.find("Error code: 80072F0D"), std::string::npos) << untrusted.out;
+
+  // Usage errors and nothing answering: 2.
+  EXPECT_EQ(run(base + " --profile nokia3310").exit_code, 2);
+  EXPECT_EQ(run(exe + " device --user a@lab.test --password x --profile wp7").exit_code, 2);  // no --server
+  const auto port = server.https_port;
+  server.stop();
+  auto closed = run(exe + " device --server https://127.0.0.1:" + std::to_string(port) +
+                    " --user alice@lab.test --password Passw0rd --profile wp7");
+  EXPECT_EQ(closed.exit_code, 2) << closed.out;
+}
+
+TEST(DeviceCli, StrictPolicyShows86000C2BAndTheUnenforcedSetting) {
+  temp_dir dir;
+  write_file(dir / "lab.yaml", lab_2010(false));
+  test_server server({"--config", (dir / "lab.yaml").string()});
+  write_file(dir / "ca.pem", lab_ca(server));
+  auto r = run(exe + " device --server https://mail.lab.test:" + std::to_string(server.https_port) +
+               " --resolve mail.lab.test:127.0.0.1 --user alice@lab.test --password Passw0rd --profile wp7 --ca " +
+               shell_quote((dir / "ca.pem").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("mail.lab.test requires that certain security policies be enforced."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Error code: 86000C2B"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Not enforced: RequireDeviceEncryption"), std::string::npos) << r.out;
+}
+
+// ---- easemu matrix ----
+
+TEST(Matrix, AllProfilesAgainstThreePoliciesMatchTheTable) {
+  temp_dir dir;
+  write_file(dir / "lab.yaml",
+             "lab:\n  exchange_version: 2010SP1\n"
+             "mailboxes:\n  - address: alice@lab.test\n    password: Passw0rd\n    policy: Strict\n"
+             "policies:\n"
+             "  - Name: Strict\n    RequireDeviceEncryption: $true\n    DevicePasswordEnabled: $true\n"
+             "    AllowNonProvisionableDevices: $false\n"
+             "  - Name: NoCamera\n    AllowCamera: $false\n    AllowNonProvisionableDevices: $true\n");
+  test_server server({"--config", (dir / "lab.yaml").string()});
+  write_file(dir / "ca.pem", lab_ca(server));
+  const auto start = std::chrono::steady_clock::now();
+  auto r = run(exe + " matrix --server https://127.0.0.1:" + std::to_string(server.https_port) + " --admin-token " +
+               server.admin_token + " --user alice@lab.test --password Passw0rd --ping-hold 1 --ca " +
+               shell_quote((dir / "ca.pem").string()) + " --policies Default,Strict,NoCamera --json");
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_LT(took, std::chrono::seconds(60));
+  // By hand, from docs/device-profiles.md against Exchange 2010 SP1 (which offers up to 14.1):
+  // Default asks nothing; Strict needs encryption with ANP $false (WP7's 86000C2B story; Outlook
+  // desktop never provisions: 141); NoCamera is lenient (ANP $true), so phones that cannot block
+  // the camera sync with the policy partially applied. Outlook mobile speaks only 16.x: 138.
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"wp7", {"syncs", "rejected (86000C2B)", "partial"}},
+      {"wp75", {"syncs", "rejected (86000C2B)", "partial"}},
+      {"wp8", {"syncs", "syncs", "partial"}},
+      {"wm65", {"syncs", "syncs", "syncs"}},
+      {"ios", {"syncs", "syncs", "syncs"}},
+      {"android", {"syncs", "syncs", "syncs"}},
+      {"outlook-mobile", {"rejected (status 138)", "rejected (status 138)", "rejected (status 138)"}},
+      {"outlook-desktop", {"syncs", "rejected (status 141)", "syncs"}},
+  };
+  const auto doc = json::parse(r.out).as_object();
+  std::map<std::string, std::vector<std::string>> got;
+  std::map<std::string, std::string> responsible;
+  std::set<std::string> device_ids;
+  for (const auto& row : doc.at("rows").as_array()) {
+    const std::string profile(row.at("profile").as_string());
+    for (const auto& c : row.at("cells").as_array()) {
+      got[profile].emplace_back(c.at("cell").as_string());
+      std::string names;
+      for (const auto& s : c.at("responsible").as_array()) names += (names.empty() ? "" : ",") + std::string(s.as_string());
+      responsible[profile + "/" + std::string(c.at("policy").as_string())] = names;
+      device_ids.insert(std::string(c.at("device_id").as_string()));
+    }
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(device_ids.size(), 24u);  // each flow its own device
+  EXPECT_EQ(responsible["wp7/Strict"], "RequireDeviceEncryption");
+  EXPECT_EQ(responsible["wp7/NoCamera"], "AllowCamera");
+  EXPECT_EQ(responsible["wp8/NoCamera"], "AllowCamera");
+  EXPECT_EQ(responsible["wp8/Strict"], "");
+  EXPECT_EQ(responsible["outlook-desktop/Strict"], "AllowNonProvisionableDevices");
+  // The mailbox has its own policy again.
+  auto shell = run(exe + " exchange --server http://127.0.0.1:" + std::to_string(server.http_port) + " --admin-token " +
+                   server.admin_token + " 'Get-CASMailbox -Identity alice'");
+  EXPECT_NE(shell.out.find("ActiveSyncMailboxPolicy            : Strict"), std::string::npos) << shell.out;
+
+  auto md = run(exe + " matrix --server https://127.0.0.1:" + std::to_string(server.https_port) + " --admin-token " +
+                server.admin_token + " --user alice@lab.test --password Passw0rd --ping-hold 0 --ca " +
+                shell_quote((dir / "ca.pem").string()) + " --profiles wp7 --policies Strict --markdown");
+  EXPECT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_EQ(md.out, "| Profile | Strict |\n|---|---|\n| `wp7` | rejected (86000C2B)<br>RequireDeviceEncryption |\n");
+}
+
+// ---- easemu policy check (offline) ----
+
+TEST(PolicyCheck, Wp7AgainstCmdletTextAndYaml) {
+  auto strict = run(exe + " policy check --profile wp7 --exchange "
+                          "'New-ActiveSyncMailboxPolicy -Name \"Enc\" -RequireDeviceEncryption $true -DevicePasswordEnabled $true'");
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+  EXPECT_NE(strict.out.find("cannot enforce  RequireDeviceEncryption = 1"), std::string::npos) << strict.out;
+  EXPECT_NE(strict.out.find("enforced        DevicePasswordEnabled = 1"), std::string::npos) << strict.out;
+  EXPECT_NE(strict.out.find("Error code: 86000C2B"), std::string::npos) << strict.out;
+  EXPECT_NE(strict.out.find("relax RequireDeviceEncryption"), std::string::npos) << strict.out;
+
+  // With ANP $true the partial acknowledgement is accepted.
+  auto lenient = run(exe + " policy check --profile wp7 --json --exchange "
+                           "'New-ActiveSyncMailboxPolicy -Name Enc -RequireDeviceEncryption $true "
+                           "-AllowNonProvisionableDevices $true'");
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.out << lenient.err;
+  const auto doc = json::parse(lenient.out).as_object();
+  EXPECT_EQ(doc.at("syncs"), true);
+  EXPECT_EQ(doc.at("partial"), true);
+  EXPECT_EQ(doc.at("ack_status"), 2);
+  EXPECT_EQ(doc.at("unenforceable").as_array(), json::array({"RequireDeviceEncryption"}));
+
+  // Exchange 2013 refuses the partial ack: 139 (WP7's 86000C26, PROVISIONING.md 2.4).
+  auto e2013 = run(exe + " policy check --profile wp7 --exchange-version 2013 --exchange "
+                         "'New-ActiveSyncMailboxPolicy -Name Enc -RequireDeviceEncryption $true'");
+  EXPECT_EQ(e2013.exit_code, 1);
+  EXPECT_NE(e2013.out.find("Error code: 86000C26"), std::string::npos) << e2013.out;
+
+  // A YAML policy file: Android cannot switch off Bluetooth (docs/device-profiles.md).
+  temp_dir dir;
+  write_file(dir / "p.yaml", "Name: NoBluetooth\nAllowBluetooth: Disable\nAllowCamera: $false\n");
+  auto android = run(exe + " policy check --profile android --json --policy " + shell_quote((dir / "p.yaml").string()));
+  EXPECT_EQ(android.exit_code, 1) << android.out << android.err;
+  const auto a = json::parse(android.out).as_object();
+  EXPECT_EQ(a.at("unenforceable").as_array(), json::array({"AllowBluetooth"}));
+  EXPECT_EQ(a.at("smallest_fix").as_array(), json::array({"AllowBluetooth"}));
+
+  // Usage errors.
+  EXPECT_EQ(run(exe + " policy check --profile wp7").exit_code, 2);
+  EXPECT_EQ(run(exe + " policy check --profile nosuch --exchange 'New-ActiveSyncMailboxPolicy -Name X'").exit_code, 2);
+  EXPECT_EQ(run(exe + " policy check --profile wp7 --exchange 'New-ActiveSyncMailboxPolicy -Name X -Bogus 1'").exit_code, 2);
+}
+
+}  // namespace
