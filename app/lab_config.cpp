@@ -200,6 +200,25 @@ void complete_lab(lab_config& lab) {
     lab.netbios_domain = lab.domain.substr(0, lab.domain.find('.'));
     for (auto& c : lab.netbios_domain) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
+  if (lab.mailboxes.empty() && lab.policies.empty()) {
+    // The demo lab's policies for the two classic experiments (assigned with Set-CASMailbox):
+    // "WP7" configures exactly the twelve settings Microsoft lists as Windows Phone 7's
+    // (PROVISIONING.md 4.1), so a WP7 syncs with it; "Strict" requires device encryption without
+    // AllowNonProvisionableDevices, which a WP7 answers with 86000C2B (PROVISIONING.md 2.5).
+    lab.policies.push_back(policy_config{
+        "WP7",
+        {{"Name", "WP7"}, {"DevicePasswordEnabled", "$true"}, {"MinDevicePasswordLength", "4"},
+         {"MaxInactivityTimeDeviceLock", "00:15:00"}, {"MaxDevicePasswordFailedAttempts", "8"},
+         {"AllowSimpleDevicePassword", "$false"}, {"DevicePasswordExpiration", "90.00:00:00"},
+         {"DevicePasswordHistory", "5"}, {"AllowStorageCard", "$false"}, {"AllowIrDA", "$false"},
+         {"AllowDesktopSync", "$false"}, {"AllowRemoteDesktop", "$false"}, {"AllowInternetSharing", "$false"},
+         {"AllowNonProvisionableDevices", "$false"}}});
+    lab.policies.push_back(policy_config{"Strict",
+                                         {{"Name", "Strict"},
+                                          {"DevicePasswordEnabled", "$true"},
+                                          {"RequireDeviceEncryption", "$true"},
+                                          {"AllowNonProvisionableDevices", "$false"}}});
+  }
   if (lab.mailboxes.empty()) {
     for (const char* user : {"alice", "bob"}) {
       mailbox_config mb;

@@ -97,7 +97,17 @@ class DeviceFlow : public ::testing::Test {
 };
 
 TEST_F(DeviceFlow, Wp7WithTheDemoPolicySyncs) {
-  test_server server;  // the demo lab: Exchange's permissive Default policy
+  test_server server;  // the demo lab, alice on its WP7 policy: Microsoft's twelve WP7 settings
+  {
+    client_request r;
+    r.tls = false;
+    r.method = "POST";
+    r.target = "/api/v1/exchange";
+    r.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "text/plain"}};
+    r.body = "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy WP7";
+    const auto res = send(server.http_port, r);
+    ASSERT_EQ(res.status, 200) << res.body;
+  }
   const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7DEMO01");
   EXPECT_TRUE(r.syncing) << step_names(r);
   EXPECT_FALSE(r.partial);
@@ -130,6 +140,22 @@ TEST_F(DeviceFlow, Wp7WithTheDemoPolicySyncs) {
   EXPECT_EQ(d.at("device_type"), "WP");
   EXPECT_EQ(d.at("model"), "HD7 T9292");
   EXPECT_EQ(d.at("policy_application_status"), "AppliedInFull");
+  EXPECT_EQ(d.at("policy_applied"), "WP7");
+}
+
+// The demo lab's Strict policy reproduces the field failure with no lab file at all.
+TEST_F(DeviceFlow, Wp7WithTheDemoStrictPolicyShows86000C2B) {
+  test_server server;
+  client_request set;
+  set.tls = false;
+  set.method = "POST";
+  set.target = "/api/v1/exchange";
+  set.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "text/plain"}};
+  set.body = "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy Strict";
+  ASSERT_EQ(send(server.http_port, set).status, 200);
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7DEMO02");
+  EXPECT_FALSE(r.syncing) << step_names(r);
+  EXPECT_EQ(r.screen.code_text(), "86000C2B");
 }
 
 TEST_F(DeviceFlow, Wp7StrictPolicyWithoutAnpShows86000C2B) {

@@ -24,9 +24,19 @@ TEST(LabConfig, EmptyFileIsTheDemoLab) {
   ASSERT_EQ(lab.mailboxes.size(), 2u);
   EXPECT_EQ(lab.mailboxes[0].address, "alice@lab.test");
   EXPECT_EQ(lab.mailboxes[0].display_name, "Alice Lab");
+  // Exchange's Default first, then the demo's WP7 and Strict policies.
+  ASSERT_EQ(lab.policies.size(), 3u);
+  EXPECT_EQ(lab.policies[0].name, "Default");
+  EXPECT_EQ(lab.policies[1].name, "WP7");
+  EXPECT_EQ(lab.policies[2].name, "Strict");
+  EXPECT_EQ(lab.protocol_versions.back(), easemu::protocol_version::v14_1);
+}
+
+TEST(LabConfig, ALabFileWithItsOwnMailboxesGetsNoDemoPolicies) {
+  auto lab = parse_lab_yaml("mailboxes:\n  - address: carol@lab.test\n    password: x\n", "lab.yaml");
+  complete_lab(lab);
   ASSERT_EQ(lab.policies.size(), 1u);
   EXPECT_EQ(lab.policies[0].name, "Default");
-  EXPECT_EQ(lab.protocol_versions.back(), easemu::protocol_version::v14_1);
 }
 
 TEST(LabConfig, TheIssuesExampleLoads) {
