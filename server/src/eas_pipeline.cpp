@@ -56,11 +56,11 @@ eas_pipeline::eas_pipeline(std::vector<protocol_version> advertised, std::string
 void eas_pipeline::set_handler(eas::command_id id, command_handler handler) { handlers_[id] = std::move(handler); }
 
 http_response eas_pipeline::error_status(const eas::command_info& command, protocol_version v,
-                                         int status, int http_fallback) const {
+                                         int status, int http_fallback, bool in_body) const {
   const auto envelope = envelope_for(command.id);
   http_response r;
   r.set("MS-Server-ActiveSync", server_build_);
-  if (v < protocol_version::v14_0 || !envelope) {
+  if ((v < protocol_version::v14_0 && !in_body) || !envelope) {
     r.status = http_fallback;
     return r;
   }
@@ -172,6 +172,22 @@ std::optional<http_response> eas_pipeline::run(const std::shared_ptr<eas_context
   }
 
   if (observer_) observer_(ctx);
+
+  // Stage: Allow/Block/Quarantine (PROVISIONING.md 5.1), for every command.
+  if (access_) {
+    const auto verdict = access_(ctx);
+    if (verdict.action != access_verdict::kind::run) {
+      log_->info("request={} user={} cmd={} device access: {} {}", rid, mailbox, command.name,
+                 verdict.status != 0 ? verdict.status : verdict.http_status, verdict.throttle);
+      auto r = verdict.action == access_verdict::kind::status_in_body
+                   ? error_status(command, ctx.version, verdict.status, verdict.http_status, true)
+                   : http_response::text(verdict.http_status, "");
+      r.set("MS-Server-ActiveSync", server_build_);
+      if (!verdict.throttle.empty()) r.set("X-MS-ASThrottle", verdict.throttle);
+      return r;
+    }
+    ctx.quarantined = verdict.quarantined;
+  }
 
   if (!command.supported_in(ctx.version)) {
     log_->info("request={} user={} cmd={} not part of EAS {}", rid, mailbox, command.name, to_string(ctx.version));

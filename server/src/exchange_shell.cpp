@@ -15,6 +15,7 @@
 #include "easemu/common/time.hpp"
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
+#include "easemu/server/access_service.hpp"
 #include "easemu/server/provisioning_service.hpp"
 #include "easemu/store/store.hpp"
 
@@ -140,8 +141,8 @@ boost::json::value time_or_null(std::int64_t ms) {
 
 class executor {
  public:
-  executor(store::store& s, provisioning_service& p, const std::string& requestor, std::int64_t now)
-      : store_(s), provisioning_(p), requestor_(requestor), now_(now) {}
+  executor(store::store& s, provisioning_service& p, access_service& a, const std::string& requestor, std::int64_t now)
+      : store_(s), provisioning_(p), access_(a), requestor_(requestor), now_(now) {}
 
   boost::json::array run(const cmdlet_call& call) {
     const auto& n = call.name;
@@ -158,10 +159,17 @@ class executor {
     if (iequals(n, "Get-ActiveSyncDeviceStatistics") || iequals(n, "Get-MobileDeviceStatistics")) return statistics(call, true);
     if (iequals(n, "Get-ActiveSyncDevice") || iequals(n, "Get-MobileDevice")) return statistics(call, false);
     if (iequals(n, "Remove-ActiveSyncDevice") || iequals(n, "Remove-MobileDevice")) return remove_device(call);
+    if (iequals(n, "Set-ActiveSyncOrganizationSettings")) return set_organization(call);
+    if (iequals(n, "Get-ActiveSyncOrganizationSettings")) return get_organization(call);
+    if (iequals(n, "New-ActiveSyncDeviceAccessRule")) return new_access_rule(call);
+    if (iequals(n, "Set-ActiveSyncDeviceAccessRule")) return set_access_rule(call);
+    if (iequals(n, "Remove-ActiveSyncDeviceAccessRule")) return remove_access_rule(call);
+    if (iequals(n, "Get-ActiveSyncDeviceAccessRule")) return get_access_rules(call);
     throw shell_error("The term '" + n +
                       "' is not recognized as the name of a cmdlet easemu runs (policies: New/Set/Get/Remove-"
                       "ActiveSyncMailboxPolicy; Set/Get-CASMailbox; Get/Clear/Remove-ActiveSyncDevice, "
-                      "Get-ActiveSyncDeviceStatistics, and their MobileDevice twins).");
+                      "Get-ActiveSyncDeviceStatistics, and their MobileDevice twins; Set/Get-ActiveSyncOrganizationSettings; "
+                      "New/Set/Remove/Get-ActiveSyncDeviceAccessRule).");
   }
 
  private:
@@ -362,10 +370,17 @@ class executor {
   boost::json::array set_cas_mailbox(const cmdlet_call& call) {
     const bound b(call, {"Identity", "ActiveSyncMailboxPolicy", "ActiveSyncEnabled", "ActiveSyncAllowedDeviceIDs",
                          "ActiveSyncBlockedDeviceIDs", "ActiveSyncDebugLogging"});
-    for (const char* later : {"ActiveSyncAllowedDeviceIDs", "ActiveSyncBlockedDeviceIDs", "ActiveSyncDebugLogging"}) {
-      if (b.has(later)) throw shell_error(std::string("The parameter '") + later + "' is not supported by easemu yet.");
+    if (b.has("ActiveSyncDebugLogging")) {
+      throw shell_error("The parameter 'ActiveSyncDebugLogging' is not supported by easemu yet.");
     }
     auto target = find_mailbox(b.required("Identity"));
+    if (b.has("ActiveSyncAllowedDeviceIDs") || b.has("ActiveSyncBlockedDeviceIDs")) {
+      auto cfg = *access_.config();
+      auto& lists = cfg.mailboxes[common::ascii_lowercase(target.address)];
+      if (const auto* v = b.get("ActiveSyncAllowedDeviceIDs")) edit_list(lists.allowed_device_ids, *v, "ActiveSyncAllowedDeviceIDs");
+      if (const auto* v = b.get("ActiveSyncBlockedDeviceIDs")) edit_list(lists.blocked_device_ids, *v, "ActiveSyncBlockedDeviceIDs");
+      if (!b.flag("WhatIf")) access_.save(cfg);
+    }
     auto mailboxes = store_.list_mailboxes();
     if (const auto* v = b.get("ActiveSyncMailboxPolicy")) {
       const auto name = v->type == cmdlet_value::kind::null ? std::string() : value_text(*v);
@@ -405,8 +420,164 @@ class executor {
           {"ActiveSyncMailboxPolicy", applied ? boost::json::value(applied->name) : boost::json::value(nullptr)},
           {"ActiveSyncMailboxPolicyIsDefaulted", m.policy.empty()},
           {"HasActiveSyncDevicePartnership", !store_.list_devices(m.address).empty()},
+          {"ActiveSyncAllowedDeviceIDs", device_ids(m.address, true)},
+          {"ActiveSyncBlockedDeviceIDs", device_ids(m.address, false)},
       });
     }
+    return out;
+  }
+
+  // ---- Allow/Block/Quarantine (PROVISIONING.md 5.1) ----
+
+  // A multi-valued parameter: a list replaces, @{Add=...; Remove=...} edits, $null clears.
+  static void edit_list(std::vector<std::string>& list, const cmdlet_value& v, const char* parameter) {
+    auto contains = [&](const std::string& id) {
+      return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return iequals(x, id); });
+    };
+    if (v.type != cmdlet_value::kind::hashtable) {
+      list.clear();
+      for (const auto& id : value_items(v)) {
+        if (!id.empty() && !contains(id)) list.push_back(id);
+      }
+      return;
+    }
+    for (const auto& e : v.entries) {
+      if (iequals(e.key, "Add")) {
+        for (const auto& id : value_items(e.value)) {
+          if (!id.empty() && !contains(id)) list.push_back(id);
+        }
+      } else if (iequals(e.key, "Remove")) {
+        for (const auto& id : value_items(e.value)) {
+          std::erase_if(list, [&](const std::string& x) { return iequals(x, id); });
+        }
+      } else {
+        throw shell_error(std::string("Cannot bind parameter '") + parameter + "': the hashtable key '" + e.key +
+                          "' is not Add or Remove.");
+      }
+    }
+  }
+
+  boost::json::array device_ids(const std::string& address, bool allowed) {
+    const auto cfg = access_.config();
+    boost::json::array out;
+    const auto it = cfg->mailboxes.find(common::ascii_lowercase(address));
+    if (it == cfg->mailboxes.end()) return out;
+    for (const auto& id : allowed ? it->second.allowed_device_ids : it->second.blocked_device_ids) out.emplace_back(id);
+    return out;
+  }
+
+  static boost::json::object organization_object(const access_config& c) {
+    boost::json::array admins;
+    for (const auto& a : c.organization.admin_mail_recipients) admins.emplace_back(a);
+    return {{"Identity", "Mobile Mailbox Settings"},
+            {"DefaultAccessLevel", prov::to_string(c.organization.default_access_level)},
+            {"UserMailInsert", c.organization.user_mail_insert.empty() ? boost::json::value(nullptr)
+                                                                       : boost::json::value(c.organization.user_mail_insert)},
+            {"AdminMailRecipients", std::move(admins)}};
+  }
+
+  boost::json::array set_organization(const cmdlet_call& call) {
+    const bound b(call, {"Identity", "DefaultAccessLevel", "UserMailInsert", "AdminMailRecipients", "OtaNotificationMailInsert"});
+    auto cfg = *access_.config();
+    if (const auto* v = b.get("DefaultAccessLevel")) {
+      auto level = prov::parse_access_level(value_text(*v), "DefaultAccessLevel");
+      if (!level) throw shell_error(level.error());
+      cfg.organization.default_access_level = *level;
+    }
+    if (const auto* v = b.get("UserMailInsert")) {
+      const auto text = v->type == cmdlet_value::kind::null ? std::string() : value_text(*v);
+      if (text.size() > 256) throw shell_error("UserMailInsert is limited to 256 characters.");  // PROVISIONING.md 5.1
+      cfg.organization.user_mail_insert = text;
+    }
+    if (const auto* v = b.get("AdminMailRecipients")) {
+      if (v->type == cmdlet_value::kind::hashtable) {
+        edit_list(cfg.organization.admin_mail_recipients, *v, "AdminMailRecipients");
+      } else {
+        cfg.organization.admin_mail_recipients = value_items(*v);
+      }
+    }
+    if (b.flag("WhatIf")) return {what_if("Setting the organization's mobile device settings.")};
+    access_.save(cfg);
+    return {};
+  }
+
+  boost::json::array get_organization(const cmdlet_call& call) {
+    const bound b(call, {"Identity"});
+    return {organization_object(*access_.config())};
+  }
+
+  static boost::json::object rule_object(const prov::device_access_rule& r) {
+    return {{"Identity", r.identity()},
+            {"Name", r.identity()},
+            {"QueryString", r.query_string},
+            {"Characteristic", prov::to_string(r.characteristic)},
+            {"AccessLevel", prov::to_string(r.access_level)}};
+  }
+
+  static std::vector<prov::device_access_rule>::iterator find_rule(std::vector<prov::device_access_rule>& rules,
+                                                                   const std::string& identity) {
+    auto it = std::find_if(rules.begin(), rules.end(),
+                           [&](const prov::device_access_rule& r) { return iequals(r.identity(), identity); });
+    if (it == rules.end()) {
+      throw shell_error("The operation couldn't be performed because object '" + identity + "' couldn't be found.");
+    }
+    return it;
+  }
+
+  boost::json::array new_access_rule(const cmdlet_call& call) {
+    const bound b(call, {"QueryString", "Characteristic", "AccessLevel"});
+    prov::device_access_rule rule;
+    rule.query_string = b.required("QueryString");
+    auto characteristic = prov::parse_characteristic(b.required("Characteristic"));
+    if (!characteristic) throw shell_error(characteristic.error());
+    auto level = prov::parse_access_level(b.required("AccessLevel"));
+    if (!level) throw shell_error(level.error());
+    rule.characteristic = *characteristic;
+    rule.access_level = *level;
+    auto cfg = *access_.config();
+    if (std::any_of(cfg.rules.begin(), cfg.rules.end(),
+                    [&](const prov::device_access_rule& r) { return iequals(r.identity(), rule.identity()); })) {
+      throw shell_error("The device access rule '" + rule.identity() + "' already exists.");
+    }
+    if (b.flag("WhatIf")) return {what_if("Creating the device access rule \"" + rule.identity() + "\".")};
+    cfg.rules.push_back(rule);
+    access_.save(cfg);
+    return {rule_object(rule)};
+  }
+
+  boost::json::array set_access_rule(const cmdlet_call& call) {
+    const bound b(call, {"Identity", "AccessLevel"});
+    auto cfg = *access_.config();
+    auto it = find_rule(cfg.rules, b.required("Identity"));
+    if (b.has("AccessLevel")) {
+      auto level = prov::parse_access_level(b.required("AccessLevel"));
+      if (!level) throw shell_error(level.error());
+      it->access_level = *level;
+    }
+    if (b.flag("WhatIf")) return {what_if("Setting the device access rule \"" + it->identity() + "\".")};
+    access_.save(cfg);
+    return {};
+  }
+
+  boost::json::array remove_access_rule(const cmdlet_call& call) {
+    const bound b(call, {"Identity"});
+    auto cfg = *access_.config();
+    auto it = find_rule(cfg.rules, b.required("Identity"));
+    if (b.flag("WhatIf")) return {what_if("Removing the device access rule \"" + it->identity() + "\".")};
+    cfg.rules.erase(it);
+    access_.save(cfg);
+    return {};
+  }
+
+  boost::json::array get_access_rules(const cmdlet_call& call) {
+    const bound b(call, {"Identity"});
+    auto cfg = *access_.config();
+    boost::json::array out;
+    if (b.has("Identity")) {
+      out.push_back(rule_object(*find_rule(cfg.rules, b.required("Identity"))));
+      return out;
+    }
+    for (const auto& r : cfg.rules) out.push_back(rule_object(r));
     return out;
   }
 
@@ -491,6 +662,9 @@ class executor {
         {"ClientType", "EAS"},
         {"FirstSyncTime", time_or_null(d.first_seen_ms)},
         {"UserDisplayName", d.mailbox},
+        {"DeviceAccessState", d.access.state.empty() ? "Allowed" : d.access.state},
+        {"DeviceAccessStateReason", d.access.reason.empty() ? "Global" : d.access.reason},
+        {"DeviceAccessControlRule", d.access.rule.empty() ? boost::json::value(nullptr) : boost::json::value(d.access.rule)},
     };
     if (!full) return o;
     // Status as Exchange derives it (PROVISIONING.md 5.2).
@@ -518,14 +692,16 @@ class executor {
 
   store::store& store_;
   provisioning_service& provisioning_;
+  access_service& access_;
   const std::string& requestor_;
   std::int64_t now_;
 };
 
 }  // namespace
 
-exchange_shell::exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning)
-    : store_(std::move(store)), provisioning_(provisioning) {}
+exchange_shell::exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning,
+                               access_service& access)
+    : store_(std::move(store)), provisioning_(provisioning), access_(access) {}
 
 std::vector<shell_result> exchange_shell::run(std::string_view text, const std::string& requestor, std::int64_t now_ms) {
   std::vector<shell_result> out;
@@ -536,7 +712,7 @@ std::vector<shell_result> exchange_shell::run(std::string_view text, const std::
                    "At line:" + std::to_string(e.line) + " char:" + std::to_string(e.column) + ": " + e.message, {}});
     return out;
   }
-  executor ex(*store_, provisioning_, requestor, now_ms);
+  executor ex(*store_, provisioning_, access_, requestor, now_ms);
   for (const auto& call : *calls) {
     shell_result r;
     r.command = call.source;

@@ -21,6 +21,7 @@
 #include "easemu/store/store.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "easemu/server/access_service.hpp"
 #include "easemu/server/autodiscover.hpp"
 
 #include <unistd.h>
@@ -85,13 +86,14 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   provisioning_ = std::make_unique<provisioning_service>(store_, lab_.exchange_version, log);
   pipeline_.set_handler(eas::command_id::provision,
                         [this](const eas_context& ctx) { return provisioning_->provision(ctx); });
-  shell_ = std::make_unique<exchange_shell>(store_, *provisioning_);
   folders_ = std::make_unique<folder_service>(store_, log);
   pipeline_.set_handler(eas::command_id::folder_sync, [this](const eas_context& c) { return folders_->folder_sync(c); });
   pipeline_.set_handler(eas::command_id::folder_create, [this](const eas_context& c) { return folders_->folder_create(c); });
   pipeline_.set_handler(eas::command_id::folder_update, [this](const eas_context& c) { return folders_->folder_update(c); });
   pipeline_.set_handler(eas::command_id::folder_delete, [this](const eas_context& c) { return folders_->folder_delete(c); });
   mail_ = std::make_unique<mail_service>(store_, *folders_, log);
+  access_ = std::make_unique<access_service>(store_, *mail_, log);
+  shell_ = std::make_unique<exchange_shell>(store_, *provisioning_, *access_);
 
   pipeline_.set_handler(eas::command_id::get_item_estimate,
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });
@@ -122,6 +124,22 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                               [this](std::shared_ptr<const eas_context> c, std::function<void(command_reply)> done) {
                                 ping_->ping(std::move(c), std::move(done));
                               });
+  mail_->set_quarantine_notice([this](const std::string& mailbox, const std::string& device) {
+    return access_->notice_item(mailbox, device);
+  });
+  pipeline_.set_access_check([this](const eas_context& ctx) {
+    const auto a = access_->check(ctx, common::now_ms());
+    access_verdict v;
+    using k = provisioning::command_answer::kind;
+    v.action = a.action == k::run ? access_verdict::kind::run
+               : a.action == k::status_in_body ? access_verdict::kind::status_in_body
+                                               : access_verdict::kind::http_error;
+    v.status = a.status;
+    v.http_status = a.http_status;
+    v.quarantined = a.restricted;
+    v.throttle = a.throttle;
+    return v;
+  });
   pipeline_.set_gate([this](const eas_context& ctx) {
     const auto e = provisioning_->check(ctx);
     return refusal{e.status, e.http_status, e.reason};

@@ -91,6 +91,11 @@ class cached_store final : public store {
                              true);
   }
 
+  bool update_device_access(const std::string& mailbox, const std::string& device_id,
+                            const device_access_record& access) override {
+    return write_then_forget([&] { return inner_->update_device_access(mailbox, device_id, access); }, true);
+  }
+
   void replace_mailboxes(const std::vector<mailbox_record>& mailboxes) override {
     write_then_forget([&] {
       inner_->replace_mailboxes(mailboxes);

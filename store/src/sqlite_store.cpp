@@ -129,6 +129,11 @@ constexpr migration migrations[] = {
         PRIMARY KEY (mailbox, device_id, collection_id)
       );
     )sql"},
+    {7, R"sql(
+      ALTER TABLE devices ADD COLUMN access_state TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN access_reason TEXT NOT NULL DEFAULT '';
+      ALTER TABLE devices ADD COLUMN access_rule TEXT NOT NULL DEFAULT '';
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -249,7 +254,7 @@ constexpr const char* device_columns =
     "mailbox, device_id, device_type, user_agent, protocol_version, first_seen_ms, last_seen_ms, pending_key, "
     "policy_key, policy_hash, policy_name, policy_status, last_policy_ms, wipe_requested_ms, wipe_sent_ms, "
     "wipe_ack_ms, wipe_account_only, wipe_failed, wipe_requestor, model, imei, friendly_name, os, os_language, "
-    "phone_number, mobile_operator";
+    "phone_number, mobile_operator, access_state, access_reason, access_rule";
 
 device_record read_device(const statement& s) {
   device_record d{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6), {}, {}};
@@ -267,6 +272,7 @@ device_record read_device(const statement& s) {
   p.wipe_failed = s.integer(17) != 0;
   p.wipe_requestor = s.text(18);
   d.information = {s.text(19), s.text(20), s.text(21), s.text(22), s.text(23), s.text(24), s.text(25)};
+  d.access = {s.text(26), s.text(27), s.text(28)};
   return d;
 }
 
@@ -472,6 +478,17 @@ class sqlite_store final : public store {
                 "phone_number = ?8, mobile_operator = ?9 WHERE mailbox = ?1 AND device_id = ?2");
     s.bind(1, mailbox).bind(2, device_id).bind(3, i.model).bind(4, i.imei).bind(5, i.friendly_name).bind(6, i.os);
     s.bind(7, i.os_language).bind(8, i.phone_number).bind(9, i.mobile_operator);
+    s.step();
+    return sqlite3_changes(db_) > 0;
+  }
+
+  bool update_device_access(const std::string& mailbox, const std::string& device_id,
+                            const device_access_record& a) override {
+    std::lock_guard lock(mutex_);
+    statement s(cache_,
+                "UPDATE devices SET access_state = ?3, access_reason = ?4, access_rule = ?5 "
+                "WHERE mailbox = ?1 AND device_id = ?2");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, a.state).bind(4, a.reason).bind(5, a.rule);
     s.step();
     return sqlite3_changes(db_) > 0;
   }

@@ -465,7 +465,10 @@ command_reply mail_service::sync_locked(const eas_context& ctx, std::vector<std:
       }
     }
 
+    // A quarantined device sees the quarantine notice and nothing else (PROVISIONING.md 5.1).
+    const std::string only = ctx.quarantined && quarantine_notice_ ? quarantine_notice_(ctx.mailbox, device) : std::string();
     for (const auto& s : store_->list_items(ctx.mailbox, collection_id)) {
+      if (ctx.quarantined && s.item_id != only) continue;
       req.existing.insert(s.item_id);
       if (s.received_ms >= cutoff) req.current.push_back({s.item_id, s.version});
     }

@@ -410,3 +410,18 @@ TEST(CachedStore, WritesFromAnotherThreadAreNeverHiddenByAnOlderRead) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_P(StoreContract, DeviceAccessStatePersists) {
+  auto s = open();
+  s->record_device_contact("alice@lab.test", "dev1", "WP", "ua", "14.0", 1'000);
+  EXPECT_EQ(s->find_device("alice@lab.test", "dev1")->access, device_access_record{});
+  const device_access_record blocked{"Blocked", "DeviceRule", "WP (DeviceType)"};
+  EXPECT_TRUE(s->update_device_access("alice@lab.test", "DEV1", blocked));
+  EXPECT_FALSE(s->update_device_access("alice@lab.test", "nope", blocked));
+  EXPECT_EQ(s->find_device("alice@lab.test", "dev1")->access, blocked);
+  EXPECT_EQ(s->list_devices().at(0).access, blocked);
+}
+
+}  // namespace

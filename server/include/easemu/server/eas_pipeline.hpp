@@ -28,6 +28,9 @@ struct eas_context {
   eas::eas_query query;
   protocol_version version = protocol_version::v14_1;
   std::optional<wbxml::element> body;  // the decoded WBXML request, when there is one
+  // The device is quarantined (or in DeviceDiscovery): content commands show only the quarantine
+  // notice (PROVISIONING.md 5.1).
+  bool quarantined = false;
 };
 
 // What a command handler answers: an HTTP status and, usually, the WBXML response tree (the
@@ -54,6 +57,17 @@ struct refusal {
 };
 using request_gate = std::function<refusal(const eas_context&)>;
 
+// Allow/Block/Quarantine for the request's device, after the device list and before the gate.
+struct access_verdict {
+  enum class kind { run, status_in_body, http_error };
+  kind action = kind::run;
+  int status = 0;
+  int http_status = 200;
+  bool quarantined = false;
+  std::string throttle;  // X-MS-ASThrottle
+};
+using access_check = std::function<access_verdict(const eas_context&)>;
+
 // Called for every request that names a device, after the version gate (the device list).
 using device_observer = std::function<void(const eas_context&)>;
 // Called with every answered request whose query parsed (the request journal).
@@ -68,6 +82,8 @@ class eas_pipeline {
   void set_journal_observer(journal_observer observer) { journal_ = std::move(observer); }
   // The policy-key gate; Provision and Ping do not pass through it (PROVISIONING.md 1.1).
   void set_gate(request_gate gate) { gate_ = std::move(gate); }
+  // Device access (every command, Provision and Ping included).
+  void set_access_check(access_check check) { access_ = std::move(check); }
   // The handler for a command; commands without one are answered as not supported.
   void set_handler(eas::command_id id, command_handler handler);
   void set_async_handler(eas::command_id id, async_command_handler handler);
@@ -84,13 +100,15 @@ class eas_pipeline {
   // The response, or nullopt when an asynchronous handler will call `finish` itself.
   std::optional<http_response> run(const std::shared_ptr<eas_context>& ctx, const std::function<void(http_response)>& finish) const;
   http_response to_http(const eas::command_info& command, command_reply reply, std::uint64_t request_id) const;
+  // `in_body`: the status goes in the command's body whatever the version (when it has one).
   http_response error_status(const eas::command_info& command, protocol_version v, int status,
-                             int http_fallback) const;
+                             int http_fallback, bool in_body = false) const;
 
   std::vector<protocol_version> advertised_;
   std::string server_build_;
   std::shared_ptr<spdlog::logger> log_;
   device_observer observer_;
+  access_check access_;
   journal_observer journal_;
   std::map<eas::command_id, command_handler> handlers_;
   std::map<eas::command_id, async_command_handler> async_handlers_;

@@ -18,6 +18,7 @@ class store;
 namespace easemu::server {
 
 class provisioning_service;
+class access_service;
 
 struct shell_result {
   std::string command;        // the statement as written
@@ -28,7 +29,7 @@ struct shell_result {
 
 class exchange_shell {
  public:
-  exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning);
+  exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning, access_service& access);
 
   // Runs every statement of `text` in order (a failed one does not stop the next, as in
   // PowerShell). A text that does not parse gives one failed result naming line and column.
@@ -37,6 +38,7 @@ class exchange_shell {
  private:
   std::shared_ptr<store::store> store_;
   provisioning_service& provisioning_;
+  access_service& access_;
 };
 
 }  // namespace easemu::server

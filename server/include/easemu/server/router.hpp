@@ -9,6 +9,7 @@
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/server/eas_pipeline.hpp"
 #include "easemu/server/http.hpp"
+#include "easemu/server/access_service.hpp"
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/commands/mail.hpp"
 #include "easemu/server/commands/ping.hpp"
@@ -75,6 +76,7 @@ class router {
   eas_pipeline& pipeline() { return pipeline_; }
   provisioning_service& provisioning() { return *provisioning_; }
   exchange_shell& shell() { return *shell_; }
+  access_service& access() { return *access_; }
   mail_service& mail() { return *mail_; }
   // Answers the waiting long-polls: the server is stopping.
   void shutdown() { ping_->shutdown(); }
@@ -111,6 +113,7 @@ class router {
   std::unique_ptr<folder_service> folders_;
   std::unique_ptr<mail_service> mail_;
   std::unique_ptr<ping_service> ping_;
+  std::unique_ptr<access_service> access_;
 };
 
 }  // namespace easemu::server

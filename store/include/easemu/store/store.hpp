@@ -44,6 +44,16 @@ struct device_information_record {
 };
 
 // A phone as the server has seen it, per mailbox (Exchange's device partnership).
+// Allow/Block/Quarantine as last decided (Exchange's DeviceAccessState, DeviceAccessStateReason
+// and DeviceAccessControlRule; empty: never decided).
+struct device_access_record {
+  std::string state;   // "Allowed", "Blocked", "Quarantined", "DeviceDiscovery"
+  std::string reason;  // "Global", "Individual", "DeviceRule", ...
+  std::string rule;    // the rule's identity when the reason is DeviceRule, e.g. "WP (DeviceType)"
+
+  bool operator==(const device_access_record&) const = default;
+};
+
 struct device_record {
   std::string mailbox;
   std::string device_id;  // the letter case of its first contact; matched case-insensitively
@@ -54,6 +64,7 @@ struct device_record {
   std::int64_t last_seen_ms = 0;
   device_provisioning provisioning;
   device_information_record information;
+  device_access_record access;
 
   bool operator==(const device_record&) const = default;
 };
@@ -174,6 +185,8 @@ class store {
                                           const device_provisioning& state) = 0;
   virtual bool update_device_information(const std::string& mailbox, const std::string& device_id,
                                          const device_information_record& information) = 0;
+  virtual bool update_device_access(const std::string& mailbox, const std::string& device_id,
+                                    const device_access_record& access) = 0;
 
   // The lab's mailboxes become exactly `mailboxes` (one transaction); devices of mailboxes that
   // stay keep their partnerships.

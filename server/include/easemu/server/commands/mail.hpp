@@ -82,6 +82,11 @@ class mail_service {
   // A realistic Inbox for a demo mailbox, once per data directory.
   void seed_demo_mail(const std::string& mailbox, std::int64_t now_ms);
 
+  // The quarantine notice a quarantined device sees instead of its mail (its ServerId, or empty).
+  void set_quarantine_notice(std::function<std::string(const std::string& mailbox, const std::string& device_id)> f) {
+    quarantine_notice_ = std::move(f);
+  }
+
   // Called after a folder of a mailbox changed (Ping wakes up on it).
   void on_change(std::function<void(const std::string& mailbox, const std::string& folder_id)> f) { changed_ = std::move(f); }
 
@@ -94,6 +99,7 @@ class mail_service {
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mutex_;  // one item change at a time: read, decide, write
   std::function<void(const std::string&, const std::string&)> changed_;
+  std::function<std::string(const std::string&, const std::string&)> quarantine_notice_;
   // The last full Sync request per "mailbox\ndevice", without keys and commands: what an empty or
   // partial Sync (12.1+) stands for (MS-ASCMD 2.2.3.124).
   std::optional<wbxml::element> effective_request(const eas_context& ctx);

@@ -1,0 +1,199 @@
+// End-to-end: Allow/Block/Quarantine (PROVISIONING.md 5.1) configured with Exchange's cmdlets
+// through the admin API, seen by real clients over TLS.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <string>
+
+#include "easemu/simulator/http_client.hpp"
+#include "easemu/wbxml/codec.hpp"
+#include "easemu/wbxml/xml.hpp"
+#include "support/test_server.hpp"
+
+namespace {
+
+using namespace easemu::test;
+using namespace easemu::simulator;
+namespace wbxml = easemu::wbxml;
+namespace json = boost::json;
+using wbxml::tag;
+
+// Runs cmdlet lines; every one must succeed. Returns the results array.
+json::array shell(const test_server& s, const std::string& lines) {
+  client_request r;
+  r.tls = false;
+  r.method = "POST";
+  r.target = "/api/v1/exchange";
+  r.headers = {{"Authorization", "Bearer " + s.admin_token}, {"Content-Type", "text/plain"}};
+  r.body = lines;
+  const auto res = send(s.http_port, r);
+  EXPECT_EQ(res.status, 200) << lines << "\n" << res.body;
+  return json::parse(res.body).at("results").as_array();
+}
+
+client_response eas(const test_server& s, const std::string& user, const std::string& device, const std::string& type,
+                    const std::string& cmd, const std::string& version, const std::string& xml) {
+  client_request r;
+  r.method = "POST";
+  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=" + user + "&DeviceId=" + device + "&DeviceType=" + type;
+  r.headers = {{"MS-ASProtocolVersion", version}, {"Content-Type", "application/vnd.ms-sync.wbxml"},
+               {"User-Agent", type + "-agent/1.0"}};
+  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
+  r.basic_user = user + "@lab.test";
+  r.basic_password = "Passw0rd";
+  return send(s.https_port, r);
+}
+
+const std::string folder_sync = "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>";
+
+std::string status_of(const client_response& r) {
+  auto tree = wbxml::decode(r.body);
+  if (!tree) return "(no body)";
+  for (const auto& c : tree->children) {
+    if (c.tag.token == 0x0C || c.tag.token == 0x0E) return c.value;  // FolderSync, Sync: Status
+  }
+  const auto xml = wbxml::to_xml(*tree);
+  const auto at = xml.find("Status>");
+  return at == std::string::npos ? xml : xml.substr(at + 7, xml.find('<', at) - at - 7);
+}
+
+json::object device(const test_server& s, const std::string& id) {
+  const auto results = shell(s, "Get-ActiveSyncDevice");
+  for (const auto& d : results.at(0).at("output").as_array()) {
+    if (d.at("DeviceId") == id.c_str()) return d.as_object();
+  }
+  return {};
+}
+
+// The subjects a Sync of the Inbox brings a device (initial key, then one GetChanges).
+std::vector<std::string> inbox_subjects(const test_server& s, const std::string& user, const std::string& dev,
+                                        std::string& key) {
+  if (key.empty()) {
+    auto first = eas(s, user, dev, "iPhone", "Sync", "14.1",
+                     "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>0</SyncKey><CollectionId>1</CollectionId>"
+                     "</Collection></Collections></Sync>");
+    const auto x = wbxml::to_xml(*wbxml::decode(first.body));
+    const auto at = x.find("<SyncKey>");
+    key = x.substr(at + 9, x.find('<', at + 9) - at - 9);
+  }
+  auto r = eas(s, user, dev, "iPhone", "Sync", "14.1",
+               "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key +
+                   "</SyncKey><CollectionId>1</CollectionId><GetChanges/><WindowSize>100</WindowSize>"
+                   "</Collection></Collections></Sync>");
+  std::vector<std::string> subjects;
+  auto tree = wbxml::decode(r.body);
+  if (!tree) return subjects;
+  const auto x = wbxml::to_xml(*tree);
+  const auto k = x.find("<SyncKey>");
+  if (k != std::string::npos) key = x.substr(k + 9, x.find('<', k + 9) - k - 9);
+  std::function<void(const wbxml::element&)> walk = [&](const wbxml::element& e) {
+    if (e.tag == tag("Email:Subject")) subjects.push_back(e.value);
+    for (const auto& c : e.children) walk(c);
+  };
+  walk(*tree);
+  return subjects;
+}
+
+TEST(DeviceAccess, ABlockRuleOnDeviceTypeBlocksWindowsPhones) {
+  test_server server;
+  const auto rule = shell(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block");
+  EXPECT_EQ(rule.at(0).at("output").at(0).at("Identity"), "WP (DeviceType)");
+  // 14.0 reads 129 DeviceIsBlockedForThisUser in the body; 12.1 gets HTTP 403 (PROVISIONING.md 5.1).
+  const auto wp = eas(server, "alice", "WPBLOCKED1", "WP", "FolderSync", "14.0", folder_sync);
+  EXPECT_EQ(wp.status, 200);
+  EXPECT_EQ(status_of(wp), "129");
+  EXPECT_FALSE(wp.header("X-MS-ASThrottle").empty());
+  const auto old = eas(server, "alice", "WPBLOCKED2", "WP", "FolderSync", "12.1", folder_sync);
+  EXPECT_EQ(old.status, 403);
+  // Provision too: a blocked device cannot get a policy.
+  const auto prov = eas(server, "alice", "WPBLOCKED1", "WP", "Provision", "14.0",
+                        "<Provision xmlns=\"Provision:\"><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
+                        "</Policy></Policies></Provision>");
+  EXPECT_EQ(status_of(prov), "129");
+  // Other device types are not touched.
+  const auto iphone = eas(server, "alice", "IPHONE1", "iPhone", "FolderSync", "14.1", folder_sync);
+  EXPECT_EQ(status_of(iphone), "1");
+  // Exchange's view of it.
+  const auto d = device(server, "WPBLOCKED1");
+  EXPECT_EQ(d.at("DeviceAccessState"), "Blocked");
+  EXPECT_EQ(d.at("DeviceAccessStateReason"), "DeviceRule");
+  EXPECT_EQ(d.at("DeviceAccessControlRule"), "WP (DeviceType)");
+  EXPECT_EQ(device(server, "IPHONE1").at("DeviceAccessState"), "Allowed");
+  // The user's allowed list beats the rule; removing the rule lets the others in.
+  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncAllowedDeviceIDs @{Add='WPBLOCKED1'}");
+  EXPECT_EQ(status_of(eas(server, "alice", "WPBLOCKED1", "WP", "FolderSync", "14.0", folder_sync)), "1");
+  EXPECT_EQ(device(server, "WPBLOCKED1").at("DeviceAccessStateReason"), "Individual");
+  shell(server, "Remove-ActiveSyncDeviceAccessRule -Identity 'WP (DeviceType)'");
+  EXPECT_EQ(status_of(eas(server, "alice", "WPBLOCKED2", "WP", "FolderSync", "14.0", folder_sync)), "1");
+  EXPECT_TRUE(shell(server, "Get-ActiveSyncDeviceAccessRule").at(0).at("output").as_array().empty());
+}
+
+TEST(DeviceAccess, TheBlockedListBeatsTheAllowedListAndRules) {
+  test_server server;
+  shell(server,
+        "New-ActiveSyncDeviceAccessRule -QueryString iPhone -Characteristic DeviceType -AccessLevel Allow\n"
+        "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs 'LOST1','LOST2' -ActiveSyncAllowedDeviceIDs 'LOST1'");
+  EXPECT_EQ(status_of(eas(server, "alice", "lost1", "iPhone", "FolderSync", "14.1", folder_sync)), "129");
+  const auto mailbox = shell(server, "Get-CASMailbox alice").at(0).at("output").at(0);
+  EXPECT_EQ(mailbox.at("ActiveSyncBlockedDeviceIDs").as_array().size(), 2u);
+  EXPECT_EQ(device(server, "lost1").at("DeviceAccessStateReason"), "Individual");
+  // $null clears the list.
+  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs $null");
+  EXPECT_EQ(status_of(eas(server, "alice", "lost1", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
+}
+
+TEST(DeviceAccess, QuarantineShowsOnlyTheNoticeUntilTheDeviceIsAllowed) {
+  test_server server;
+  shell(server,
+        "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Quarantine -UserMailInsert 'Call the lab desk on 1234' "
+        "-AdminMailRecipients bob@lab.test");
+  EXPECT_EQ(shell(server, "Get-ActiveSyncOrganizationSettings").at(0).at("output").at(0).at("DefaultAccessLevel"),
+            "Quarantine");
+  // A quarantined device may list folders and sync, but sees only the notice.
+  EXPECT_EQ(status_of(eas(server, "alice", "NEWPHONE", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
+  std::string key;
+  const auto seen = inbox_subjects(server, "alice", "NEWPHONE", key);
+  ASSERT_EQ(seen.size(), 1u) << seen.size();
+  EXPECT_EQ(seen[0], "Your device is waiting for access to your mailbox");
+  EXPECT_EQ(device(server, "NEWPHONE").at("DeviceAccessState"), "Quarantined");
+  EXPECT_EQ(device(server, "NEWPHONE").at("DeviceAccessStateReason"), "Global");
+  // Sending is refused while quarantined (MailSubmissionFailed from 14.0).
+  const auto send_mail = eas(server, "alice", "NEWPHONE", "iPhone", "SendMail", "14.1",
+                             "<SendMail xmlns=\"ComposeMail:\"><ClientId>1</ClientId><SaveInSentItems/>"
+                             "<Mime>RnJvbTogYWxpY2VAbGFiLnRlc3QNClRvOiBib2JAbGFiLnRlc3QNClN1YmplY3Q6IHgNCg0KeA==</Mime>"
+                             "</SendMail>");
+  EXPECT_EQ(status_of(send_mail), "120");
+  // The administrator got a notice naming the device (bob's device is quarantined too, but
+  // its notice and the admin notice are both in his Inbox: allow his phone first).
+  shell(server, "Set-CASMailbox -Identity bob -ActiveSyncAllowedDeviceIDs 'BOBPHONE'");
+  std::string bob_key;
+  const auto bob = inbox_subjects(server, "bob", "BOBPHONE", bob_key);
+  EXPECT_NE(std::find_if(bob.begin(), bob.end(),
+                         [](const std::string& s) { return s.find("Quarantined device: alice@lab.test") == 0; }),
+            bob.end());
+  // Allowed by the administrator: the next Sync brings the whole Inbox.
+  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncAllowedDeviceIDs @{Add='NEWPHONE'}");
+  const auto all = inbox_subjects(server, "alice", "NEWPHONE", key);
+  EXPECT_EQ(all.size(), 8u);  // the demo Inbox; the notice it already has
+  EXPECT_EQ(device(server, "NEWPHONE").at("DeviceAccessState"), "Allowed");
+}
+
+TEST(DeviceAccess, BadParametersAreRefusedWithExchangesWords) {
+  test_server server;
+  client_request r;
+  r.tls = false;
+  r.method = "POST";
+  r.target = "/api/v1/exchange";
+  r.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "text/plain"}};
+  r.body = "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic Colour -AccessLevel Block";
+  const auto res = send(server.http_port, r);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("Cannot bind parameter 'Characteristic'"), std::string::npos) << res.body;
+  r.body = "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Maybe";
+  EXPECT_NE(send(server.http_port, r).body.find("DefaultAccessLevel"), std::string::npos);
+}
+
+}  // namespace
