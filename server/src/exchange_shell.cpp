@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "easemu/admin/cmdlet_parser.hpp"
+#include "easemu/admin/opath.hpp"
 #include "easemu/common/time.hpp"
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
@@ -627,7 +628,7 @@ class executor {
 
   boost::json::array statistics(const cmdlet_call& call, bool full) {
     const bound b(call, {"Identity", "Mailbox", "ShowRecoveryPassword", "GetMailboxLog", "NotificationEmailAddresses",
-                         "ActiveSync", "OWAforDevices"});
+                         "ActiveSync", "OWAforDevices", "Filter"});
     if (b.has("GetMailboxLog")) throw shell_error("The parameter 'GetMailboxLog' is not supported by easemu yet.");
     std::vector<store::device_record> devices;
     if (b.has("Identity")) {
@@ -639,9 +640,38 @@ class executor {
     } else {
       devices = store_.list_devices();
     }
+    std::optional<admin::opath_filter> filter;
+    if (b.has("Filter")) {
+      // -Filter {Property -op Value ...} over the properties the cmdlet shows (Exchange's OPATH).
+      std::vector<std::string> known;
+      for (const auto& [k, v] : device_object(store::device_record{}, full)) known.emplace_back(k);
+      auto parsed = admin::parse_opath(b.required("Filter"), known);
+      if (!parsed) throw shell_error("Cannot bind parameter 'Filter': " + admin::to_string(parsed.error()));
+      filter = std::move(*parsed);
+    }
     boost::json::array out;
-    for (const auto& d : devices) out.push_back(device_object(d, full));
+    for (const auto& d : devices) {
+      auto o = device_object(d, full);
+      if (filter && !filter->matches([&](std::string_view property) -> std::optional<std::string> {
+            const auto* v = o.if_contains(property);
+            if (v == nullptr || v->is_null()) return std::nullopt;
+            if (v->is_string()) return std::string(v->as_string());
+            if (v->is_bool()) return v->as_bool() ? "True" : "False";
+            return boost::json::serialize(*v);
+          })) {
+        continue;
+      }
+      out.push_back(std::move(o));
+    }
     return out;
+  }
+
+  // Exchange shows a device's phone number with all but its last four digits hidden
+  // (PROVISIONING.md 5.2).
+  static boost::json::value obfuscated_phone(const std::string& number) {
+    if (number.empty()) return nullptr;
+    if (number.size() <= 4) return boost::json::value(number);
+    return boost::json::value(std::string(number.size() - 4, '*') + number.substr(number.size() - 4));
   }
 
   static boost::json::object device_object(const store::device_record& d, bool full) {
@@ -658,6 +688,7 @@ class executor {
         {"DeviceOS", d.information.os},
         {"DeviceOSLanguage", d.information.os_language},
         {"DeviceMobileOperator", d.information.mobile_operator},
+        {"DevicePhoneNumber", obfuscated_phone(d.information.phone_number)},
         {"ClientVersion", d.protocol_version},
         {"ClientType", "EAS"},
         {"FirstSyncTime", time_or_null(d.first_seen_ms)},

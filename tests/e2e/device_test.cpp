@@ -463,3 +463,46 @@ TEST(PolicyCheck, Wp7AgainstCmdletTextAndYaml) {
 }
 
 }  // namespace
+
+namespace {
+
+json::value exchange_output(const test_server& s, const std::string& line, int expected_status = 200) {
+  client_request r;
+  r.tls = false;
+  r.method = "POST";
+  r.target = "/api/v1/exchange";
+  r.headers = {{"Authorization", "Bearer " + s.admin_token}, {"Content-Type", "text/plain"}};
+  r.body = line;
+  const auto res = send(s.http_port, r);
+  EXPECT_EQ(res.status, expected_status) << res.body;
+  return json::parse(res.body).at("results").at(0);
+}
+
+// Issue 8: the filter people paste, verbatim, over phones that reported themselves.
+TEST(DeviceManagement, GetActiveSyncDeviceFilterSelectsTheWindowsPhones) {
+  test_server server;
+  ASSERT_TRUE(run_phone(server, "wp7", "alice@lab.test", "FILTERWP7").syncing);
+  ASSERT_TRUE(run_phone(server, "ios", "alice@lab.test", "FILTERIOS").syncing);
+  const auto wp = exchange_output(server, "Get-ActiveSyncDevice -Filter {DeviceOS -like \"*Windows Phone7.0\"}");
+  ASSERT_EQ(wp.at("output").as_array().size(), 1u) << wp;
+  EXPECT_EQ(wp.at("output").at(0).at("DeviceId"), "FILTERWP7");
+  const auto not_wp = exchange_output(server, "Get-MobileDevice -Mailbox alice -Filter {-not (DeviceType -eq 'WP')}");
+  ASSERT_EQ(not_wp.at("output").as_array().size(), 1u);
+  EXPECT_EQ(not_wp.at("output").at(0).at("DeviceId"), "FILTERIOS");
+  const auto both = exchange_output(server, "Get-ActiveSyncDevice -Filter \"DeviceType -eq 'WP' -or DeviceModel -like 'iPhone*'\"");
+  EXPECT_EQ(both.at("output").as_array().size(), 2u) << both;
+  const auto bad = exchange_output(server, "Get-ActiveSyncDevice -Filter {Colour -eq 'red'}", 400);
+  EXPECT_NE(std::string(bad.at("error").as_string()).find("Colour"), std::string::npos) << bad;
+}
+
+// Issue 8: a rule blocking DeviceType WP blocks a WP7, which shows 129 as its own code.
+TEST(DeviceManagement, ABlockRuleStopsTheSimulatedWp7) {
+  test_server server;
+  exchange_output(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block");
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "BLOCKEDWP7");
+  EXPECT_FALSE(r.syncing) << step_names(r);
+  EXPECT_EQ(r.screen.code_text(), "86000C1C");  // 0x86000C00 + (129 - 101)
+  EXPECT_TRUE(run_phone(server, "android", "alice@lab.test", "ANDROIDOK").syncing);
+}
+
+}  // namespace

@@ -331,6 +331,34 @@ class parser {
     }
   }
 
+  // { ... }: kept as text, braces included, for the cmdlets that take one (Get-ActiveSyncDevice
+  // -Filter {DeviceOS -like "*Windows Phone7.0"}); nested braces and quoted strings are skipped
+  // whole. Nothing in it is run.
+  bool parse_script_block(cmdlet_value& out) {
+    const std::size_t start = pos_;
+    int depth = 0;
+    while (pos_ < n_) {
+      if (const auto q = quote_len(pos_); q != 0) {
+        std::string ignored;
+        if (!parse_quoted(ignored)) return false;
+        continue;
+      }
+      const char c = s_[pos_];
+      if (c == '{') {
+        if (++depth > 64) return fail(pos_, "nesting too deep");
+      } else if (c == '}') {
+        if (--depth == 0) {
+          ++pos_;
+          out.type = cmdlet_value::kind::text;
+          out.text = std::string(s_.substr(start, pos_ - start));
+          return true;
+        }
+      }
+      ++pos_;
+    }
+    return fail(start, "missing closing '}'");
+  }
+
   bool parse_primary(cmdlet_value& out) {
     const std::size_t start = pos_;
     if (pos_ >= n_ || newline_len(pos_) != 0) return fail(start, "missing value");
@@ -351,7 +379,7 @@ class parser {
           }
           break;
         case '(': return fail(start, "parenthesized expressions are not supported");
-        case '{': return fail(start, "script blocks are not supported");
+        case '{': ok = parse_script_block(out); break;
         case ')': return fail(start, "unexpected ')'");
         case '}': return fail(start, "unexpected '}'");
         case ',': return fail(start, "unexpected ','");

@@ -502,12 +502,24 @@ TEST(CmdletParser, NestingLimitIsSixteen) {
   EXPECT_EQ(e.column, 14u + 8 * 2 + 8 * 4);
 }
 
+// --- script blocks: text for -Filter ----------------------------------------------------------------------------
+
+TEST(CmdletParser, AScriptBlockIsKeptAsItsText) {
+  const auto calls = parse_cmdlets("Get-ActiveSyncDevice -Filter {DeviceOS -like \"*Windows Phone7.0\" -and (X -eq '}')} -Mailbox a");
+  ASSERT_TRUE(calls) << calls.error().message;
+  const auto& p = calls->at(0).parameters;
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].value.type, cmdlet_value::kind::text);
+  EXPECT_EQ(p[0].value.text, "{DeviceOS -like \"*Windows Phone7.0\" -and (X -eq '}')}");
+  EXPECT_EQ(p[1].name, "Mailbox");
+}
+
 // --- what the subset leaves out ---------------------------------------------------------------------------------
 
 TEST(CmdletParser, UnsupportedPowerShellIsAnErrorNotAGuess) {
   expect_error("Get-Mailbox | Set-CASMailbox -ActiveSyncEnabled $false", 1, 13, "pipelines are not supported");
   expect_error("Set-CASMailbox -Identity (Get-Mailbox alice)", 1, 26, "parenthesized expressions are not supported");
-  expect_error("Get-Thing -Filter {Name -eq 'x'}", 1, 19, "script blocks are not supported");
+  expect_error("Get-Thing -Filter {Name -eq 'x'", 1, 19, "missing closing '}'");
   expect_error("Get-Thing > out.txt", 1, 11, "redirection is not supported");
   expect_error("Get-Thing @params", 1, 11, "unexpected '@'");
   expect_error("Get-Thing a)", 1, 12, "unexpected ')'");
