@@ -14,6 +14,7 @@
 #include "easemu/admin/cmdlet_parser.hpp"
 #include "easemu/admin/opath.hpp"
 #include "easemu/common/time.hpp"
+#include "easemu/mailbox/message.hpp"
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
 #include "easemu/server/access_service.hpp"
@@ -38,6 +39,9 @@ struct shell_error : std::runtime_error {
 // Accepted by every cmdlet (PowerShell's common parameters and Exchange's usual extras).
 constexpr const char* common_parameters[] = {"Confirm", "WhatIf", "Verbose", "Debug", "ErrorAction",
                                              "WarningAction", "DomainController", "ErrorVariable"};
+
+// Set-CASMailbox -ActiveSyncDebugLogging, kept in the lab state per mailbox.
+std::string debug_logging_key(const std::string& address) { return "debug_logging:" + common::ascii_lowercase(address); }
 
 std::string value_text(const cmdlet_value& v) {
   switch (v.type) {
@@ -142,8 +146,9 @@ boost::json::value time_or_null(std::int64_t ms) {
 
 class executor {
  public:
-  executor(store::store& s, provisioning_service& p, access_service& a, const std::string& requestor, std::int64_t now)
-      : store_(s), provisioning_(p), access_(a), requestor_(requestor), now_(now) {}
+  executor(store::store& s, provisioning_service& p, access_service& a, const exchange_shell::mail_hooks& hooks,
+           const std::string& requestor, std::int64_t now)
+      : store_(s), provisioning_(p), access_(a), hooks_(hooks), requestor_(requestor), now_(now) {}
 
   boost::json::array run(const cmdlet_call& call) {
     const auto& n = call.name;
@@ -371,10 +376,10 @@ class executor {
   boost::json::array set_cas_mailbox(const cmdlet_call& call) {
     const bound b(call, {"Identity", "ActiveSyncMailboxPolicy", "ActiveSyncEnabled", "ActiveSyncAllowedDeviceIDs",
                          "ActiveSyncBlockedDeviceIDs", "ActiveSyncDebugLogging"});
-    if (b.has("ActiveSyncDebugLogging")) {
-      throw shell_error("The parameter 'ActiveSyncDebugLogging' is not supported by easemu yet.");
-    }
     auto target = find_mailbox(b.required("Identity"));
+    if (b.has("ActiveSyncDebugLogging") && !b.flag("WhatIf")) {
+      store_.set_lab_state(debug_logging_key(target.address), b.flag("ActiveSyncDebugLogging") ? "1" : "");
+    }
     if (b.has("ActiveSyncAllowedDeviceIDs") || b.has("ActiveSyncBlockedDeviceIDs")) {
       auto cfg = *access_.config();
       auto& lists = cfg.mailboxes[common::ascii_lowercase(target.address)];
@@ -418,6 +423,7 @@ class executor {
           {"PrimarySmtpAddress", m.address},
           {"DisplayName", m.display_name},
           {"ActiveSyncEnabled", m.activesync_enabled},
+          {"ActiveSyncDebugLogging", exchange_shell::debug_logging(store_, m.address)},
           {"ActiveSyncMailboxPolicy", applied ? boost::json::value(applied->name) : boost::json::value(nullptr)},
           {"ActiveSyncMailboxPolicyIsDefaulted", m.policy.empty()},
           {"HasActiveSyncDevicePartnership", !store_.list_devices(m.address).empty()},
@@ -629,7 +635,6 @@ class executor {
   boost::json::array statistics(const cmdlet_call& call, bool full) {
     const bound b(call, {"Identity", "Mailbox", "ShowRecoveryPassword", "GetMailboxLog", "NotificationEmailAddresses",
                          "ActiveSync", "OWAforDevices", "Filter"});
-    if (b.has("GetMailboxLog")) throw shell_error("The parameter 'GetMailboxLog' is not supported by easemu yet.");
     std::vector<store::device_record> devices;
     if (b.has("Identity")) {
       devices.push_back(find_device(b.required("Identity")));
@@ -661,9 +666,65 @@ class executor {
           })) {
         continue;
       }
+      if (b.flag("GetMailboxLog")) o["MailboxLogReport"] = mailbox_log(d);
       out.push_back(std::move(o));
     }
+    if (b.flag("GetMailboxLog") && b.has("NotificationEmailAddresses")) {
+      send_logs(devices, value_items(*b.get("NotificationEmailAddresses")));
+    }
     return out;
+  }
+
+  // ---- mailbox logs (Get-ActiveSyncDeviceStatistics -GetMailboxLog) ----
+
+  // A device's requests from the journal, oldest first, as readable text: each request's time,
+  // command, statuses and timing, then its headers (while ActiveSyncDebugLogging is on) and
+  // decoded bodies. Credentials never reach the journal.
+  std::string mailbox_log(const store::device_record& d) {
+    if (hooks_.flush_journal) hooks_.flush_journal();
+    store::journal_filter f;
+    f.user = d.mailbox;
+    f.device_id = d.device_id;
+    f.limit = 1000;
+    auto entries = store_.query_journal(f);
+    std::string out = "Exchange ActiveSync mailbox log (easemu)\nMailbox: " + d.mailbox + "\nDevice: " + d.device_id +
+                      " (" + d.device_type + ")\nEntries: " + std::to_string(entries.size()) + "\n";
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+      const auto& e = *it;
+      out += "\n----------------------------------------------------------------------\n";
+      out += "RequestTime : " + common::iso8601_utc(e.time_ms) + "\n";
+      out += "Command     : " + e.command + " (EAS " + e.protocol_version + ")\n";
+      out += "Result      : HTTP " + std::to_string(e.http_status) +
+             (e.eas_status != 0 ? ", Status " + std::to_string(e.eas_status) : std::string()) + ", " +
+             std::to_string(e.duration_ms) + " ms\n";
+      if (!e.request_headers.empty()) out += "RequestHeader :\n" + e.request_headers;
+      out += "RequestBody :\n" + (e.request_xml.empty() ? std::string("(none)") : e.request_xml) + "\n";
+      if (!e.response_headers.empty()) out += "ResponseHeader :\n" + e.response_headers;
+      out += "ResponseBody :\n" + (e.response_xml.empty() ? std::string("(none)") : e.response_xml) + "\n";
+    }
+    return out;
+  }
+
+  // Exchange mails the logs to the addresses given, one text attachment per device.
+  void send_logs(const std::vector<store::device_record>& devices, const std::vector<std::string>& addresses) {
+    if (!hooks_.deliver) throw shell_error("Mailbox logs cannot be mailed from here.");
+    mailbox::new_message m;
+    m.from = "Microsoft Exchange <postmaster@" + (devices.empty() ? std::string("lab.test")
+                                                                 : devices.front().mailbox.substr(devices.front().mailbox.find('@') + 1)) + ">";
+    m.subject = "Exchange ActiveSync Mailbox Logs" + (devices.empty() ? std::string() : ": " + devices.front().mailbox);
+    m.text = "The mailbox logs you asked for are attached, one file per device.\n";
+    m.date_ms = now_;
+    for (const auto& d : devices) {
+      const auto alias = d.mailbox.substr(0, d.mailbox.find('@'));
+      m.attachments.push_back({"EASMailboxLog_" + alias + "_" + d.device_id + ".txt", "text/plain", mailbox_log(d)});
+    }
+    for (const auto& address : addresses) {
+      const auto target = find_mailbox(address);  // only lab mailboxes receive mail here
+      m.to = target.address;
+      if (auto error = hooks_.deliver(target.address, mailbox::compose_message(m)); !error.empty()) {
+        throw shell_error("The log could not be delivered to " + target.address + ": " + error);
+      }
+    }
   }
 
   // Exchange shows a device's phone number with all but its last four digits hidden
@@ -724,11 +785,16 @@ class executor {
   store::store& store_;
   provisioning_service& provisioning_;
   access_service& access_;
+  const exchange_shell::mail_hooks& hooks_;
   const std::string& requestor_;
   std::int64_t now_;
 };
 
 }  // namespace
+
+bool exchange_shell::debug_logging(const store::store& store, const std::string& mailbox) {
+  return store.get_lab_state(debug_logging_key(mailbox)).value_or("") == "1";
+}
 
 exchange_shell::exchange_shell(std::shared_ptr<store::store> store, provisioning_service& provisioning,
                                access_service& access)
@@ -743,7 +809,7 @@ std::vector<shell_result> exchange_shell::run(std::string_view text, const std::
                    "At line:" + std::to_string(e.line) + " char:" + std::to_string(e.column) + ": " + e.message, {}});
     return out;
   }
-  executor ex(*store_, provisioning_, access_, requestor, now_ms);
+  executor ex(*store_, provisioning_, access_, hooks_, requestor, now_ms);
   for (const auto& call : *calls) {
     shell_result r;
     r.command = call.source;

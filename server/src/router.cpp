@@ -94,6 +94,10 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   mail_ = std::make_unique<mail_service>(store_, *folders_, log);
   access_ = std::make_unique<access_service>(store_, *mail_, log);
   shell_ = std::make_unique<exchange_shell>(store_, *provisioning_, *access_);
+  shell_->set_mail_hooks({[this](const std::string& mailbox, const std::string& mime) {
+                            return mail_->deliver(mailbox, "", mime, false, common::now_ms()).error;
+                          },
+                          [this] { flush_journal(); }});
 
   pipeline_.set_handler(eas::command_id::get_item_estimate,
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });
@@ -174,6 +178,16 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
         const auto status = tree->child_text(status_tag_of(tree->tag));
         e.eas_status = status.empty() ? 0 : std::atoi(std::string(status).c_str());
       }
+    }
+    // Mailbox logging (Set-CASMailbox -ActiveSyncDebugLogging $true) adds the headers, with the
+    // credentials blanked: they never reach the journal or the log.
+    if (exchange_shell::debug_logging(*store_, ctx.mailbox)) {
+      for (const auto& [name, value] : ctx.http->headers) {
+        const bool secret = iequals(name, "Authorization") || iequals(name, "Cookie") || iequals(name, "Proxy-Authorization");
+        e.request_headers += name + ": " + (secret ? std::string("(removed)") : value) + "\n";
+      }
+      e.response_headers = "HTTP " + std::to_string(response.status) + "\n";
+      for (const auto& [name, value] : response.headers) e.response_headers += name + ": " + value + "\n";
     }
     journal_->push(std::move(e));
   });

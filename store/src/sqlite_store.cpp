@@ -134,6 +134,10 @@ constexpr migration migrations[] = {
       ALTER TABLE devices ADD COLUMN access_reason TEXT NOT NULL DEFAULT '';
       ALTER TABLE devices ADD COLUMN access_rule TEXT NOT NULL DEFAULT '';
     )sql"},
+    {8, R"sql(
+      ALTER TABLE journal ADD COLUMN request_headers TEXT NOT NULL DEFAULT '';
+      ALTER TABLE journal ADD COLUMN response_headers TEXT NOT NULL DEFAULT '';
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -409,13 +413,14 @@ class sqlite_store final : public store {
     std::lock_guard lock(mutex_);
     transaction([&] {
       statement ins(cache_, "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, "
-                         "http_status, eas_status, duration_ms, request_xml, response_xml) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                         "http_status, eas_status, duration_ms, request_xml, response_xml, request_headers, "
+                         "response_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
       for (const auto& e : entries) {
         sqlite3_reset(ins.handle());
         ins.bind(1, e.time_ms).bind(2, e.user).bind(3, e.device_id).bind(4, e.device_type).bind(5, e.command)
             .bind(6, e.protocol_version).bind(7, std::int64_t{e.http_status}).bind(8, std::int64_t{e.eas_status})
-            .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml));
+            .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml))
+            .bind(12, e.request_headers).bind(13, e.response_headers);
         ins.step();
       }
       // Past the retention the oldest entries go (a range of the rowid: as many as were added).
@@ -434,7 +439,7 @@ class sqlite_store final : public store {
     std::lock_guard lock(mutex_);
     std::string sql =
         "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
-        "duration_ms, request_xml, response_xml FROM journal WHERE 1 = 1";
+        "duration_ms, request_xml, response_xml, request_headers, response_headers FROM journal WHERE 1 = 1";
     if (f.user) sql += " AND user = ?1";
     if (f.device_id) sql += " AND device_id = ?2";
     if (f.command) sql += " AND command = ?3";
@@ -450,7 +455,7 @@ class sqlite_store final : public store {
     while (s.step()) {
       out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
                      static_cast<int>(s.integer(7)), static_cast<int>(s.integer(8)), s.integer(9), s.text(10),
-                     s.text(11)});
+                     s.text(11), s.text(12), s.text(13)});
     }
     return out;
   }

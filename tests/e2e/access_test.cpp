@@ -197,3 +197,39 @@ TEST(DeviceAccess, BadParametersAreRefusedWithExchangesWords) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 8: Set-CASMailbox -ActiveSyncDebugLogging and Get-ActiveSyncDeviceStatistics -GetMailboxLog,
+// with the log mailed as an attachment, the way OWA's "Retrieve Log" works.
+TEST(MailboxLog, DebugLoggingRecordsHeadersAndTheLogIsMailed) {
+  test_server server;
+  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncDebugLogging $true");
+  EXPECT_EQ(shell(server, "Get-CASMailbox alice").at(0).at("output").at(0).at("ActiveSyncDebugLogging"), true);
+  ASSERT_EQ(status_of(eas(server, "alice", "LOGGED1", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
+  const auto stats = shell(server, "Get-ActiveSyncDeviceStatistics -Mailbox alice -GetMailboxLog");
+  const auto& devices = stats.at(0).at("output").as_array();
+  ASSERT_EQ(devices.size(), 1u);
+  const std::string log(devices.at(0).at("MailboxLogReport").as_string());
+  EXPECT_NE(log.find("Command     : FolderSync (EAS 14.1)"), std::string::npos) << log;
+  EXPECT_NE(log.find("<FolderSync xmlns=\"FolderHierarchy:\">"), std::string::npos) << log;
+  EXPECT_NE(log.find("MS-ASProtocolVersion: 14.1"), std::string::npos) << log;
+  EXPECT_NE(log.find("Authorization: (removed)"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Passw0rd"), std::string::npos);
+  EXPECT_EQ(log.find("Basic "), std::string::npos);
+
+  // Mailed to bob: his phone finds the message with the log attached.
+  shell(server, "Get-ActiveSyncDeviceStatistics -Mailbox alice -GetMailboxLog -NotificationEmailAddresses bob@lab.test");
+  std::string key;
+  const auto subjects = inbox_subjects(server, "bob", "BOBREADER", key);  // key 0, then the whole Inbox
+  EXPECT_NE(std::find(subjects.begin(), subjects.end(), "Exchange ActiveSync Mailbox Logs: alice@lab.test"), subjects.end());
+  // Logging off: later requests carry no headers in the log.
+  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncDebugLogging $false");
+  eas(server, "alice", "LOGGED2", "iPhone", "FolderSync", "14.1", folder_sync);
+  const auto quiet = shell(server, "Get-ActiveSyncDeviceStatistics -Identity LOGGED2 -GetMailboxLog");
+  const std::string quiet_log(quiet.at(0).at("output").at(0).at("MailboxLogReport").as_string());
+  EXPECT_NE(quiet_log.find("Command     : FolderSync"), std::string::npos);
+  EXPECT_EQ(quiet_log.find("RequestHeader"), std::string::npos) << quiet_log;
+}
+
+}  // namespace

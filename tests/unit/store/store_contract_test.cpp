@@ -152,6 +152,19 @@ TEST_P(StoreContract, JournalKeepsEntriesNewestFirstAndFilters) {
   EXPECT_EQ(s->query_journal(limit).size(), 1u);
 }
 
+TEST_P(StoreContract, JournalKeepsHeadersWhenGiven) {
+  auto s = open();
+  auto e = entry(5, "alice@lab.test", "Sync");
+  e.request_headers = "MS-ASProtocolVersion: 14.1\nAuthorization: (removed)\n";
+  e.response_headers = "Content-Type: application/vnd.ms-sync.wbxml\n";
+  s->append_journal({e, entry(6, "bob@lab.test", "Sync")});
+  const auto all = s->query_journal({});
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].request_headers, e.request_headers);
+  EXPECT_EQ(all[1].response_headers, e.response_headers);
+  EXPECT_EQ(all[0].request_headers, "");
+}
+
 TEST_P(StoreContract, JournalKeepsOnlyTheNewestEntriesPastItsRetention) {
   auto s = open();
   s->set_journal_retention(5);

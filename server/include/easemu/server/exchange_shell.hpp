@@ -4,6 +4,7 @@
 // and the device cmdlets (Get-*DeviceStatistics, Get-*Device, Clear-*, Remove-*). The parser is
 // pure (easemu_admin); this executor spans the store's policies, mailboxes and devices.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,10 +36,23 @@ class exchange_shell {
   // PowerShell). A text that does not parse gives one failed result naming line and column.
   std::vector<shell_result> run(std::string_view text, const std::string& requestor, std::int64_t now_ms);
 
+  // What the mailbox-log cmdlets need from the rest of the server: delivering a message to a lab
+  // mailbox (returns an error, empty on success) and writing the queued journal entries.
+  struct mail_hooks {
+    std::function<std::string(const std::string& mailbox, const std::string& mime)> deliver;
+    std::function<void()> flush_journal;
+  };
+  void set_mail_hooks(mail_hooks hooks) { hooks_ = std::move(hooks); }
+
+  // Whether Set-CASMailbox -ActiveSyncDebugLogging is on for the mailbox (its log then carries
+  // the HTTP headers too).
+  static bool debug_logging(const store::store& store, const std::string& mailbox);
+
  private:
   std::shared_ptr<store::store> store_;
   provisioning_service& provisioning_;
   access_service& access_;
+  mail_hooks hooks_;
 };
 
 }  // namespace easemu::server

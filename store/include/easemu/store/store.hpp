@@ -144,6 +144,10 @@ struct journal_entry {
   std::int64_t duration_ms = 0;
   std::string request_xml;
   std::string response_xml;
+  // Only while the mailbox's ActiveSyncDebugLogging is on: the HTTP headers, one "Name: value"
+  // per line, with credentials already blanked.
+  std::string request_headers;
+  std::string response_headers;
 
   bool operator==(const journal_entry&) const = default;
 };
