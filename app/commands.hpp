@@ -29,6 +29,7 @@ void add_health_command(CLI::App& app, int& exit_code);
 void add_ca_command(CLI::App& app, int& exit_code);
 void add_exchange_command(CLI::App& app, int& exit_code);
 void add_inject_command(CLI::App& app, int& exit_code);
+void add_fault_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 void add_device_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <cctype>
@@ -12,6 +14,7 @@
 
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/server/exchange_profile.hpp"
+#include "easemu/server/faults.hpp"
 #include "tls_modes.hpp"
 
 namespace easemu::app {
@@ -49,6 +52,34 @@ std::string lower(std::string s) {
   return s;
 }
 
+// A fault rule written in YAML as the JSON the admin API takes. Plain scalars become numbers and
+// booleans where they read as such, except below `match:`, where every value is a name
+// (protocol_version: 14.1 stays "14.1").
+boost::json::value yaml_to_json(const YAML::Node& n, bool names) {
+  if (n.IsMap()) {
+    boost::json::object o;
+    for (const auto& kv : n) {
+      const auto key = kv.first.Scalar();
+      o[key] = yaml_to_json(kv.second, names || key == "match");
+    }
+    return o;
+  }
+  if (n.IsSequence()) {
+    boost::json::array a;
+    for (const auto& item : n) a.push_back(yaml_to_json(item, names));
+    return a;
+  }
+  if (n.IsNull()) return nullptr;
+  const auto& text = n.Scalar();
+  if (names || n.Tag() == "!") return boost::json::value(text);  // "!": a quoted scalar
+  if (text == "true" || text == "True") return true;
+  if (text == "false" || text == "False") return false;
+  boost::system::error_code ec;
+  auto number = boost::json::parse(text, ec);
+  if (!ec && number.is_number()) return number;
+  return boost::json::value(text);
+}
+
 }  // namespace
 
 lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
@@ -60,7 +91,7 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
   }
   lab_config lab;
   if (root.IsNull()) return lab;
-  check_keys(file, root, "lab file", {"lab", "tls", "mailboxes", "policies", "exchange_commands"});
+  check_keys(file, root, "lab file", {"lab", "tls", "mailboxes", "policies", "exchange_commands", "faults"});
 
   if (const auto l = root["lab"]) {
     check_keys(file, l, "lab", {"domain", "hostname", "netbios_domain", "exchange_version", "protocol_versions"});
@@ -184,6 +215,17 @@ lab_config parse_lab_yaml(const std::string& text, const std::string& file) {
     }
   }
   if (const auto c = root["exchange_commands"]) lab.exchange_commands = scalar(file, c, "exchange_commands");
+  if (const auto f = root["faults"]) {
+    if (!f.IsSequence()) fail(file, f.Mark(), "faults: expected a list of rules ({match, action, probability, count})");
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const auto& node = f[i];
+      if (!node.IsMap()) fail(file, node.Mark(), "faults[" + std::to_string(i) + "]: expected a mapping");
+      const auto text = boost::json::serialize(yaml_to_json(node, false));
+      const auto parsed = server::parse_fault_rule(text);
+      if (!parsed.rule) fail(file, node.Mark(), "faults[" + std::to_string(i) + "]: " + parsed.error);
+      lab.faults.push_back(text);
+    }
+  }
   return lab;
 }
 

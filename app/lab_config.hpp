@@ -44,6 +44,8 @@ struct lab_config {
   std::vector<policy_config> policies;
   std::string exchange_commands;
   tls_config tls;
+  // The `faults:` list: each rule as JSON, the shape POST /api/v1/faults takes (validated).
+  std::vector<std::string> faults;
 };
 
 // Where the file is wrong: "lab.yaml:12:5: mailboxes[1].address: 'bob' is not an e-mail address"

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   easemu::app::add_ca_command(app, exit_code);
   easemu::app::add_exchange_command(app, exit_code);
   easemu::app::add_inject_command(app, exit_code);
+  easemu::app::add_fault_command(app, exit_code);
   easemu::app::add_bench_command(app, exit_code);
   easemu::app::add_device_command(app, exit_code);
   easemu::app::add_matrix_command(app, exit_code);

@@ -55,6 +55,7 @@ struct serve_options {
   std::string tls_key;
   int heartbeat_min = 60;
   std::size_t journal_keep = store::default_journal_retention;
+  std::optional<std::uint64_t> fault_seed;  // fault rule probabilities; default: random
 };
 
 // The machine's own addresses (phones in the lab reach the server by one of them), without
@@ -260,6 +261,14 @@ int run_serve(serve_options o) {
       log->info("exchange_commands: {}", result.command);
     }
   }
+  // The lab file's fault rules (run-time state: applied at every start, kept in memory).
+  if (o.fault_seed) r->faults().reseed(*o.fault_seed);
+  for (const auto& f : lab.faults) {
+    auto parsed = server::parse_fault_rule(f);  // validated with the lab file
+    if (!parsed.rule) throw std::runtime_error("faults: " + parsed.error);
+    const auto rule = r->faults().add(std::move(*parsed.rule), "lab file");
+    log->info("fault rule {} from the lab file: {}", rule.id, server::describe(rule.action));
+  }
   // The demo lab's mailboxes start with a realistic Inbox (once per data dir).
   if (demo) {
     const auto now = common::now_ms();
@@ -371,6 +380,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--journal-keep", o->journal_keep,
                   "Request journal entries kept (the newest; older ones are deleted as new ones arrive)")
       ->envname("EASEMU_JOURNAL_KEEP")->check(CLI::Range(std::size_t{100}, std::size_t{100'000'000}))->capture_default_str();
+  cmd->add_option("--fault-seed", o->fault_seed,
+                  "Seed of the random draws of fault rules with a probability (default: random), to replay a run")
+      ->envname("EASEMU_FAULT_SEED");
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -96,14 +96,54 @@ void eas_pipeline::handle(std::shared_ptr<const http_request> request, const std
                                   " cmd=" + std::string(ctx->query.command->name) + " v=" +
                                   std::string(to_string(ctx->version));
         }
+        if (ctx->fault) response.log_context += " fault=" + ctx->fault->rule_id;
         if (journal_ && ctx->query.command != nullptr) {
           const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
           journal_(*ctx, response, ms.count());
         }
+        // Fault injection: the journal keeps the real answer, the device gets it damaged.
+        if (ctx->fault) damage_body(ctx->fault->action, response.body);
         respond(std::move(response));
       });
-  auto response = run(ctx, [finish](http_response r) { (*finish)(std::move(r)); });
-  if (response) (*finish)(std::move(*response));
+  // Fault injection: a delayed answer waits on the fault timer, not on an I/O thread.
+  auto deliver = [this, ctx, finish](http_response r) {
+    if (ctx->fault && ctx->fault->action.kind == fault_kind::delay && faults_.after) {
+      faults_.after(std::chrono::milliseconds(ctx->fault->action.delay_ms),
+                    [finish, r = std::move(r)]() mutable { (*finish)(std::move(r)); });
+      return;
+    }
+    (*finish)(std::move(r));
+  };
+  auto response = run(ctx, deliver);
+  if (response) deliver(std::move(*response));
+}
+
+std::optional<http_response> eas_pipeline::fault_answer(const fault_hit& hit, const eas::command_info& command,
+                                                        protocol_version v) const {
+  const auto& a = hit.action;
+  switch (a.kind) {
+    case fault_kind::http_status:
+    case fault_kind::drop:
+      return fault_http_response(a, server_build_, faults_.realm);
+    case fault_kind::eas_status: {
+      // The status in the command's own body where Exchange would put it there, else the HTTP
+      // status that replaces it (PROVISIONING.md 1.8; MS-ASCMD 2.2.2).
+      if (status_fits_body(v, a.eas_status)) return error_status(command, v, a.eas_status, http_status_for(a.eas_status), true);
+      http_response r;
+      r.status = http_status_for(a.eas_status);
+      r.set("MS-Server-ActiveSync", server_build_);
+      return r;
+    }
+    case fault_kind::policy_refresh:
+      // As if DevicePolicyRefreshInterval had elapsed: 143 in the body from 14.0, HTTP 449
+      // before (PROVISIONING.md 1.8 step 8, 2.6; MS-ASCMD 2.2.2 R7565).
+      return error_status(command, v, 143, 449);
+    case fault_kind::delay:
+    case fault_kind::corrupt_body:
+    case fault_kind::truncate_body:
+      return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 http_response eas_pipeline::to_http(const eas::command_info& command, command_reply reply, std::uint64_t rid) const {
@@ -187,6 +227,16 @@ std::optional<http_response> eas_pipeline::run(const std::shared_ptr<eas_context
       return r;
     }
     ctx.quarantined = verdict.quarantined;
+  }
+
+  // Stage: fault injection (faults.hpp), for every command, before the provisioning gate.
+  if (faults_.check) {
+    if (auto hit = faults_.check(ctx)) {
+      log_->debug("request={} user={} cmd={} fault {}: {}", rid, mailbox, command.name, hit->rule_id,
+                  describe(hit->action));
+      ctx.fault = std::move(hit);
+      if (auto r = fault_answer(*ctx.fault, command, ctx.version)) return r;
+    }
   }
 
   if (!command.supported_in(ctx.version)) {

@@ -159,6 +159,22 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       log_->error("request={} device not recorded: {}", ctx.http->request_id, e.what());
     }
   });
+  // Fault injection: the rule a request hits, with the lab's own defaults filled in.
+  faults_ = std::make_unique<fault_registry>();
+  fault_timer_ = std::make_unique<delay_timer>();
+  pipeline_.set_faults(fault_stage{
+      [this](const eas_context& ctx) -> std::optional<fault_hit> {
+        const auto device = ctx.query.printable_device_id();
+        const auto version = to_string(ctx.version);
+        auto hit = faults_->match({ctx.mailbox, device, ctx.query.device_type, ctx.query.command->name, version});
+        if (hit && hit->action.kind == fault_kind::http_status && hit->action.http_status == 451 &&
+            hit->action.location.empty()) {
+          hit->action.location = lab_.public_url + "/Microsoft-Server-ActiveSync";
+        }
+        return hit;
+      },
+      [this](std::chrono::milliseconds delay, std::function<void()> fn) { fault_timer_->after(delay, std::move(fn)); },
+      lab_.hostname});
   journal_ = std::make_unique<store::journal_writer>(store_);
   pipeline_.set_journal_observer([this](const eas_context& ctx, const http_response& response, std::int64_t ms) {
     store::journal_entry e;
@@ -178,6 +194,11 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
         const auto status = tree->child_text(status_tag_of(tree->tag));
         e.eas_status = status.empty() ? 0 : std::atoi(std::string(status).c_str());
       }
+    }
+    // A fault's hit shows in the journal as a comment before the response (docs/faults.md).
+    if (ctx.fault) {
+      e.response_xml = "<!-- easemu fault " + ctx.fault->rule_id + ": " + describe(ctx.fault->action) + " -->" +
+                       (e.response_xml.empty() ? "" : "\n" + e.response_xml);
     }
     // Mailbox logging (Set-CASMailbox -ActiveSyncDebugLogging $true) adds the headers, with the
     // credentials blanked: they never reach the journal or the log.
@@ -404,6 +425,11 @@ http_response router::handle_admin(const http_request& request) const {
     return r;
   }
   const auto path = request.path();
+  if (path == "/api/v1/faults" || path.starts_with("/api/v1/faults/")) {
+    const auto r = handle_faults_api(*faults_, request);
+    if (request.method != "GET" && r.status < 300) log_->info("request={} fault rules: {} {}", request.request_id, request.method, path);
+    return r;
+  }
   if (path == "/api/v1/devices") {
     if (request.method != "GET") return json_error(405, "use GET");
     boost::json::array devices;

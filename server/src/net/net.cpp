@@ -319,6 +319,13 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                         const std::string& remote, const std::string& method,
                         const std::string& target,
                         std::chrono::steady_clock::time_point started, unsigned version) {
+    if (r.drop) {
+      // Fault injection: no answer at all; returning false closes the connection.
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      log->info("conn={} {} \"{} {}\" dropped{} 0B {}ms", conn_id, remote, method, target,
+                r.log_context.empty() ? std::string() : " " + r.log_context, ms);
+      co_return false;
+    }
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
     res.set(http::field::server, "easemu");
     for (auto& [k, v] : r.headers) res.set(k, v);

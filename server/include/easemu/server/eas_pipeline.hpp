@@ -2,6 +2,7 @@
 // The EAS request pipeline after authentication (STYLE.md: stages that pass a request on or
 // answer it): parse the query -> version gate -> record the device -> decode the body ->
 // command handler -> envelope for the protocol version.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/eas/query.hpp"
+#include "easemu/server/faults.hpp"
 #include "easemu/server/http.hpp"
 #include "easemu/wbxml/element.hpp"
 
@@ -31,6 +33,9 @@ struct eas_context {
   // The device is quarantined (or in DeviceDiscovery): content commands show only the quarantine
   // notice (PROVISIONING.md 5.1).
   bool quarantined = false;
+  // The fault rule this request hit (faults.hpp): logged, journalled, and for delay and the
+  // damaged bodies applied to the answer.
+  std::optional<fault_hit> fault;
 };
 
 // What a command handler answers: an HTTP status and, usually, the WBXML response tree (the
@@ -68,6 +73,14 @@ struct access_verdict {
 };
 using access_check = std::function<access_verdict(const eas_context&)>;
 
+// Fault injection (faults.hpp), after access rules and before the provisioning gate: the rule a
+// request hits, and where a delayed answer waits (not on an I/O thread).
+struct fault_stage {
+  std::function<std::optional<fault_hit>(const eas_context&)> check;
+  std::function<void(std::chrono::milliseconds, std::function<void()>)> after;
+  std::string realm;  // the Basic realm of a 401
+};
+
 // Called for every request that names a device, after the version gate (the device list).
 using device_observer = std::function<void(const eas_context&)>;
 // Called with every answered request whose query parsed (the request journal).
@@ -84,6 +97,7 @@ class eas_pipeline {
   void set_gate(request_gate gate) { gate_ = std::move(gate); }
   // Device access (every command, Provision and Ping included).
   void set_access_check(access_check check) { access_ = std::move(check); }
+  void set_faults(fault_stage stage) { faults_ = std::move(stage); }
   // The handler for a command; commands without one are answered as not supported.
   void set_handler(eas::command_id id, command_handler handler);
   void set_async_handler(eas::command_id id, async_command_handler handler);
@@ -103,12 +117,16 @@ class eas_pipeline {
   // `in_body`: the status goes in the command's body whatever the version (when it has one).
   http_response error_status(const eas::command_info& command, protocol_version v, int status,
                              int http_fallback, bool in_body = false) const;
+  // The answer a fault rule gives at once, or nullopt when the command runs (delay, damaged body).
+  std::optional<http_response> fault_answer(const fault_hit& hit, const eas::command_info& command,
+                                            protocol_version v) const;
 
   std::vector<protocol_version> advertised_;
   std::string server_build_;
   std::shared_ptr<spdlog::logger> log_;
   device_observer observer_;
   access_check access_;
+  fault_stage faults_;
   journal_observer journal_;
   std::map<eas::command_id, command_handler> handlers_;
   std::map<eas::command_id, async_command_handler> async_handlers_;

@@ -36,6 +36,8 @@ struct http_response {
   header_list headers;
   std::string body;
   bool close = false;  // close the connection after this response
+  // Fault injection (faults.hpp): close the connection without writing this response at all.
+  bool drop = false;
   // What the access log line adds after the status: "user=... device=... cmd=... v=... eas=..."
   // (never credentials).
   std::string log_context;

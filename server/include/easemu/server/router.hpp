@@ -14,6 +14,7 @@
 #include "easemu/server/commands/mail.hpp"
 #include "easemu/server/commands/ping.hpp"
 #include "easemu/server/exchange_shell.hpp"
+#include "easemu/server/faults.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
 namespace spdlog {
@@ -78,8 +79,13 @@ class router {
   exchange_shell& shell() { return *shell_; }
   access_service& access() { return *access_; }
   mail_service& mail() { return *mail_; }
-  // Answers the waiting long-polls: the server is stopping.
-  void shutdown() { ping_->shutdown(); }
+  // The fault injection rules (/api/v1/faults, the lab file's faults:).
+  fault_registry& faults() { return *faults_; }
+  // Answers the waiting long-polls and the delayed answers: the server is stopping.
+  void shutdown() {
+    ping_->shutdown();
+    fault_timer_->shutdown();
+  }
   // Writes the queued journal entries (shutdown, tests).
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
@@ -114,6 +120,8 @@ class router {
   std::unique_ptr<mail_service> mail_;
   std::unique_ptr<ping_service> ping_;
   std::unique_ptr<access_service> access_;
+  std::unique_ptr<fault_registry> faults_;
+  std::unique_ptr<delay_timer> fault_timer_;
 };
 
 }  // namespace easemu::server
