@@ -200,6 +200,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       e.response_xml = "<!-- easemu fault " + ctx.fault->rule_id + ": " + describe(ctx.fault->action) + " -->" +
                        (e.response_xml.empty() ? "" : "\n" + e.response_xml);
     }
+    metrics_.count(e.command, e.http_status, e.eas_status);
     // Mailbox logging (Set-CASMailbox -ActiveSyncDebugLogging $true) adds the headers, with the
     // credentials blanked: they never reach the journal or the log.
     if (exchange_shell::debug_logging(*store_, ctx.mailbox)) {
@@ -248,6 +249,10 @@ void router::handle(http_request&& request, respond_fn respond) {
   const auto path = request.path();
   if (request.method == "GET" && path == "/healthz") {
     respond(http_response::text(200, "ok\n"));
+    return;
+  }
+  if (request.method == "GET" && path == "/metrics") {
+    respond(metrics_page());
     return;
   }
   if (request.method == "GET" && path == "/readyz") {
@@ -417,6 +422,71 @@ std::uint64_t resident_bytes() {
 
 }  // namespace
 
+namespace {
+
+// A device as the admin API shows it (snake_case; the shell shows Exchange's names).
+boost::json::object device_json(const store::device_record& d) {
+  return boost::json::object{
+      {"mailbox", d.mailbox},
+      {"device_id", d.device_id},
+      {"device_type", d.device_type},
+      {"user_agent", d.user_agent},
+      {"protocol_version", d.protocol_version},
+      {"first_seen", common::iso8601_utc(d.first_seen_ms)},
+      {"last_seen", common::iso8601_utc(d.last_seen_ms)},
+      {"model", d.information.model},
+      {"imei", d.information.imei},
+      {"friendly_name", d.information.friendly_name},
+      {"os", d.information.os},
+      {"os_language", d.information.os_language},
+      {"phone_number", d.information.phone_number},
+      {"mobile_operator", d.information.mobile_operator},
+      {"policy_applied", d.provisioning.policy_name},
+      {"policy_application_status",
+       provisioning::to_string(static_cast<provisioning::application_status>(d.provisioning.policy_status))},
+      {"last_policy_update_time", optional_time(d.provisioning.last_policy_ms)},
+      {"wipe_request_time", optional_time(d.provisioning.wipe_requested_ms)},
+      {"wipe_sent_time", optional_time(d.provisioning.wipe_sent_ms)},
+      {"wipe_ack_time", optional_time(d.provisioning.wipe_ack_ms)},
+      {"wipe_account_only", d.provisioning.wipe_account_only},
+      {"access_state", d.access.state.empty() ? "Allowed" : d.access.state},
+      {"access_state_reason", d.access.reason.empty() ? "Global" : d.access.reason},
+      {"access_control_rule", d.access.rule.empty() ? boost::json::value(nullptr) : boost::json::value(d.access.rule)},
+  };
+}
+
+// The decoded value of one query parameter.
+std::optional<std::string> query_value(std::string_view query, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    const auto amp = query.find('&', pos);
+    const auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    const auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) {
+      auto v = eas::percent_decode(part.substr(eq + 1), eas::plus_rule::space);
+      if (v) return *v;
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// GET /metrics (Prometheus text format, both listeners, no token): counters and totals only.
+http_response router::metrics_page() const {
+  std::map<std::string, double> by_state;
+  for (const auto& d : store_->list_devices()) by_state[d.access.state.empty() ? "Allowed" : d.access.state] += 1;
+  request_metrics::gauge devices{"easemu_devices", "Device partnerships by DeviceAccessState.", {}};
+  for (const auto& [state, n] : by_state) devices.samples.emplace_back("access_state=\"" + prometheus_label(state) + "\"", n);
+  request_metrics::gauge waiting{"easemu_waiting_requests", "Pings and Syncs waiting for a change.",
+                                 {{"", static_cast<double>(ping_->waiting())}}};
+  request_metrics::gauge memory{"easemu_resident_bytes", "Resident memory of the server process.",
+                                {{"", static_cast<double>(resident_bytes())}}};
+  return http_response::text(200, metrics_.render({devices, waiting, memory}), "text/plain; version=0.0.4; charset=utf-8");
+}
+
 http_response router::handle_admin(const http_request& request) const {
   const auto* auth = request.header("Authorization");
   if (auth == nullptr || *auth != "Bearer " + admin_token_) {
@@ -433,33 +503,31 @@ http_response router::handle_admin(const http_request& request) const {
   if (path == "/api/v1/devices") {
     if (request.method != "GET") return json_error(405, "use GET");
     boost::json::array devices;
-    for (const auto& d : store_->list_devices()) {
-      devices.push_back(boost::json::object{
-          {"mailbox", d.mailbox},
-          {"device_id", d.device_id},
-          {"device_type", d.device_type},
-          {"user_agent", d.user_agent},
-          {"protocol_version", d.protocol_version},
-          {"first_seen", common::iso8601_utc(d.first_seen_ms)},
-          {"last_seen", common::iso8601_utc(d.last_seen_ms)},
-          {"model", d.information.model},
-          {"imei", d.information.imei},
-          {"friendly_name", d.information.friendly_name},
-          {"os", d.information.os},
-          {"os_language", d.information.os_language},
-          {"phone_number", d.information.phone_number},
-          {"mobile_operator", d.information.mobile_operator},
-          {"policy_applied", d.provisioning.policy_name},
-          {"policy_application_status",
-           provisioning::to_string(static_cast<provisioning::application_status>(d.provisioning.policy_status))},
-          {"last_policy_update_time", optional_time(d.provisioning.last_policy_ms)},
-          {"wipe_request_time", optional_time(d.provisioning.wipe_requested_ms)},
-          {"wipe_sent_time", optional_time(d.provisioning.wipe_sent_ms)},
-          {"wipe_ack_time", optional_time(d.provisioning.wipe_ack_ms)},
-          {"wipe_account_only", d.provisioning.wipe_account_only},
-      });
-    }
+    std::optional<std::string> mailbox;
+    if (auto m = query_value(request.query(), "mailbox")) mailbox = *m;
+    for (const auto& d : store_->list_devices(mailbox)) devices.push_back(device_json(d));
     return json_response(200, boost::json::object{{"devices", std::move(devices)}});
+  }
+  // GET or DELETE /api/v1/devices/{DeviceId}[?mailbox=...]: one partnership; DELETE removes it
+  // as Remove-ActiveSyncDevice does (the phone's next request starts over).
+  if (path.starts_with("/api/v1/devices/") && path.find('/', 16) == std::string::npos) {
+    if (request.method != "GET" && request.method != "DELETE") return json_error(405, "use GET or DELETE");
+    auto id = eas::percent_decode(path.substr(16), eas::plus_rule::literal);
+    if (!id || id->empty()) return json_error(400, "bad device id in the path");
+    std::optional<std::string> mailbox;
+    if (auto m = query_value(request.query(), "mailbox")) mailbox = *m;
+    std::vector<store::device_record> matches;
+    for (auto& d : store_->list_devices(mailbox)) {
+      if (iequals(d.device_id, *id)) matches.push_back(std::move(d));
+    }
+    if (matches.empty()) return json_error(404, "no device '" + *id + "'");
+    if (matches.size() > 1) return json_error(409, "device '" + *id + "' belongs to several mailboxes; add ?mailbox=");
+    if (request.method == "GET") return json_response(200, device_json(matches[0]));
+    store_->delete_device(matches[0].mailbox, matches[0].device_id);
+    log_->info("request={} device {} of {} removed through the admin API", request.request_id, matches[0].device_id,
+               matches[0].mailbox);
+    return json_response(200, boost::json::object{{"mailbox", matches[0].mailbox}, {"device_id", matches[0].device_id},
+                                                  {"removed", true}});
   }
   // POST /api/v1/devices/{DeviceId}/wipe {"mailbox": ..., "account_only": false, "cancel": false}
   if (path.starts_with("/api/v1/devices/") && path.ends_with("/wipe")) {

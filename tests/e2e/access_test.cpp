@@ -233,3 +233,49 @@ TEST(MailboxLog, DebugLoggingRecordsHeadersAndTheLogIsMailed) {
 }
 
 }  // namespace
+
+namespace {
+
+client_response admin(const test_server& s, const std::string& method, const std::string& target) {
+  client_request r;
+  r.tls = false;
+  r.method = method;
+  r.target = target;
+  r.headers = {{"Authorization", "Bearer " + s.admin_token}};
+  return send(s.http_port, r);
+}
+
+// Issue 8's REST side of the device list, and the Prometheus page.
+TEST(AdminApi, OneDeviceCanBeReadAndRemovedAndMetricsCountRequests) {
+  test_server server;
+  ASSERT_EQ(status_of(eas(server, "alice", "RESTDEV", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
+  const auto one = admin(server, "GET", "/api/v1/devices/restdev");
+  ASSERT_EQ(one.status, 200) << one.body;
+  const auto d = json::parse(one.body);
+  EXPECT_EQ(d.at("device_id"), "RESTDEV");
+  EXPECT_EQ(d.at("access_state"), "Allowed");
+  EXPECT_EQ(admin(server, "GET", "/api/v1/devices/nope").status, 404);
+  EXPECT_TRUE(json::parse(admin(server, "GET", "/api/v1/devices?mailbox=bob@lab.test").body).at("devices").as_array().empty());
+
+  // Metrics need no token and name no user or device.
+  client_request m;
+  m.tls = false;
+  m.target = "/metrics";
+  const auto page = send(server.http_port, m);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.header("Content-Type").find("version=0.0.4"), std::string::npos);
+  EXPECT_NE(page.body.find("easemu_eas_requests_total{command=\"FolderSync\",http_status=\"200\",eas_status=\"1\"} 1"),
+            std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("easemu_devices{access_state=\"Allowed\"} 1"), std::string::npos);
+  EXPECT_EQ(page.body.find("RESTDEV"), std::string::npos);
+  EXPECT_EQ(page.body.find("alice"), std::string::npos);
+
+  // Removing the partnership: gone from the list; the phone's next request makes a new one.
+  const auto removed = admin(server, "DELETE", "/api/v1/devices/RESTDEV?mailbox=alice@lab.test");
+  EXPECT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(admin(server, "GET", "/api/v1/devices/RESTDEV").status, 404);
+  EXPECT_EQ(admin(server, "PUT", "/api/v1/devices/RESTDEV").status, 405);
+}
+
+}  // namespace

@@ -14,6 +14,7 @@
 #include "easemu/server/commands/mail.hpp"
 #include "easemu/server/commands/ping.hpp"
 #include "easemu/server/exchange_shell.hpp"
+#include "easemu/server/metrics.hpp"
 #include "easemu/server/faults.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
@@ -104,6 +105,7 @@ class router {
   // The mailbox whose Basic credentials the request carries, or nullptr (logged, no secrets).
   const lab_mailbox* authenticate(const http_request& request) const;
   http_response challenge() const;
+  http_response metrics_page() const;
   http_response handle_admin(const http_request& request) const;
 
   lab_view lab_;
@@ -120,6 +122,7 @@ class router {
   std::unique_ptr<mail_service> mail_;
   std::unique_ptr<ping_service> ping_;
   std::unique_ptr<access_service> access_;
+  mutable request_metrics metrics_;
   std::unique_ptr<fault_registry> faults_;
   std::unique_ptr<delay_timer> fault_timer_;
 };
