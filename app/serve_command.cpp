@@ -147,6 +147,37 @@ std::string lab_digest(const lab_config& lab) {
   return common::hex_encode(std::string(reinterpret_cast<char*>(md), len));
 }
 
+// The lab file's desired state: its mailboxes and policies, no device access settings of run
+// time, then its Exchange Management Shell lines. An error names the failing line.
+std::string apply_lab_file(const lab_config& lab, store::store& db, server::router& r, spdlog::logger& log) {
+  std::vector<store::mailbox_record> mailboxes;
+  for (const auto& mb : lab.mailboxes) mailboxes.push_back({mb.address, mb.display_name, mb.password, mb.policy, true});
+  db.replace_mailboxes(mailboxes);
+  std::vector<store::policy_record> policies;
+  for (const auto& p : lab.policies) policies.push_back({p.name, p.parameters});
+  db.replace_policies(policies);
+  db.set_lab_state("exchange_commands", lab.exchange_commands);
+  r.provisioning().reload();
+  r.access().save({});
+  if (lab.exchange_commands.empty()) return {};
+  for (const auto& result : r.shell().run(lab.exchange_commands, "lab file", common::now_ms())) {
+    if (!result.ok) return "exchange_commands: " + result.command + ": " + result.error;
+    log.info("exchange_commands: {}", result.command);
+  }
+  return {};
+}
+
+// The lab file's fault rules replace whatever rules there are (run-time state, kept in memory).
+void apply_lab_faults(const lab_config& lab, server::router& r, spdlog::logger& log) {
+  r.faults().clear();
+  for (const auto& f : lab.faults) {
+    auto parsed = server::parse_fault_rule(f);  // validated with the lab file
+    if (!parsed.rule) throw std::runtime_error("faults: " + parsed.error);
+    const auto rule = r.faults().add(std::move(*parsed.rule), "lab file");
+    log.info("fault rule {} from the lab file: {}", rule.id, server::describe(rule.action));
+  }
+}
+
 int run_serve(serve_options o) {
   std::shared_ptr<spdlog::logger> log;
   if (::isatty(STDOUT_FILENO) != 0) {
@@ -238,37 +269,23 @@ int run_serve(serve_options o) {
   // a phone holds stays valid across restarts.
   const auto digest = lab_digest(lab);
   const bool lab_changed = db->get_lab_state("lab_digest") != digest;
-  if (lab_changed) {
-    std::vector<store::mailbox_record> mailboxes;
-    for (const auto& mb : lab.mailboxes) mailboxes.push_back({mb.address, mb.display_name, mb.password, mb.policy, true});
-    db->replace_mailboxes(mailboxes);
-    std::vector<store::policy_record> policies;
-    for (const auto& p : lab.policies) policies.push_back({p.name, p.parameters});
-    db->replace_policies(policies);
-    db->set_lab_state("exchange_commands", lab.exchange_commands);
-  }
   const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
   auto r = std::make_shared<server::router>(view, db, token, log);
-  // The lab file's Exchange Management Shell lines, after its policies and mailboxes.
-  if (lab_changed && !lab.exchange_commands.empty()) {
-    const auto now = common::now_ms();
-    for (const auto& result : r->shell().run(lab.exchange_commands, "lab file", now)) {
-      if (!result.ok) {
-        std::cerr << "easemu serve: " << (o.config.empty() ? std::string("lab") : o.config)
-                  << ": exchange_commands: " << result.command << ": " << result.error << '\n';
-        return exit_failed;
-      }
-      log->info("exchange_commands: {}", result.command);
+  if (o.fault_seed) r->faults().reseed(*o.fault_seed);
+  const std::string lab_name = o.config.empty() ? std::string("lab") : o.config;
+  if (lab_changed) {
+    if (auto error = apply_lab_file(lab, *db, *r, *log); !error.empty()) {
+      std::cerr << "easemu serve: " << lab_name << ": " << error << '\n';
+      return exit_failed;
     }
   }
-  // The lab file's fault rules (run-time state: applied at every start, kept in memory).
-  if (o.fault_seed) r->faults().reseed(*o.fault_seed);
-  for (const auto& f : lab.faults) {
-    auto parsed = server::parse_fault_rule(f);  // validated with the lab file
-    if (!parsed.rule) throw std::runtime_error("faults: " + parsed.error);
-    const auto rule = r->faults().add(std::move(*parsed.rule), "lab file");
-    log->info("fault rule {} from the lab file: {}", rule.id, server::describe(rule.action));
-  }
+  apply_lab_faults(lab, *r, *log);
+  // POST /api/v1/reset: the lab file's state again (partnerships and mail stay).
+  r->set_reset([lab, db, rp = r.get(), log, lab_name] {
+    auto error = apply_lab_file(lab, *db, *rp, *log);
+    if (error.empty()) apply_lab_faults(lab, *rp, *log);
+    return error.empty() ? error : lab_name + ": " + error;
+  });
   // The demo lab's mailboxes start with a realistic Inbox (once per data dir).
   if (demo) {
     const auto now = common::now_ms();

@@ -656,6 +656,13 @@ http_response router::handle_admin(const http_request& request) const {
     }
     return json_response(all_ok ? 200 : 400, boost::json::object{{"results", std::move(out)}});
   }
+  if (path == "/api/v1/reset") {
+    if (request.method != "POST") return json_error(405, "use POST");
+    if (!reset_) return json_error(501, "this server has no lab file state to return to");
+    if (auto error = reset_(); !error.empty()) return json_error(500, error);
+    log_->info("request={} the lab is back to its file's state", request.request_id);
+    return json_response(200, boost::json::object{{"reset", true}});
+  }
   if (path == "/api/v1/server") {
     if (request.method != "GET") return json_error(405, "use GET");
     // What `easemu bench` reads: memory (for the cost of a held Ping) and the waiting requests.

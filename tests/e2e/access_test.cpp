@@ -11,6 +11,7 @@
 #include "easemu/simulator/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/process.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -276,6 +277,45 @@ TEST(AdminApi, OneDeviceCanBeReadAndRemovedAndMetricsCountRequests) {
   EXPECT_EQ(removed.status, 200) << removed.body;
   EXPECT_EQ(admin(server, "GET", "/api/v1/devices/RESTDEV").status, 404);
   EXPECT_EQ(admin(server, "PUT", "/api/v1/devices/RESTDEV").status, 405);
+}
+
+}  // namespace
+
+namespace {
+
+// POST /api/v1/reset: what the lab file says again, whatever was changed at run time.
+TEST(AdminApi, ResetReturnsTheLabToItsFileState) {
+  temp_dir dir;
+  write_file(dir / "lab.yaml",
+             "mailboxes:\n  - address: alice@lab.test\n    password: Passw0rd\n    policy: Lab\n"
+             "policies:\n  - Name: Lab\n    AllowNonProvisionableDevices: $true\n  - Name: Other\n"
+             "exchange_commands: |\n  New-ActiveSyncDeviceAccessRule -QueryString Blackberry -Characteristic DeviceType -AccessLevel Block\n"
+             "faults:\n  - match: {command: Search}\n    action: {eas_status: 3}\n");
+  test_server server({"--config", (dir / "lab.yaml").string()});
+  shell(server,
+        "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Quarantine\n"
+        "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Block\n"
+        "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy Other");
+  client_request add;
+  add.tls = false;
+  add.method = "POST";
+  add.target = "/api/v1/faults";
+  add.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "application/json"}};
+  add.body = R"({"action": {"http_status": 503}})";
+  ASSERT_EQ(send(server.http_port, add).status, 201);
+
+  const auto reset = admin(server, "POST", "/api/v1/reset");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  const auto rules = shell(server, "Get-ActiveSyncDeviceAccessRule").at(0).at("output");
+  ASSERT_EQ(rules.as_array().size(), 1u) << rules;
+  EXPECT_EQ(rules.at(0).at("Identity"), "Blackberry (DeviceType)");
+  EXPECT_EQ(shell(server, "Get-ActiveSyncOrganizationSettings").at(0).at("output").at(0).at("DefaultAccessLevel"), "Allow");
+  EXPECT_EQ(shell(server, "Get-CASMailbox alice").at(0).at("output").at(0).at("ActiveSyncMailboxPolicy"), "Lab");
+  const auto faults = json::parse(admin(server, "GET", "/api/v1/faults").body);
+  const auto& list = faults.is_array() ? faults.as_array() : faults.at("faults").as_array();
+  ASSERT_EQ(list.size(), 1u) << faults;
+  EXPECT_EQ(list.at(0).at("source"), "lab file");
+  EXPECT_EQ(admin(server, "GET", "/api/v1/reset").status, 405);
 }
 
 }  // namespace

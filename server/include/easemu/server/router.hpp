@@ -82,6 +82,8 @@ class router {
   mail_service& mail() { return *mail_; }
   // The fault injection rules (/api/v1/faults, the lab file's faults:).
   fault_registry& faults() { return *faults_; }
+  // POST /api/v1/reset: puts the lab back to its file's state; returns an error, empty on success.
+  void set_reset(std::function<std::string()> reset) { reset_ = std::move(reset); }
   // Answers the waiting long-polls and the delayed answers: the server is stopping.
   void shutdown() {
     ping_->shutdown();
@@ -123,6 +125,7 @@ class router {
   std::unique_ptr<ping_service> ping_;
   std::unique_ptr<access_service> access_;
   mutable request_metrics metrics_;
+  std::function<std::string()> reset_;
   std::unique_ptr<fault_registry> faults_;
   std::unique_ptr<delay_timer> fault_timer_;
 };
