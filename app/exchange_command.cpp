@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "io.hpp"
 #include "easemu/simulator/http_client.hpp"
 
 namespace easemu::app {
@@ -18,6 +19,7 @@ namespace {
 struct exchange_cli {
   std::string server = "http://127.0.0.1:8080";
   std::string token;
+  std::string ca;  // --ca: PEM CA to verify an https:// server
   std::vector<std::string> lines;
   bool json = false;
 };
@@ -53,6 +55,15 @@ int run(const exchange_cli& o) {
   if (!simulator::parse_url(o.server, parts)) {
     std::cerr << "easemu exchange: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
+  }
+  if (!o.ca.empty()) {
+    std::string error;
+    auto pem = read_input(o.ca, 1 << 20, error);
+    if (!pem) {
+      std::cerr << "easemu exchange: " << error << '\n';
+      return exit_usage;
+    }
+    parts.ca_pem = std::move(*pem);
   }
   auto r = simulator::request_below(parts, "POST", "/api/v1/exchange");
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
@@ -98,6 +109,7 @@ void add_exchange_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--server", o->server, "Base URL of the server (plain HTTP or HTTPS listener)")
       ->envname("EASEMU_SERVER")->capture_default_str();
   cmd->add_option("--admin-token", o->token, "The server's admin token")->envname("EASEMU_ADMIN_TOKEN")->required();
+  cmd->add_option("--ca", o->ca, "CA certificate (PEM) to verify an https:// --server with (default: not verified)");
   cmd->add_flag("--json", o->json, "Print the server's JSON answer");
   cmd->add_option("LINE", o->lines, "Cmdlet lines (default: read them from stdin)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "io.hpp"
 #include "easemu/eas/url.hpp"
 #include "easemu/simulator/http_client.hpp"
 
@@ -18,6 +19,7 @@ namespace {
 struct fault_cli {
   std::string server = "http://127.0.0.1:8080";
   std::string token;
+  std::string ca;  // --ca: PEM CA to verify an https:// server
   bool json = false;
   // add
   std::string user, device_id, device_type, command, protocol_version;
@@ -44,6 +46,15 @@ std::optional<simulator::client_response> call(const fault_cli& o, const std::st
   if (!simulator::parse_url(o.server, parts)) {
     std::cerr << "easemu fault: '" << o.server << "' is not an http:// or https:// URL\n";
     return std::nullopt;
+  }
+  if (!o.ca.empty()) {
+    std::string error;
+    auto pem = read_input(o.ca, 1 << 20, error);
+    if (!pem) {
+      std::cerr << "easemu fault: " << error << '\n';
+      return std::nullopt;
+    }
+    parts.ca_pem = std::move(*pem);
   }
   auto r = simulator::request_below(parts, method, path);
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
@@ -203,6 +214,7 @@ void common_options(CLI::App* cmd, fault_cli& o) {
   cmd->add_option("--server", o.server, "Base URL of the server (plain HTTP or HTTPS listener)")
       ->envname("EASEMU_SERVER")->capture_default_str();
   cmd->add_option("--admin-token", o.token, "The server's admin token")->envname("EASEMU_ADMIN_TOKEN")->required();
+  cmd->add_option("--ca", o.ca, "CA certificate (PEM) to verify an https:// --server with (default: not verified)");
   cmd->add_flag("--json", o.json, "Print the server's JSON");
 }
 

@@ -21,6 +21,7 @@ namespace {
 struct inject_cli {
   std::string server = "http://127.0.0.1:8080";
   std::string token;
+  std::string ca;  // --ca: PEM CA to verify an https:// server
   std::string to;
   std::string from;
   std::string subject;
@@ -38,6 +39,15 @@ int run(const inject_cli& o) {
   if (!simulator::parse_url(o.server, parts)) {
     std::cerr << "easemu inject: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
+  }
+  if (!o.ca.empty()) {
+    std::string error;
+    auto pem = read_input(o.ca, 1 << 20, error);
+    if (!pem) {
+      std::cerr << "easemu inject: " << error << '\n';
+      return exit_usage;
+    }
+    parts.ca_pem = std::move(*pem);
   }
   auto r = simulator::request_below(parts, "POST",
                                    "/api/v1/mailboxes/" + eas::percent_encode(o.to) + "/messages" +
@@ -95,6 +105,7 @@ void add_inject_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--server", o->server, "Base URL of the server (plain HTTP or HTTPS listener)")
       ->envname("EASEMU_SERVER")->capture_default_str();
   cmd->add_option("--admin-token", o->token, "The server's admin token")->envname("EASEMU_ADMIN_TOKEN")->required();
+  cmd->add_option("--ca", o->ca, "CA certificate (PEM) to verify an https:// --server with (default: not verified)");
   cmd->add_option("--to", o->to, "The lab mailbox")->required();
   cmd->add_option("--from", o->from, "Sender (default: the lab's postmaster)");
   cmd->add_option("--subject", o->subject, "Subject");

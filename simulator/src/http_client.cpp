@@ -202,6 +202,7 @@ client_request request_below(const url_parts& base, const std::string& method, c
   r.tls = base.tls;
   r.host = base.host;
   r.target = (base.target == "/" ? std::string() : base.target) + path;
+  r.ca_pem = base.ca_pem;
   return r;
 }
 

@@ -319,3 +319,26 @@ TEST(AdminApi, ResetReturnsTheLabToItsFileState) {
 }
 
 }  // namespace
+
+namespace {
+
+// The admin clients verify an https:// server with --ca (issue 8: --server URL --admin-token T [--ca FILE]).
+TEST(AdminApi, TheCliClientsVerifyTheServerWithTheirCa) {
+  test_server server;
+  temp_dir dir;
+  client_request ca;
+  ca.tls = false;
+  ca.target = "/certsrv/ca.pem";
+  write_file(dir / "lab-ca.pem", send(server.http_port, ca).body);
+  const auto base = std::string(EASEMU_EXE) + " exchange --server https://127.0.0.1:" + std::to_string(server.https_port) +
+                    " --admin-token " + server.admin_token + " --ca ";
+  const auto good = run(base + shell_quote((dir / "lab-ca.pem").string()) + " Get-ActiveSyncOrganizationSettings");
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_NE(good.out.find("DefaultAccessLevel"), std::string::npos);
+  // The public roots do not vouch for the lab's certificate.
+  const auto bad = run(base + "/etc/ssl/certs/ca-certificates.crt Get-ActiveSyncOrganizationSettings");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("certificate verify failed"), std::string::npos) << bad.err;
+}
+
+}  // namespace

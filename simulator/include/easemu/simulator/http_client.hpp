@@ -54,6 +54,9 @@ struct url_parts {
   std::string host;
   std::uint16_t port = 0;
   std::string target = "/";
+  // PEM CA certificates to verify an https:// server with (the admin clients' --ca); empty: no
+  // verification.
+  std::string ca_pem;
 };
 bool parse_url(const std::string& url, url_parts& out);
 // A request for `path` below a base URL (its scheme, host and path prefix): what the admin API
