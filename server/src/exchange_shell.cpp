@@ -666,6 +666,7 @@ class executor {
           })) {
         continue;
       }
+      if (full) add_sync_statistics(o, d);
       if (b.flag("GetMailboxLog")) o["MailboxLogReport"] = mailbox_log(d);
       out.push_back(std::move(o));
     }
@@ -673,6 +674,36 @@ class executor {
       send_logs(devices, value_items(*b.get("NotificationEmailAddresses")));
     }
     return out;
+  }
+
+  // LastSuccessSync (the newest Sync or FolderSync answered with Status 1, from the request
+  // journal), LastPingHeartbeat (seconds) and NumberOfFoldersSynced (collections with sync
+  // state) of Get-ActiveSyncDeviceStatistics (PROVISIONING.md 5.2).
+  void add_sync_statistics(boost::json::object& o, const store::device_record& d) {
+    if (hooks_.flush_journal) hooks_.flush_journal();
+    std::int64_t last_success = 0;
+    for (const char* command : {"Sync", "FolderSync"}) {
+      store::journal_filter f;
+      f.user = d.mailbox;
+      f.device_id = d.device_id;
+      f.command = command;
+      f.limit = 50;
+      for (const auto& e : store_.query_journal(f)) {
+        if (e.http_status == 200 && (e.eas_status == 1 || e.eas_status == 0)) {
+          last_success = std::max(last_success, e.time_ms);
+          break;
+        }
+      }
+    }
+    o["LastSuccessSync"] = time_or_null(last_success);
+    const int heartbeat = hooks_.last_heartbeat ? hooks_.last_heartbeat(d.mailbox, d.device_id) : 0;
+    o["LastPingHeartbeat"] = heartbeat == 0 ? boost::json::value(nullptr) : boost::json::value(heartbeat);
+    int synced = 0;
+    for (const auto& f : store_.list_folders(d.mailbox)) {
+      const auto state = store_.find_collection_state(d.mailbox, d.device_id, f.server_id);
+      if (state && state->key != 0) ++synced;
+    }
+    o["NumberOfFoldersSynced"] = synced;
   }
 
   // ---- mailbox logs (Get-ActiveSyncDeviceStatistics -GetMailboxLog) ----

@@ -97,7 +97,10 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   shell_->set_mail_hooks({[this](const std::string& mailbox, const std::string& mime) {
                             return mail_->deliver(mailbox, "", mime, false, common::now_ms()).error;
                           },
-                          [this] { flush_journal(); }});
+                          [this] { flush_journal(); },
+                          [this](const std::string& mailbox, const std::string& device) {
+                            return ping_ ? ping_->last_heartbeat(mailbox, device) : 0;
+                          }});
 
   pipeline_.set_handler(eas::command_id::get_item_estimate,
                         [this](const eas_context& c) { return mail_->get_item_estimate(c); });

@@ -491,6 +491,12 @@ TEST(DeviceManagement, GetActiveSyncDeviceFilterSelectsTheWindowsPhones) {
   EXPECT_EQ(not_wp.at("output").at(0).at("DeviceId"), "FILTERIOS");
   const auto both = exchange_output(server, "Get-ActiveSyncDevice -Filter \"DeviceType -eq 'WP' -or DeviceModel -like 'iPhone*'\"");
   EXPECT_EQ(both.at("output").as_array().size(), 2u) << both;
+  // What the phone did shows in its statistics: a successful sync, its Ping's heartbeat, one folder.
+  const auto stats = exchange_output(server, "Get-ActiveSyncDeviceStatistics -Identity FILTERWP7").at("output").at(0);
+  EXPECT_TRUE(stats.at("LastSuccessSync").is_string()) << stats;
+  EXPECT_TRUE(stats.at("LastPingHeartbeat").is_number()) << stats;
+  EXPECT_GE(stats.at("LastPingHeartbeat").to_number<int>(), 60);
+  EXPECT_EQ(stats.at("NumberOfFoldersSynced").to_number<int>(), 1);
   const auto bad = exchange_output(server, "Get-ActiveSyncDevice -Filter {Colour -eq 'red'}", 400);
   EXPECT_NE(std::string(bad.at("error").as_string()).find("Colour"), std::string::npos) << bad;
 }

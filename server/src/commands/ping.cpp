@@ -181,6 +181,12 @@ void ping_service::run_timers() {
   }
 }
 
+int ping_service::last_heartbeat(const std::string& mailbox, const std::string& device_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = cache_.find(mailbox + "\n" + device_id);
+  return it == cache_.end() ? 0 : it->second.heartbeat;
+}
+
 std::size_t ping_service::waiting() const {
   std::lock_guard lock(mutex_);
   return waiting_.size();

@@ -41,6 +41,8 @@ class exchange_shell {
   struct mail_hooks {
     std::function<std::string(const std::string& mailbox, const std::string& mime)> deliver;
     std::function<void()> flush_journal;
+    // The HeartbeatInterval of the device's last Ping, seconds (0: none since the server started).
+    std::function<int(const std::string& mailbox, const std::string& device_id)> last_heartbeat;
   };
   void set_mail_hooks(mail_hooks hooks) { hooks_ = std::move(hooks); }
 

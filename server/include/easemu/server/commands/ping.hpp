@@ -47,6 +47,8 @@ class ping_service {
   void notify(const std::string& mailbox, const std::string& folder_id);
   // Requests waiting for a change now (Ping, and Sync with Wait or HeartbeatInterval).
   std::size_t waiting() const;
+  // The HeartbeatInterval of the device's last complete Ping (LastPingHeartbeat), 0 when none.
+  int last_heartbeat(const std::string& mailbox, const std::string& device_id) const;
   // Answers every waiting Ping (Status 1) and stops the timer thread: server shutdown.
   void shutdown();
 
