@@ -44,6 +44,7 @@ struct bench_cli {
   unsigned pings = 5000;
   double duration = 10;
   unsigned client_threads = 1;
+  unsigned rounds = 5;  // FolderSync and the baseline alternate this many times
   unsigned server_threads = 2;  // the baseline's I/O threads: what `easemu serve` runs
   bool json = false;
 };
@@ -287,6 +288,15 @@ std::string line(const std::string& name, const simulator::load_stats& s) {
   return buf;
 }
 
+// Adds one measurement slice to the total of a phase.
+void add(simulator::load_stats& total, const simulator::load_stats& slice) {
+  total.requests += slice.requests;
+  total.failures += slice.failures;
+  total.seconds += slice.seconds;
+  total.latency_us.insert(total.latency_us.end(), slice.latency_us.begin(), slice.latency_us.end());
+  for (const auto& [status, n] : slice.statuses) total.statuses[status] += n;
+}
+
 bool only_ok(const simulator::load_stats& s) {
   return s.failures == 0 && s.statuses.size() == 1 && s.statuses.count(200) == 1;
 }
@@ -297,8 +307,8 @@ int run(bench_cli o) {
   if (o.server.empty()) {
     o.admin_token = "bench-" + std::to_string(std::random_device{}());
     child.emplace(o.admin_token);
-    eas = {true, "127.0.0.1", child->https_port, "/"};
-    admin = {false, "127.0.0.1", child->http_port, "/"};
+    eas = {true, "127.0.0.1", child->https_port, "/", ""};
+    admin = {false, "127.0.0.1", child->http_port, "/", ""};
   } else {
     if (!simulator::parse_url(o.server, eas) || !eas.tls) {
       std::cerr << "easemu bench: --server must be an https:// URL\n";
@@ -311,7 +321,7 @@ int run(bench_cli o) {
   }
   bench b(o, eas, admin);
   const auto duration = std::chrono::milliseconds(static_cast<long long>(o.duration * 1000));
-  boost::json::object report{{"devices", o.devices}, {"held_pings", o.pings}, {"seconds", o.duration},
+  boost::json::object report{{"devices", o.devices}, {"held_pings", o.pings}, {"seconds", o.duration}, {"rounds", o.rounds},
                              {"client_threads", o.client_threads}};
   auto say = [&](const std::string& text) {
     if (!o.json) std::cout << text << std::endl;
@@ -406,9 +416,9 @@ int run(bench_cli o) {
   const auto sample = b.eas(devices.front(), "FolderSync",
                             "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>" + devices.front().folder_key +
                                 "</SyncKey></FolderSync>");
-  const auto folder_sync = simulator::run_load(b.target(), folder_syncs, o.devices, duration, o.client_threads);
-  say(line("FolderSync, no changes (easemu)", folder_sync));
-  simulator::load_stats baseline;
+  // The two are measured in alternating slices, so that whatever else the machine does at the
+  // time weighs on both alike.
+  simulator::load_stats folder_sync, baseline;
   {
     certs::server_options so;
     so.common_name = "localhost";
@@ -416,8 +426,13 @@ int run(bench_cli o) {
     const auto cert = certs::self_signed_server_certificate(so);
     simulator::baseline_server bare(cert.certificate_pem, cert.private_key_pem, sample.body,
                                     "application/vnd.ms-sync.wbxml", o.server_threads);
-    baseline = simulator::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, duration, o.client_threads);
+    const auto slice = duration / o.rounds;
+    for (unsigned round = 0; round < o.rounds; ++round) {
+      add(folder_sync, simulator::run_load(b.target(), folder_syncs, o.devices, slice, o.client_threads));
+      add(baseline, simulator::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, slice, o.client_threads));
+    }
   }
+  say(line("FolderSync, no changes (easemu)", folder_sync));
   say(line("same body, bare Beast TLS server", baseline));
   const double ratio = baseline.per_second() > 0 ? folder_sync.per_second() / baseline.per_second() : 0;
   std::snprintf(buf, sizeof buf, "FolderSync / bare Beast: %.2f (target >= 0.50); body %zu bytes", ratio,
@@ -458,6 +473,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--pings", o->pings, "Pings held open at once")->check(CLI::Range(0u, 15'000u))->capture_default_str();
   cmd->add_option("--duration", o->duration, "Seconds per load phase")->check(CLI::Range(0.5, 3600.0))->capture_default_str();
   cmd->add_option("--client-threads", o->client_threads, "Load client threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+  cmd->add_option("--rounds", o->rounds, "Alternating slices of the FolderSync and baseline phases")
+      ->check(CLI::Range(1u, 100u))
+      ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->callback([o, &exit_code] {
     try {

@@ -272,4 +272,4 @@ raw_result raw_exchange(std::uint16_t port, const std::string& bytes, std::chron
   return out;
 }
 
-}  // namespace easemu::test
+}  // namespace easemu::simulator

@@ -72,4 +72,4 @@ struct raw_result {
 };
 raw_result raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout);
 
-}  // namespace easemu::test
+}  // namespace easemu::simulator
