@@ -56,15 +56,7 @@ int run(const exchange_cli& o) {
     std::cerr << "easemu exchange: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
   }
-  if (!o.ca.empty()) {
-    std::string error;
-    auto pem = read_input(o.ca, 1 << 20, error);
-    if (!pem) {
-      std::cerr << "easemu exchange: " << error << '\n';
-      return exit_usage;
-    }
-    parts.ca_pem = std::move(*pem);
-  }
+  if (!apply_ca_option(o.ca, parts, "exchange")) return exit_usage;
   auto r = simulator::request_below(parts, "POST", "/api/v1/exchange");
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
   r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");

@@ -47,15 +47,7 @@ std::optional<simulator::client_response> call(const fault_cli& o, const std::st
     std::cerr << "easemu fault: '" << o.server << "' is not an http:// or https:// URL\n";
     return std::nullopt;
   }
-  if (!o.ca.empty()) {
-    std::string error;
-    auto pem = read_input(o.ca, 1 << 20, error);
-    if (!pem) {
-      std::cerr << "easemu fault: " << error << '\n';
-      return std::nullopt;
-    }
-    parts.ca_pem = std::move(*pem);
-  }
+  if (!apply_ca_option(o.ca, parts, "fault")) return std::nullopt;
   auto r = simulator::request_below(parts, method, path);
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
   if (!body.empty()) {

@@ -40,15 +40,7 @@ int run(const inject_cli& o) {
     std::cerr << "easemu inject: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
   }
-  if (!o.ca.empty()) {
-    std::string error;
-    auto pem = read_input(o.ca, 1 << 20, error);
-    if (!pem) {
-      std::cerr << "easemu inject: " << error << '\n';
-      return exit_usage;
-    }
-    parts.ca_pem = std::move(*pem);
-  }
+  if (!apply_ca_option(o.ca, parts, "inject")) return exit_usage;
   auto r = simulator::request_below(parts, "POST",
                                    "/api/v1/mailboxes/" + eas::percent_encode(o.to) + "/messages" +
                                        (o.folder.empty() ? "" : "?folder=" + eas::percent_encode(o.folder)));

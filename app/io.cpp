@@ -62,4 +62,16 @@ bool write_output(const std::string& path, const std::string& data, std::string&
   return true;
 }
 
+bool apply_ca_option(const std::string& file, simulator::url_parts& parts, const char* command) {
+  if (file.empty()) return true;
+  std::string error;
+  auto pem = read_input(file, 1 << 20, error);
+  if (!pem) {
+    std::cerr << "easemu " << command << ": " << error << '\n';
+    return false;
+  }
+  parts.ca_pem = std::move(*pem);
+  return true;
+}
+
 }  // namespace easemu::app

@@ -1,5 +1,7 @@
 #include "easemu/admin/cmdlet_parser.hpp"
 
+#include "position.hpp"
+
 #include "easemu/common/text.hpp"
 
 #include <algorithm>
@@ -144,17 +146,9 @@ class parser {
   // order except for the final error, so a cursor that only rewinds then keeps the whole parse linear.
   std::pair<std::size_t, std::size_t> where(std::size_t off) {
     off = std::min(off, n_);
-    if (off < cur_off_) cur_off_ = 0, cur_line_ = 1, cur_col_ = 1;
-    for (; cur_off_ < off; ++cur_off_) {
-      const auto ch = static_cast<unsigned char>(s_[cur_off_]);
-      if (ch == '\n' || (ch == '\r' && at(cur_off_ + 1) != '\n')) {
-        ++cur_line_;
-        cur_col_ = 1;
-      } else if (ch != '\r' && (ch & 0xC0) != 0x80) {
-        ++cur_col_;
-      }
-    }
-    return {cur_line_, cur_col_};
+    if (off < cursor_.offset) cursor_ = {};
+    detail::advance(s_, cursor_, off);
+    return {cursor_.line, cursor_.column};
   }
 
   bool fail(std::size_t off, std::string message) {
@@ -524,7 +518,7 @@ class parser {
   int depth_ = 0;
   std::vector<std::pair<std::size_t, std::size_t>> continuations_;  // [backtick, next line) in this statement
   std::optional<cmdlet_parse_error> error_;
-  std::size_t cur_off_ = 0, cur_line_ = 1, cur_col_ = 1;  // where() cursor
+  detail::text_position cursor_;  // where() cursor
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "easemu/admin/opath.hpp"
 
+#include "position.hpp"
+
 #include "easemu/common/text.hpp"
 
 #include <algorithm>
@@ -204,18 +206,9 @@ class opath_parser {
 
   // Line and column (code points) of an offset in the caller's text.
   std::pair<std::size_t, std::size_t> where(std::size_t off) const {
-    off = std::min(off, original_.size());
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < off; ++i) {
-      const auto ch = static_cast<unsigned char>(original_[i]);
-      if (ch == '\n' || (ch == '\r' && (i + 1 >= original_.size() || original_[i + 1] != '\n'))) {
-        ++line;
-        col = 1;
-      } else if (ch != '\r' && (ch & 0xC0) != 0x80) {
-        ++col;
-      }
-    }
-    return {line, col};
+    detail::text_position p;
+    detail::advance(original_, p, off);
+    return {p.line, p.column};
   }
 
   opath_error fail_at_original(std::size_t off, std::string message) {
