@@ -1,6 +1,6 @@
 #include "easemu/admin/cmdlet_parser.hpp"
 
-#include "position.hpp"
+#include "shell_text.hpp"
 
 #include "easemu/common/text.hpp"
 
@@ -12,13 +12,15 @@
 namespace easemu::admin {
 namespace {
 
+using detail::backtick_escape;
+using detail::is_ascii_alpha;
+
 constexpr std::size_t max_input_bytes = std::size_t{1} << 20;
 constexpr std::size_t max_statements = 10000;
 constexpr int max_depth = 16;
 constexpr std::size_t npos = std::string_view::npos;
 using common::iequals;
 
-bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
 
@@ -29,23 +31,6 @@ bool is_cmdlet_name(std::string_view w) {
   if (dash == npos || dash == 0 || dash + 1 == w.size()) return false;
   return std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(dash), is_ascii_alpha) &&
          std::all_of(w.begin() + static_cast<std::ptrdiff_t>(dash) + 1, w.end(), is_ascii_alnum);
-}
-
-// PowerShell's escapes, shared by double-quoted strings and bare words; any other escaped character stands
-// for itself (`" `` `$ `,).
-char backtick_escape(char c) {
-  switch (c) {
-    case '0': return '\0';
-    case 'a': return '\a';
-    case 'b': return '\b';
-    case 'e': return '\x1b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case 'v': return '\v';
-    default: return c;
-  }
 }
 
 struct param_token {

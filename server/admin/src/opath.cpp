@@ -1,6 +1,6 @@
 #include "easemu/admin/opath.hpp"
 
-#include "position.hpp"
+#include "shell_text.hpp"
 
 #include "easemu/common/text.hpp"
 
@@ -11,29 +11,15 @@
 namespace easemu::admin {
 namespace {
 
+using detail::backtick_escape;
+using detail::is_ascii_alpha;
+
 constexpr std::size_t max_text_bytes = std::size_t{64} << 10;
 constexpr int max_depth = 64;
 constexpr std::size_t npos = std::string_view::npos;
 using common::ascii_lower;
 using common::iequals;
 
-bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// PowerShell's escapes in double-quoted strings; any other escaped character stands for itself.
-char backtick_escape(char c) {
-  switch (c) {
-    case '0': return '\0';
-    case 'a': return '\a';
-    case 'b': return '\b';
-    case 'e': return '\x1b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case 'v': return '\v';
-    default: return c;
-  }
-}
 
 // The filter's text with, for every byte, its offset in the text the caller gave (unquoting an
 // outer string drops bytes, so positions cannot be plain offsets), plus one entry for the end.
