@@ -1,6 +1,7 @@
 // easemu fault: add, list and remove the fault injection rules of a running server
 // (/api/v1/faults; docs/faults.md). The server validates the rules; this only builds them.
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
@@ -76,6 +77,8 @@ std::string text_of(const boost::json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) return "";
   if (v->is_string()) return std::string(v->as_string());
+  // Boost.JSON writes doubles in exponent form (1E0); people read 1 and 0.25.
+  if (v->is_double()) return fmt::format("{}", v->as_double());
   return boost::json::serialize(*v);
 }
 

@@ -188,6 +188,10 @@ int run(const matrix_cli& o) {
     std::cerr << "easemu matrix: " << error << '\n';
     return exit_usage;
   }
+  // The admin API is reached through the same --resolve names as the phones.
+  for (const auto& [host, address] : *resolve) {
+    if (common::iequals(host, admin.host)) admin.connect_address = address;
+  }
   std::vector<phone::device_profile> profiles;
   if (o.profiles.empty()) {
     profiles = *all;

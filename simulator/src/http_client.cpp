@@ -203,6 +203,7 @@ client_request request_below(const url_parts& base, const std::string& method, c
   r.host = base.host;
   r.target = (base.target == "/" ? std::string() : base.target) + path;
   r.ca_pem = base.ca_pem;
+  r.connect_address = base.connect_address;
   return r;
 }
 

@@ -57,6 +57,7 @@ struct url_parts {
   // PEM CA certificates to verify an https:// server with (the admin clients' --ca); empty: no
   // verification.
   std::string ca_pem;
+  std::string connect_address;  // as client_request's (a --resolve entry); empty: host
 };
 bool parse_url(const std::string& url, url_parts& out);
 // A request for `path` below a base URL (its scheme, host and path prefix): what the admin API
