@@ -307,8 +307,8 @@ int run(bench_cli o) {
   if (o.server.empty()) {
     o.admin_token = "bench-" + std::to_string(std::random_device{}());
     child.emplace(o.admin_token);
-    eas = {true, "127.0.0.1", child->https_port, "/", ""};
-    admin = {false, "127.0.0.1", child->http_port, "/", ""};
+    eas = {true, "127.0.0.1", child->https_port, "/", "", ""};
+    admin = {false, "127.0.0.1", child->http_port, "/", "", ""};
   } else {
     if (!simulator::parse_url(o.server, eas) || !eas.tls) {
       std::cerr << "easemu bench: --server must be an https:// URL\n";

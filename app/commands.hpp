@@ -12,9 +12,6 @@
 namespace easemu::simulator::phone {
 struct device_profile;
 }
-namespace easemu::provisioning {
-class policy;
-}
 
 namespace easemu::app {
 
@@ -47,11 +44,5 @@ std::optional<std::string> read_ca_files(const std::vector<std::string>& files, 
 // --resolve HOST:IP entries (IPv6 addresses may be bracketed); nullopt and `error` when malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_resolve(const std::vector<std::string>& entries,
                                                                               std::string& error);
-// Policy bisection, offline (phone::check_policy, defined in policy_command.cpp): the smallest set
-// of settings whose return to the permissive default lets the phone apply the whole policy at
-// `version`; exhaustive by size up to a budget, else a greedy irreducible set. Empty when the
-// phone applies the policy as it is.
-std::vector<std::string> bisect_policy(const simulator::phone::device_profile& profile, const provisioning::policy& p,
-                                       protocol_version version);
 
 }  // namespace easemu::app

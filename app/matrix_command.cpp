@@ -1,7 +1,7 @@
 // easemu matrix: every profile against every policy on a running server. Each policy is applied
 // to the mailbox through the admin API (Set-CASMailbox -ActiveSyncMailboxPolicy), then the
 // profiles add the account in parallel, each as its own device; the cells say what happened,
-// with the settings responsible (policy bisection is offline: bisect_policy, policy_command.cpp).
+// with the settings responsible (policy bisection is offline: phone::bisect_policy, policy_check.hpp).
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -20,6 +20,7 @@
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/simulator/device_flow.hpp"
 #include "easemu/simulator/http_client.hpp"
+#include "easemu/simulator/phone/policy_check.hpp"
 #include "easemu/simulator/phone/profile.hpp"
 
 namespace easemu::app {
@@ -152,7 +153,7 @@ cell judge(const phone::device_profile& profile, const std::optional<prov::polic
       c.responsible = {"AllowNonProvisionableDevices"};  // it never provisions (PROVISIONING.md 2.1)
     } else if (policy && r.version &&
                (r.screen.what == phone::category::policy || r.screen.what == phone::category::access_denied)) {
-      c.responsible = bisect_policy(profile, *policy, *r.version);
+      c.responsible = phone::bisect_policy(profile, *policy, *r.version);
       if (c.responsible.empty()) {
         // What the version cannot carry (the 139 gate, PROVISIONING.md 2.1).
         for (const auto s : prov::unsupported_settings(*policy, *r.version)) c.responsible.emplace_back(prov::info(s).name);

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -271,6 +272,12 @@ int run_serve(serve_options o) {
   const bool lab_changed = db->get_lab_state("lab_digest") != digest;
   const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
   auto r = std::make_shared<server::router>(view, db, token, log);
+  // Dashboard development: /ui/ from this directory, read at each request, instead of the copies
+  // embedded in the binary (read once here, like every setting).
+  if (const char* ui_dir = std::getenv("EASEMU_UI_DIR"); ui_dir != nullptr && *ui_dir != '\0') {
+    r->set_ui_dir(ui_dir);
+    log->info("dashboard files from {} (EASEMU_UI_DIR), not the embedded copies", ui_dir);
+  }
   if (o.fault_seed) r->faults().reseed(*o.fault_seed);
   const std::string lab_name = o.config.empty() ? std::string("lab") : o.config;
   if (lab_changed) {

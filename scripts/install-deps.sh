@@ -3,6 +3,9 @@
 # packages only. Idempotent: packages already present are left alone. Run as root (or via sudo).
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --fuzz     also clang + libFuzzer runtime (for -DEASEMU_FUZZ=ON)
+# The browser tests (tests/browser) also need Debian's chromium, nodejs and npm, and the one npm
+# package playwright-core from tests/browser/package-lock.json (`npm ci`, when node_modules is
+# missing or older than the lock). No browser is downloaded: the tests drive /usr/bin/chromium.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -13,20 +16,30 @@ pkgs=(
   libgmime-3.0-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libwbxml2-dev libwbxml2-utils
+  chromium nodejs
 )
 if [[ "${1:-}" == "--fuzz" ]]; then pkgs+=(clang libclang-rt-14-dev); fi
-
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm; a nodejs that bundles npm (and conflicts with the package) is fine.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#pkgs[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+
+# The browser tests' one npm package, exactly as the lock file pins it.
+browser="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+if [[ -f "$browser/package-lock.json" ]] &&
+   [[ ! -d "$browser/node_modules" || "$browser/package-lock.json" -nt "$browser/node_modules" ]]; then
+  echo "install-deps: npm ci in tests/browser"
+  (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)
+fi

@@ -144,6 +144,35 @@ boost::json::value time_or_null(std::int64_t ms) {
   return ms == 0 ? boost::json::value(nullptr) : boost::json::value(common::iso8601_utc(ms));
 }
 
+// LastSuccessSync (the newest Sync or FolderSync answered with Status 1, from the request
+// journal), LastPingHeartbeat (seconds) and NumberOfFoldersSynced (collections with sync state)
+// of Get-ActiveSyncDeviceStatistics (PROVISIONING.md 5.2).
+device_statistics statistics_of(const store::store& store, const exchange_shell::mail_hooks& hooks,
+                                const store::device_record& d) {
+  device_statistics out;
+  for (const char* command : {"Sync", "FolderSync"}) {
+    store::journal_filter f;
+    f.user = d.mailbox;
+    f.device_id = d.device_id;
+    f.command = command;
+    f.summary = true;
+    f.limit = 50;
+    for (const auto& e : store.query_journal(f)) {
+      if (e.http_status == 200 && (e.eas_status == 1 || e.eas_status == 0)) {
+        out.last_success_sync_ms = std::max(out.last_success_sync_ms, e.time_ms);
+        break;
+      }
+    }
+  }
+  out.last_ping_heartbeat = hooks.last_heartbeat ? hooks.last_heartbeat(d.mailbox, d.device_id) : 0;
+  for (const auto& f : store.list_folders(d.mailbox)) {
+    const auto state = store.find_collection_state(d.mailbox, d.device_id, f.server_id);
+    if (state && state->key != 0) ++out.folders_synced;
+  }
+  out.status = device_status(d.provisioning);
+  return out;
+}
+
 class executor {
  public:
   executor(store::store& s, provisioning_service& p, access_service& a, const exchange_shell::mail_hooks& hooks,
@@ -328,27 +357,6 @@ class executor {
       store_.replace_mailboxes(mailboxes);
       provisioning_.reload();
     }
-  }
-
-  static boost::json::object policy_object(const prov::policy& p, bool aliases) {
-    boost::json::object o;
-    o["Name"] = p.name;
-    o["Identity"] = p.name;
-    for (const auto& s : prov::all_settings()) {
-      std::string name(aliases && !s.alias.empty() && s.id != prov::setting::RequireStorageCardEncryption ? s.alias : s.name);
-      if (s.id == prov::setting::IsDefault) name = aliases ? "IsDefault" : "IsDefaultPolicy";
-      const auto shown = prov::display(s.id, p.get(s.id));
-      if (s.kind == prov::setting_kind::name_list || s.kind == prov::setting_kind::hash_list) {
-        boost::json::array items;
-        for (const auto& i : shown) items.emplace_back(i);
-        o[name] = std::move(items);
-      } else if (shown.at(0).empty()) {
-        o[name] = nullptr;
-      } else {
-        o[name] = shown.at(0);
-      }
-    }
-    return o;
   }
 
   static boost::json::object what_if(const std::string& text) { return {{"WhatIf", "What if: " + text}}; }
@@ -676,34 +684,12 @@ class executor {
     return out;
   }
 
-  // LastSuccessSync (the newest Sync or FolderSync answered with Status 1, from the request
-  // journal), LastPingHeartbeat (seconds) and NumberOfFoldersSynced (collections with sync
-  // state) of Get-ActiveSyncDeviceStatistics (PROVISIONING.md 5.2).
   void add_sync_statistics(boost::json::object& o, const store::device_record& d) {
     if (hooks_.flush_journal) hooks_.flush_journal();
-    std::int64_t last_success = 0;
-    for (const char* command : {"Sync", "FolderSync"}) {
-      store::journal_filter f;
-      f.user = d.mailbox;
-      f.device_id = d.device_id;
-      f.command = command;
-      f.limit = 50;
-      for (const auto& e : store_.query_journal(f)) {
-        if (e.http_status == 200 && (e.eas_status == 1 || e.eas_status == 0)) {
-          last_success = std::max(last_success, e.time_ms);
-          break;
-        }
-      }
-    }
-    o["LastSuccessSync"] = time_or_null(last_success);
-    const int heartbeat = hooks_.last_heartbeat ? hooks_.last_heartbeat(d.mailbox, d.device_id) : 0;
-    o["LastPingHeartbeat"] = heartbeat == 0 ? boost::json::value(nullptr) : boost::json::value(heartbeat);
-    int synced = 0;
-    for (const auto& f : store_.list_folders(d.mailbox)) {
-      const auto state = store_.find_collection_state(d.mailbox, d.device_id, f.server_id);
-      if (state && state->key != 0) ++synced;
-    }
-    o["NumberOfFoldersSynced"] = synced;
+    const auto s = statistics_of(store_, hooks_, d);
+    o["LastSuccessSync"] = time_or_null(s.last_success_sync_ms);
+    o["LastPingHeartbeat"] = s.last_ping_heartbeat == 0 ? boost::json::value(nullptr) : boost::json::value(s.last_ping_heartbeat);
+    o["NumberOfFoldersSynced"] = s.folders_synced;
   }
 
   // ---- mailbox logs (Get-ActiveSyncDeviceStatistics -GetMailboxLog) ----
@@ -790,13 +776,6 @@ class executor {
         {"DeviceAccessControlRule", d.access.rule.empty() ? boost::json::value(nullptr) : boost::json::value(d.access.rule)},
     };
     if (!full) return o;
-    // Status as Exchange derives it (PROVISIONING.md 5.2).
-    std::string status = "DeviceOk";
-    if (p.wipe_ack_ms != 0) {
-      status = "DeviceWipeSucceeded";
-    } else if (p.wipe_requested_ms != 0 || p.wipe_sent_ms != 0) {
-      status = p.last_policy_ms == 0 ? "DeviceBlocked" : "DeviceWipePending";
-    }
     o["LastSyncAttemptTime"] = time_or_null(d.last_seen_ms);
     o["LastPolicyUpdateTime"] = time_or_null(p.last_policy_ms);
     o["DevicePolicyApplied"] = p.policy_name.empty() ? boost::json::value(nullptr) : boost::json::value(p.policy_name);
@@ -809,7 +788,7 @@ class executor {
     o["AccountOnlyDeviceWipeAckTime"] = time_or_null(p.wipe_account_only ? p.wipe_ack_ms : 0);
     o["LastDeviceWipeRequestor"] = p.wipe_requestor.empty() ? boost::json::value(nullptr) : boost::json::value(p.wipe_requestor);
     o["IsRemoteWipeSupported"] = p.last_policy_ms != 0;
-    o["Status"] = status;
+    o["Status"] = device_status(p);
     return o;
   }
 
@@ -822,6 +801,39 @@ class executor {
 };
 
 }  // namespace
+
+std::string device_status(const store::device_provisioning& p) {
+  if (p.wipe_ack_ms != 0) return "DeviceWipeSucceeded";
+  if (p.wipe_requested_ms != 0 || p.wipe_sent_ms != 0) return p.last_policy_ms == 0 ? "DeviceBlocked" : "DeviceWipePending";
+  return "DeviceOk";
+}
+
+boost::json::object policy_object(const prov::policy& p, bool mobile_device_names) {
+  boost::json::object o;
+  o["Name"] = p.name;
+  o["Identity"] = p.name;
+  for (const auto& s : prov::all_settings()) {
+    std::string name(mobile_device_names && !s.alias.empty() && s.id != prov::setting::RequireStorageCardEncryption
+                         ? s.alias
+                         : s.name);
+    if (s.id == prov::setting::IsDefault) name = mobile_device_names ? "IsDefault" : "IsDefaultPolicy";
+    const auto shown = prov::display(s.id, p.get(s.id));
+    if (s.kind == prov::setting_kind::name_list || s.kind == prov::setting_kind::hash_list) {
+      boost::json::array items;
+      for (const auto& i : shown) items.emplace_back(i);
+      o[name] = std::move(items);
+    } else if (shown.at(0).empty()) {
+      o[name] = nullptr;
+    } else {
+      o[name] = shown.at(0);
+    }
+  }
+  return o;
+}
+
+device_statistics exchange_shell::statistics(const store::device_record& d) const {
+  return statistics_of(*store_, hooks_, d);
+}
 
 bool exchange_shell::debug_logging(const store::store& store, const std::string& mailbox) {
   return store.get_lab_state(debug_logging_key(mailbox)).value_or("") == "1";

@@ -41,4 +41,30 @@ http_response http_response::text(int status, std::string body, std::string cont
   return r;
 }
 
+std::string loggable_target(std::string_view target) {
+  const auto q = target.find('?');
+  // Every request passes here: most have no ticket at all.
+  if (q == std::string_view::npos || (target.find("icket=", q) == std::string_view::npos &&
+                                      target.find("ICKET=", q) == std::string_view::npos)) {
+    return std::string(target);
+  }
+  std::string out(target.substr(0, q + 1));
+  std::string_view query = target.substr(q + 1);
+  for (bool first = true; ; first = false) {
+    const auto amp = query.find('&');
+    const auto part = query.substr(0, amp);
+    if (!first) out += '&';
+    const auto eq = part.find('=');
+    const auto name = part.substr(0, eq);
+    if (eq != std::string_view::npos && name.size() == 6 && ::strncasecmp(name.data(), "ticket", 6) == 0) {
+      out.append(name).append("=(removed)");
+    } else {
+      out.append(part);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
 }  // namespace easemu::server

@@ -23,6 +23,10 @@
 #include "easemu/wbxml/xml.hpp"
 #include "easemu/server/access_service.hpp"
 #include "easemu/server/autodiscover.hpp"
+#include "easemu/server/ui_files.hpp"
+
+#include "admin_json.hpp"
+#include "observed_store.hpp"
 
 #include <unistd.h>
 
@@ -78,7 +82,9 @@ std::string join_versions(const std::vector<protocol_version>& versions) {
 router::router(lab_view lab, std::shared_ptr<store::store> store, std::string admin_token,
                std::shared_ptr<spdlog::logger> log)
     : lab_(std::move(lab)),
-      store_(std::move(store)),
+      // Device changes feed the dashboard's live events.
+      store_(make_observed_store(std::move(store),
+                                 [this](const std::string& mailbox, const std::string& device) { publish_device(mailbox, device); })),
       admin_token_(std::move(admin_token)),
       log_(log),
       pipeline_(lab_.versions, lab_.server_build, log) {
@@ -178,7 +184,8 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       },
       [this](std::chrono::milliseconds delay, std::function<void()> fn) { fault_timer_->after(delay, std::move(fn)); },
       lab_.hostname});
-  journal_ = std::make_unique<store::journal_writer>(store_);
+  journal_ = std::make_unique<store::journal_writer>(
+      store_, 10'000, [this](const std::vector<store::journal_entry>& written) { publish_journal(written); });
   pipeline_.set_journal_observer([this](const eas_context& ctx, const http_response& response, std::int64_t ms) {
     store::journal_entry e;
     e.time_ms = common::now_ms();
@@ -268,6 +275,15 @@ void router::handle(http_request&& request, respond_fn respond) {
   }
   if (request.method == "GET" && (path == "/certsrv" || path.starts_with("/certsrv/"))) {
     respond(certsrv(path));
+    return;
+  }
+  if (path == "/ui" || path.starts_with("/ui/")) {
+    respond(serve_ui(request, ui_dir_));
+    return;
+  }
+  // The live feed authenticates with a one-shot ticket (EventSource sends no Authorization).
+  if (path == "/api/v1/events") {
+    respond(open_event_stream(request));
     return;
   }
   if (path.starts_with("/api/v1/")) {
@@ -386,13 +402,10 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
 
 namespace {
 
-http_response json_response(int status, const boost::json::value& v) {
-  return http_response::text(status, boost::json::serialize(v) + "\n", "application/json");
-}
-
-http_response json_error(int status, std::string_view message) {
-  return json_response(status, boost::json::object{{"error", message}});
-}
+using admin_json::json_error;
+using admin_json::json_response;
+using admin_json::optional_time;
+using admin_json::query_value;
 
 
 // A phone-sized HTML page without scripts; `title` and `body` are already escaped.
@@ -404,11 +417,6 @@ http_response html_page(const std::string& title, const std::string& style, cons
                              "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:40rem;"
                              "line-height:1.5}" + style + "</style></head><body>" + body + "</body></html>\n",
                              "text/html; charset=utf-8");
-}
-
-// JSON null for "never".
-boost::json::value optional_time(std::int64_t ms) {
-  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(common::iso8601_utc(ms));
 }
 
 }  // namespace
@@ -427,9 +435,23 @@ std::uint64_t resident_bytes() {
 
 namespace {
 
-// A device as the admin API shows it (snake_case; the shell shows Exchange's names).
-boost::json::object device_json(const store::device_record& d) {
+// Where a remote wipe stands: null (none), requested, sent, acknowledged or failed.
+boost::json::value wipe_status(const store::device_provisioning& p) {
+  if (p.wipe_failed) return "failed";
+  if (p.wipe_ack_ms != 0) return "acknowledged";
+  if (p.wipe_sent_ms != 0) return "sent";
+  if (p.wipe_requested_ms != 0) return "requested";
+  return nullptr;
+}
+
+// A device as the admin API shows it (snake_case; the shell shows Exchange's names), with what
+// Get-ActiveSyncDeviceStatistics derives (exchange_shell::statistics).
+boost::json::object device_json(const store::device_record& d, const device_statistics& stats) {
+  const auto rule = d.access.rule.empty() ? boost::json::value(nullptr) : boost::json::value(d.access.rule);
+  const auto policy = d.provisioning.policy_name.empty() ? boost::json::value(nullptr)
+                                                         : boost::json::value(d.provisioning.policy_name);
   return boost::json::object{
+      {"user", d.mailbox},
       {"mailbox", d.mailbox},
       {"device_id", d.device_id},
       {"device_type", d.device_type},
@@ -454,25 +476,18 @@ boost::json::object device_json(const store::device_record& d) {
       {"wipe_account_only", d.provisioning.wipe_account_only},
       {"access_state", d.access.state.empty() ? "Allowed" : d.access.state},
       {"access_state_reason", d.access.reason.empty() ? "Global" : d.access.reason},
-      {"access_control_rule", d.access.rule.empty() ? boost::json::value(nullptr) : boost::json::value(d.access.rule)},
+      {"access_control_rule", rule},
+      {"access_rule", rule},
+      {"policy_name", policy},
+      {"first_sync", optional_time(d.first_seen_ms)},
+      {"last_sync_attempt", optional_time(d.last_seen_ms)},
+      {"last_success_sync", optional_time(stats.last_success_sync_ms)},
+      {"last_ping_heartbeat", stats.last_ping_heartbeat == 0 ? boost::json::value(nullptr)
+                                                             : boost::json::value(stats.last_ping_heartbeat)},
+      {"folders_synced", stats.folders_synced},
+      {"wipe_status", wipe_status(d.provisioning)},
+      {"status", stats.status},
   };
-}
-
-// The decoded value of one query parameter.
-std::optional<std::string> query_value(std::string_view query, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos <= query.size()) {
-    const auto amp = query.find('&', pos);
-    const auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
-    const auto eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name) {
-      auto v = eas::percent_decode(part.substr(eq + 1), eas::plus_rule::space);
-      if (v) return *v;
-    }
-    if (amp == std::string_view::npos) break;
-    pos = amp + 1;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -498,6 +513,7 @@ http_response router::handle_admin(const http_request& request) const {
     return r;
   }
   const auto path = request.path();
+  if (auto r = handle_dashboard_api(request)) return std::move(*r);
   if (path == "/api/v1/faults" || path.starts_with("/api/v1/faults/")) {
     const auto r = handle_faults_api(*faults_, request);
     if (request.method != "GET" && r.status < 300) log_->info("request={} fault rules: {} {}", request.request_id, request.method, path);
@@ -508,7 +524,8 @@ http_response router::handle_admin(const http_request& request) const {
     boost::json::array devices;
     std::optional<std::string> mailbox;
     if (auto m = query_value(request.query(), "mailbox")) mailbox = *m;
-    for (const auto& d : store_->list_devices(mailbox)) devices.push_back(device_json(d));
+    journal_->flush();  // the statistics read the journal
+    for (const auto& d : store_->list_devices(mailbox)) devices.push_back(device_json(d, shell_->statistics(d)));
     return json_response(200, boost::json::object{{"devices", std::move(devices)}});
   }
   // GET or DELETE /api/v1/devices/{DeviceId}[?mailbox=...]: one partnership; DELETE removes it
@@ -525,7 +542,10 @@ http_response router::handle_admin(const http_request& request) const {
     }
     if (matches.empty()) return json_error(404, "no device '" + *id + "'");
     if (matches.size() > 1) return json_error(409, "device '" + *id + "' belongs to several mailboxes; add ?mailbox=");
-    if (request.method == "GET") return json_response(200, device_json(matches[0]));
+    if (request.method == "GET") {
+      journal_->flush();
+      return json_response(200, device_json(matches[0], shell_->statistics(matches[0])));
+    }
     store_->delete_device(matches[0].mailbox, matches[0].device_id);
     log_->info("request={} device {} of {} removed through the admin API", request.request_id, matches[0].device_id,
                matches[0].mailbox);
@@ -689,51 +709,6 @@ http_response router::handle_admin(const http_request& request) const {
     log_->info("TLS mode is now {} (new connections)", wanted);
     return json_response(200, boost::json::object{{"mode", tls_.current()}});
   }
-  if (path == "/api/v1/journal") {
-    if (request.method != "GET") return json_error(405, "use GET");
-    store::journal_filter f;
-    const std::string_view query = request.query();
-    std::size_t pos = 0;
-    while (pos <= query.size()) {
-      const auto amp = query.find('&', pos);
-      const auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
-      const auto eq = part.find('=');
-      if (eq != std::string_view::npos) {
-        auto value = eas::percent_decode(part.substr(eq + 1), eas::plus_rule::space);
-        if (!value) return json_error(400, "bad query parameter " + std::string(part.substr(0, eq)));
-        const auto key = part.substr(0, eq);
-        if (key == "user") {
-          f.user = *value;
-        } else if (key == "device") {
-          f.device_id = *value;
-        } else if (key == "command") {
-          f.command = *value;
-        } else if (key == "since" || key == "limit") {
-          char* end = nullptr;
-          const long long n = std::strtoll(value->c_str(), &end, 10);
-          if (value->empty() || *end != '\0' || n < 0) return json_error(400, std::string(key) + " must be a number");
-          if (key == "since") {
-            f.since_ms = n;
-          } else {
-            f.limit = static_cast<std::size_t>(std::min<long long>(n, 1000));
-          }
-        }
-      }
-      if (amp == std::string_view::npos) break;
-      pos = amp + 1;
-    }
-    journal_->flush();
-    boost::json::array entries;
-    for (const auto& e : store_->query_journal(f)) {
-      entries.push_back(boost::json::object{
-          {"id", e.id}, {"time", common::iso8601_utc(e.time_ms)}, {"user", e.user}, {"device_id", e.device_id},
-          {"device_type", e.device_type}, {"command", e.command}, {"protocol_version", e.protocol_version},
-          {"http_status", e.http_status}, {"eas_status", e.eas_status}, {"duration_ms", e.duration_ms},
-          {"request_xml", e.request_xml}, {"response_xml", e.response_xml},
-      });
-    }
-    return json_response(200, boost::json::object{{"entries", std::move(entries)}});
-  }
   return json_error(404, "no such admin resource");
 }
 
@@ -781,7 +756,8 @@ http_response router::landing_page() const {
                    "<p>An Exchange ActiveSync test server. Server address for phones: <code>" +
                        common::markup_escape(lab_.hostname) + "</code>, domain <code>" +
                        common::markup_escape(lab_.netbios_domain) + "</code>.</p>"
-                       "<a href=\"/certsrv/\">Install the lab CA certificate</a>");
+                       "<a href=\"/certsrv/\">Install the lab CA certificate</a>"
+                       "<a href=\"/ui/\">Open the dashboard (devices, live traffic, policies; needs the admin token)</a>");
 }
 
 }  // namespace easemu::server

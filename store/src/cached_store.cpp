@@ -188,7 +188,9 @@ class cached_store final : public store {
     lab_state_.erase(key);
   }
 
-  void append_journal(const std::vector<journal_entry>& entries) override { inner_->append_journal(entries); }
+  std::vector<std::int64_t> append_journal(const std::vector<journal_entry>& entries) override {
+    return inner_->append_journal(entries);
+  }
   void set_journal_retention(std::size_t entries) override { inner_->set_journal_retention(entries); }
   std::vector<journal_entry> query_journal(const journal_filter& filter) const override {
     return inner_->query_journal(filter);

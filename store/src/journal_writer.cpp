@@ -10,8 +10,8 @@ constexpr std::size_t batch_size = 256;
 constexpr auto batch_delay = std::chrono::milliseconds(50);  // gather a burst into one transaction
 }  // namespace
 
-journal_writer::journal_writer(std::shared_ptr<store> target, std::size_t max_queue)
-    : target_(std::move(target)), max_queue_(max_queue), thread_([this] { run(); }) {}
+journal_writer::journal_writer(std::shared_ptr<store> target, std::size_t max_queue, written_fn written)
+    : target_(std::move(target)), max_queue_(max_queue), written_fn_(std::move(written)), thread_([this] { run(); }) {}
 
 journal_writer::~journal_writer() {
   {
@@ -66,7 +66,11 @@ void journal_writer::run() {
     }
     lock.unlock();
     try {
-      target_->append_journal(batch);
+      const auto ids = target_->append_journal(batch);
+      if (written_fn_ && ids.size() == batch.size()) {
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i].id = ids[i];
+        written_fn_(batch);
+      }
     } catch (const std::exception&) {
       // The journal is diagnostics: a failed batch is lost, requests are never affected.
     }

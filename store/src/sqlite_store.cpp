@@ -408,10 +408,12 @@ class sqlite_store final : public store {
     s.step();
   }
 
-  void append_journal(const std::vector<journal_entry>& entries) override {
-    if (entries.empty()) return;
+  std::vector<std::int64_t> append_journal(const std::vector<journal_entry>& entries) override {
+    std::vector<std::int64_t> ids;
+    if (entries.empty()) return ids;
     std::lock_guard lock(mutex_);
     transaction([&] {
+      ids.clear();  // a retried transaction starts over
       statement ins(cache_, "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, "
                          "http_status, eas_status, duration_ms, request_xml, response_xml, request_headers, "
                          "response_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
@@ -422,12 +424,14 @@ class sqlite_store final : public store {
             .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml))
             .bind(12, e.request_headers).bind(13, e.response_headers);
         ins.step();
+        ids.push_back(sqlite3_last_insert_rowid(db_));
       }
       // Past the retention the oldest entries go (a range of the rowid: as many as were added).
       statement prune(cache_, "DELETE FROM journal WHERE id <= last_insert_rowid() - ?1");
       prune.bind(1, static_cast<std::int64_t>(retention_));
       prune.step();
     });
+    return ids;
   }
 
   void set_journal_retention(std::size_t entries) override {
@@ -438,12 +442,19 @@ class sqlite_store final : public store {
   std::vector<journal_entry> query_journal(const journal_filter& f) const override {
     std::lock_guard lock(mutex_);
     std::string sql =
-        "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
-        "duration_ms, request_xml, response_xml, request_headers, response_headers FROM journal WHERE 1 = 1";
+        f.summary
+            // A summary keeps only a fault's comment of the response (the text up to its "-->").
+            ? "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
+              "duration_ms, '', CASE WHEN substr(response_xml, 1, 18) = '<!-- easemu fault ' "
+              "THEN substr(response_xml, 1, instr(response_xml, '-->') + 2) ELSE '' END, '', '' FROM journal WHERE 1 = 1"
+            : "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
+              "duration_ms, request_xml, response_xml, request_headers, response_headers FROM journal WHERE 1 = 1";
     if (f.user) sql += " AND user = ?1";
     if (f.device_id) sql += " AND device_id = ?2";
     if (f.command) sql += " AND command = ?3";
     if (f.since_ms) sql += " AND time_ms >= ?4";
+    if (f.id) sql += " AND id = ?6";
+    if (f.after_id) sql += " AND id > ?7";
     sql += " ORDER BY id DESC LIMIT ?5";
     statement s(cache_, sql.c_str());
     if (f.user) s.bind(1, *f.user);
@@ -451,6 +462,8 @@ class sqlite_store final : public store {
     if (f.command) s.bind(3, *f.command);
     if (f.since_ms) s.bind(4, *f.since_ms);
     s.bind(5, static_cast<std::int64_t>(f.limit));
+    if (f.id) s.bind(6, *f.id);
+    if (f.after_id) s.bind(7, *f.after_id);
     std::vector<journal_entry> out;
     while (s.step()) {
       out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),

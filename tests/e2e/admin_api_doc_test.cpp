@@ -1,6 +1,8 @@
 // End-to-end: docs/openapi.yaml against the real server. Every documented operation exists and
 // its documented example succeeds; every operation that needs the admin token answers 401
-// without it; docs/admin-api.md names every path. Keeps the documentation honest.
+// without it; docs/admin-api.md names every path. Keeps the documentation honest. The event
+// stream (text/event-stream, authenticated by a one-shot ticket instead of the token) is opened
+// with a fresh ticket and read until its first event.
 #include <gtest/gtest.h>
 
 #include <yaml-cpp/yaml.h>
@@ -9,6 +11,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -32,6 +35,7 @@ struct operation {
   std::string path;    // as documented, with {placeholders}
   YAML::Node spec;
   bool needs_token = true;
+  bool needs_ticket = false;  // security: eventTicket (GET /api/v1/events)
 };
 
 std::vector<operation> documented_operations(const YAML::Node& doc) {
@@ -45,8 +49,12 @@ std::vector<operation> documented_operations(const YAML::Node& doc) {
       std::string method;
       std::transform(key.begin(), key.end(), std::back_inserter(method), [](char c) { return static_cast<char>(std::toupper(c)); });
       const bool needs_token = item.second["security"] ? item.second["security"].size() > 0 : token_by_default;
+      bool needs_ticket = false;
+      if (const auto security = item.second["security"]; security && security.IsSequence()) {
+        for (const auto& scheme : security) needs_ticket = needs_ticket || scheme["eventTicket"];
+      }
       // Copy-constructed: assigning a YAML::Node would overwrite the node it refers to.
-      out.push_back(operation{method, path.first.as<std::string>(), item.second, needs_token});
+      out.push_back(operation{method, path.first.as<std::string>(), item.second, needs_token, needs_ticket});
     }
   }
   return out;
@@ -137,6 +145,18 @@ client_response admin(const test_server& s, const std::string& method, const std
   return send(s.http_port, r);
 }
 
+// An event stream opened with a fresh ticket and read for a moment: the status line, the headers
+// and the first event (the stream itself does not end).
+std::string open_event_stream(const test_server& s, const std::string& target) {
+  const auto issued = admin(s, "POST", "/api/v1/events/ticket");
+  EXPECT_EQ(issued.status, 201) << issued.body;
+  const std::string ticket(json::parse(issued.body).at("ticket").as_string());
+  const auto got = raw_exchange(s.http_port,
+                                "GET " + target + "?ticket=" + ticket + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                                std::chrono::milliseconds(1500));
+  return got.received;
+}
+
 TEST(AdminApiDoc, TheFileDescribesTheApi) {
   const auto doc = YAML::LoadFile(openapi_file);
   EXPECT_EQ(doc["openapi"].as<std::string>(), "3.0.3");
@@ -170,6 +190,9 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
   eas.basic_password = "Passw0rd";
   send(server.https_port, eas);
   ASSERT_NE(admin(server, "GET", "/api/v1/devices").body.find("DOCDEVICE01"), std::string::npos);
+  const auto journal = json::parse(admin(server, "GET", "/api/v1/journal?limit=1").body).at("entries").as_array();
+  ASSERT_EQ(journal.size(), 1u);
+  const auto entry = std::to_string(journal[0].at("id").as_int64());
 
   const auto ops = documented_operations(YAML::LoadFile(openapi_file));
   // What removes things comes last, the reset after everything. Pointers are sorted: assigning a
@@ -184,8 +207,19 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
     // A fresh fault rule for each operation, so {id} names one that exists.
     const auto rule = admin(server, "POST", "/api/v1/faults", R"({"match": {"command": "Search"}, "action": {"eas_status": 3}})");
     ASSERT_EQ(rule.status, 201) << rule.body;
-    const std::map<std::string, std::string> values = {
-        {"DeviceId", "DOCDEVICE01"}, {"address", "alice@lab.test"}, {"id", std::string(json::parse(rule.body).at("id").as_string())}};
+    const std::map<std::string, std::string> values = {{"DeviceId", "DOCDEVICE01"},
+                                                       {"address", "alice@lab.test"},
+                                                       {"id", std::string(json::parse(rule.body).at("id").as_string())},
+                                                       {"entry", entry}};
+    if (op.needs_ticket) {
+      ASSERT_EQ(op.method, "GET") << op.path;
+      const auto received = open_event_stream(server, fill(op.path, values));
+      EXPECT_TRUE(received.starts_with("HTTP/1.1 200 ")) << op.path << ": " << received;
+      EXPECT_NE(received.find("Content-Type: text/event-stream"), std::string::npos) << received;
+      EXPECT_NE(received.find("\r\n\r\nretry: "), std::string::npos) << received;
+      EXPECT_TRUE(op.spec["responses"]["200"]["content"]["text/event-stream"]) << op.path << " documents no event stream";
+      continue;
+    }
     auto r = request_for(op, fill(op.path, values));
     r.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
     const auto res = send(server.http_port, r);
@@ -200,12 +234,21 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
 
 TEST(AdminApiDoc, EveryOperationThatNeedsTheTokenAnswers401WithoutIt) {
   test_server server;
-  const std::map<std::string, std::string> values = {{"DeviceId", "DOCDEVICE01"}, {"address", "alice@lab.test"}, {"id", "f1"}};
+  const std::map<std::string, std::string> values = {
+      {"DeviceId", "DOCDEVICE01"}, {"address", "alice@lab.test"}, {"id", "f1"}, {"entry", "1"}};
   for (const auto& op : documented_operations(YAML::LoadFile(openapi_file))) {
     auto r = request_for(op, fill(op.path, values));
     const auto res = send(server.http_port, r);
     const auto what = describe(op, r, res);
-    if (op.needs_token) {
+    if (op.needs_ticket) {
+      // No ticket, a wrong one, or the admin token in its place: 401 all the same.
+      EXPECT_EQ(res.status, 401) << what;
+      auto wrong = r;
+      wrong.target += "?ticket=0123456789abcdef0123456789abcdef";
+      EXPECT_EQ(send(server.http_port, wrong).status, 401) << "wrong ticket: " << what;
+      r.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+      EXPECT_EQ(send(server.http_port, r).status, 401) << "the token instead of a ticket: " << what;
+    } else if (op.needs_token) {
       EXPECT_EQ(res.status, 401) << what;
       EXPECT_EQ(res.header("WWW-Authenticate"), "Bearer") << what;
       r.headers.emplace_back("Authorization", "Bearer wrong-" + server.admin_token);

@@ -84,8 +84,10 @@ TEST(Serve, HealthReadinessAndLandingPageOnBothListeners) {
     auto landing = send(port, h);
     EXPECT_EQ(landing.status, 200);
     EXPECT_NE(landing.body.find("/certsrv/"), std::string::npos);
-    // No link to pages that do not exist yet (the dashboard comes with its own issue).
-    EXPECT_EQ(landing.body.find("/ui/"), std::string::npos);
+    // The dashboard, which exists on both listeners.
+    EXPECT_NE(landing.body.find("href=\"/ui/\""), std::string::npos);
+    h.target = "/ui/";
+    EXPECT_EQ(send(port, h).status, 200);
     h.target = "/nope";
     EXPECT_EQ(send(port, h).status, 404);
   }

@@ -18,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "easemu/server/event_stream.hpp"
 #include "tls_socket.hpp"
 
 namespace easemu::server {
@@ -78,11 +79,12 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       : limits(std::move(l)), handler(std::move(h)), log(std::move(lg)) {}
 
   // A connection's state visible to shutdown: idle connections are closed at once.
-  struct connection {
+  struct connection : std::enable_shared_from_this<connection> {
     explicit connection(net::any_io_executor e) : strand(std::move(e)) {}
     net::any_io_executor strand;
     std::function<void()> cancel;  // set and called on `strand` only
     std::atomic<bool> in_request{false};
+    std::atomic<bool> streaming{false};  // an event stream: ends at once when the server stops
   };
   // Clears a connection's cancel hook before the stream it refers to goes away.
   struct cancel_hook {
@@ -245,7 +247,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (bec == http::error::body_limit) {
           co_await write(stream, plain_error(413, "request body too large"), conn_id, remote,
-                         std::string(req.method_string()), std::string(req.target()), started, req.version());
+                         std::string(req.method_string()), loggable_target(req.target()), started, req.version());
           co_return;
         }
         if (bec) {
@@ -266,12 +268,16 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       const bool keep_alive = req.keep_alive();
       const unsigned version = req.version();
       const std::string method = r.method;
-      const std::string target = r.target;
+      const std::string target = loggable_target(r.target);
       // A held Ping waits here for minutes: keep no parser or read buffer meanwhile.
       parser_storage.reset();
       if (buffer.size() == 0) buffer.shrink_to_fit();
 
       http_response response = co_await call_handler(std::move(r));
+      if (response.stream && !response.drop) {
+        co_await write_stream(stream, conn, std::move(response), conn_id, remote, method, target, started, version);
+        co_return;
+      }
       if (!keep_alive || stopping) response.close = true;
       const bool close = response.close;
       const bool ok = co_await write(stream, std::move(response), conn_id, remote, method, target, started, version);
@@ -329,21 +335,126 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
     res.set(http::field::server, "easemu");
     for (auto& [k, v] : r.headers) res.set(k, v);
-    const std::size_t bytes = r.body.size();
+    const std::size_t bytes = method == "HEAD" ? 0 : r.body.size();
     const std::string context = r.log_context.empty() ? std::string() : " " + r.log_context;
     res.body() = std::move(r.body);
     res.keep_alive(!r.close);
     res.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
-    auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+    boost::system::error_code ec;
+    if (method == "HEAD") {
+      // RFC 9110 9.3.2: the headers a GET would get (Content-Length included), no body.
+      http::response_serializer<http::string_body> sr{res};
+      auto [hec, hn] = co_await http::async_write_header(stream, sr, use_tuple);
+      ec = hec;
+    } else {
+      auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+      ec = wec;
+    }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
     // One access line per request. The target carries no secrets (EAS passwords travel only
-    // in the Authorization header, which is never logged).
+    // in the Authorization header, which is never logged; event tickets are blanked by
+    // loggable_target).
     log->info("conn={} {} \"{} {}\" {}{} {}B {}ms{}", conn_id, remote, method, target, r.status, context,
               bytes, ms, ec ? " (write failed: " + ec.message() + ")" : std::string());
     co_return !ec;
+  }
+
+  // A streaming response (server-sent events): the headers without a length, then each chunk of
+  // the stream as it arrives. The request timeouts do not apply while waiting for chunks; every
+  // write has the write timeout, and a client that stops reading is dropped by the stream's
+  // bounded backlog. The connection closes when this returns.
+  template <class Stream>
+  awaitable<void> write_stream(Stream& stream, connection& conn, http_response r, std::uint64_t conn_id,
+                               const std::string& remote, const std::string& method, const std::string& target,
+                               std::chrono::steady_clock::time_point started, unsigned version) {
+    const auto events = std::move(r.stream);
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+    res.set(http::field::server, "easemu");
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(false);  // the body ends with the connection
+    const std::string context = r.log_context.empty() ? std::string() : " " + r.log_context;
+    beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
+    http::response_serializer<http::empty_body> sr{res};
+    auto [hec, hn] = co_await http::async_write_header(stream, sr, use_tuple);
+    if (hec) {
+      events->abort();
+      log->info("conn={} {} \"{} {}\" {}{} event stream not started: {}", conn_id, remote, method, target, r.status,
+                context, hec.message());
+      co_return;
+    }
+    log->info("conn={} {} \"{} {}\" {}{} event stream started", conn_id, remote, method, target, r.status, context);
+
+    // Woken (on this strand) by a push, a close or an abort; an abort also ends a write in
+    // progress (the client does not read).
+    auto timer = std::make_shared<net::steady_timer>(co_await net::this_coro::executor);
+    std::weak_ptr<connection> weak_conn = conn.shared_from_this();
+    std::weak_ptr<event_stream> weak_events = events;
+    auto wake = [timer, weak_conn, weak_events] {
+      net::post(timer->get_executor(), [timer, weak_conn, weak_events] {
+        timer->cancel();
+        const auto c = weak_conn.lock();
+        const auto e = weak_events.lock();
+        if (c && e && e->aborted() && c->cancel) c->cancel();
+      });
+    };
+    // A stream client sends nothing after its request: the socket turning readable means it closed
+    // the connection (or broke the protocol), so its slot frees at once, not at the next write.
+    auto peer_done = std::make_shared<std::atomic<bool>>(false);
+    beast::get_lowest_layer(stream).socket().async_wait(
+        tcp::socket::wait_read, [timer, peer_done](const boost::system::error_code& ec) {
+          if (ec) return;
+          *peer_done = true;
+          timer->cancel();
+        });
+    auto close_socket = conn.cancel;
+    conn.cancel = [events, close_socket] {
+      events->abort();
+      if (close_socket) close_socket();
+    };
+    conn.streaming = true;
+
+    const auto idle = events->settings().idle_interval;
+    std::size_t bytes = 0;
+    const char* end = "ended";
+    for (;;) {
+      if (stopping) {
+        end = "ended (server stopping)";
+        break;
+      }
+      if (*peer_done) {
+        end = "ended (the client went away)";
+        break;
+      }
+      std::string data = events->take(wake);
+      if (events->aborted()) {
+        end = "dropped";
+        break;
+      }
+      if (data.empty()) {
+        if (events->closed()) break;
+        timer->expires_after(idle.count() > 0 ? std::chrono::steady_clock::duration(idle) : std::chrono::hours(1));
+        auto [tec] = co_await timer->async_wait(use_tuple);
+        if (tec || idle.count() == 0 || events->settings().idle_chunk.empty()) continue;  // woken, or nothing to say
+        data = events->settings().idle_chunk;
+      }
+      beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
+      auto [wec, wn] = co_await net::async_write(stream, net::buffer(data), use_tuple);
+      bytes += wn;
+      if (wec) {
+        end = events->aborted() ? "dropped (the client did not read)" : "ended (the client went away)";
+        break;
+      }
+    }
+    conn.cancel = close_socket;
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream).socket().cancel(ignored);  // the readability wait
+    (void)events->take({});  // no wake-up any more: nothing must touch this connection now
+    events->abort();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    log->info("conn={} {} \"{} {}\" event stream {}: {}B {}ms", conn_id, remote, method, target, end, bytes, ms);
   }
 };
 
@@ -415,7 +526,7 @@ void http_server::stop() {
   {
     std::lock_guard lock(i.connections_mutex);
     for (auto& c : i.connections) {
-      if (!c->in_request) {
+      if (!c->in_request || c->streaming) {
         net::post(c->strand, [c] {
           if (c->cancel) c->cancel();
         });

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "easemu/store/cached_store.hpp"
@@ -152,6 +153,52 @@ TEST_P(StoreContract, JournalKeepsEntriesNewestFirstAndFilters) {
   EXPECT_EQ(s->query_journal(limit).size(), 1u);
 }
 
+TEST_P(StoreContract, JournalAssignsIdsAndFindsByIdAndAfterAnId) {
+  auto s = open();
+  const auto first = s->append_journal({entry(100, "alice@lab.test", "FolderSync"), entry(200, "bob@lab.test", "Sync")});
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_LT(first[0], first[1]);
+  const auto second = s->append_journal({entry(300, "alice@lab.test", "Ping")});
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_GT(second[0], first[1]);
+  EXPECT_TRUE(s->append_journal({}).empty());
+
+  journal_filter one;
+  one.id = first[1];
+  const auto found = s->query_journal(one);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, first[1]);
+  EXPECT_EQ(found[0].user, "bob@lab.test");
+  one.id = second[0] + 1000;
+  EXPECT_TRUE(s->query_journal(one).empty());
+
+  journal_filter after;
+  after.after_id = first[0];
+  const auto newer = s->query_journal(after);
+  ASSERT_EQ(newer.size(), 2u);
+  EXPECT_EQ(newer[0].id, second[0]);  // newest first, as always
+  EXPECT_EQ(newer[1].id, first[1]);
+}
+
+TEST_P(StoreContract, JournalSummaryLeavesOutBodiesButKeepsAFaultComment) {
+  auto s = open();
+  auto faulted = entry(1, "alice@lab.test", "Sync");
+  faulted.response_xml = std::string(journal_fault_comment) + "f1: HTTP 503 -->\n<Sync xmlns=\"AirSync:\"/>";
+  faulted.request_headers = "User-Agent: x\n";
+  s->append_journal({faulted, entry(2, "alice@lab.test", "Sync")});
+  journal_filter f;
+  f.summary = true;
+  const auto all = s->query_journal(f);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].request_xml, "");
+  EXPECT_EQ(all[0].response_xml, "");
+  EXPECT_EQ(all[1].request_xml, "");
+  EXPECT_EQ(all[1].response_xml, std::string(journal_fault_comment) + "f1: HTTP 503 -->");
+  EXPECT_EQ(all[1].request_headers, "");
+  EXPECT_EQ(all[1].http_status, 200);
+  EXPECT_EQ(all[1].command, "Sync");
+}
+
 TEST_P(StoreContract, JournalKeepsHeadersWhenGiven) {
   auto s = open();
   auto e = entry(5, "alice@lab.test", "Sync");
@@ -203,6 +250,26 @@ TEST(JournalWriter, WritesEverythingPushedInBatches) {
     w.push(entry(5000, "alice@lab.test", "Sync"));
   }  // the destructor writes what is queued
   EXPECT_EQ(s->query_journal({}).at(0).time_ms, 5000);
+}
+
+TEST(JournalWriter, TellsWhatItWroteWithTheIds) {
+  std::shared_ptr<store> s = open_memory_store();
+  std::vector<journal_entry> told;
+  std::mutex mu;
+  journal_writer w(s, 100, [&](const std::vector<journal_entry>& batch) {
+    std::lock_guard lock(mu);
+    told.insert(told.end(), batch.begin(), batch.end());
+  });
+  w.push(entry(1, "alice@lab.test", "Sync"));
+  w.push(entry(2, "bob@lab.test", "Ping"));
+  w.flush();  // returns after the callback
+  std::lock_guard lock(mu);
+  ASSERT_EQ(told.size(), 2u);
+  const auto stored = s->query_journal({});
+  EXPECT_EQ(told[0].id, stored[1].id);
+  EXPECT_EQ(told[1].id, stored[0].id);
+  EXPECT_EQ(told[1].user, "bob@lab.test");
+  EXPECT_NE(told[0].id, 0);
 }
 
 TEST(JournalWriter, DropsInsteadOfBlockingWhenFull) {

@@ -11,15 +11,37 @@
 #include <vector>
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
 namespace easemu::store {
 class store;
+struct device_record;
+struct device_provisioning;
+}
+namespace easemu::provisioning {
+class policy;
 }
 
 namespace easemu::server {
 
 class provisioning_service;
 class access_service;
+
+// What Get-ActiveSyncDeviceStatistics derives for a device beyond its stored record
+// (PROVISIONING.md 5.2); the admin API's device list shows the same values.
+struct device_statistics {
+  std::int64_t last_success_sync_ms = 0;  // the newest Sync or FolderSync answered with Status 1
+  int last_ping_heartbeat = 0;            // seconds; 0: no Ping since the server started
+  int folders_synced = 0;                 // collections with sync state
+  std::string status;                     // DeviceOk, DeviceWipePending, DeviceWipeSucceeded, DeviceBlocked
+};
+
+// Exchange's Status of a device from its wipe state (PROVISIONING.md 5.2).
+std::string device_status(const store::device_provisioning& p);
+
+// A policy as Get-MobileDeviceMailboxPolicy (`mobile_device_names`) or
+// Get-ActiveSyncMailboxPolicy shows it: Name, Identity and every setting by its Exchange name.
+boost::json::object policy_object(const provisioning::policy& p, bool mobile_device_names);
 
 struct shell_result {
   std::string command;        // the statement as written
@@ -45,6 +67,10 @@ class exchange_shell {
     std::function<int(const std::string& mailbox, const std::string& device_id)> last_heartbeat;
   };
   void set_mail_hooks(mail_hooks hooks) { hooks_ = std::move(hooks); }
+
+  // Get-ActiveSyncDeviceStatistics' derived values for one device (reads the journal: flush it
+  // first through the hooks).
+  device_statistics statistics(const store::device_record& d) const;
 
   // Whether Set-CASMailbox -ActiveSyncDebugLogging is on for the mailbox (its log then carries
   // the HTTP headers too).

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,8 @@
 namespace easemu::server {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
+
+class event_stream;  // event_stream.hpp
 
 // Case-insensitive header lookup (RFC 9110 field names); nullptr when absent.
 const std::string* find_header(const header_list& headers, std::string_view name);
@@ -38,6 +41,10 @@ struct http_response {
   bool close = false;  // close the connection after this response
   // Fault injection (faults.hpp): close the connection without writing this response at all.
   bool drop = false;
+  // Streaming (server-sent events): the status and headers go out at once, without a
+  // Content-Length and with `body` ignored; then every chunk pushed to the stream as it comes,
+  // until the stream ends, the client goes away or the server stops. The connection closes after.
+  std::shared_ptr<event_stream> stream;
   // What the access log line adds after the status: "user=... device=... cmd=... v=... eas=..."
   // (never credentials).
   std::string log_context;
@@ -45,6 +52,10 @@ struct http_response {
   http_response& set(std::string name, std::string value);
   static http_response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
 };
+
+// The request target as the access log prints it: the value of every `ticket` query parameter
+// (a one-shot credential of GET /api/v1/events) replaced by "(removed)".
+std::string loggable_target(std::string_view target);
 
 // Handlers answer through `respond`, now or later (a long-poll such as Ping answers when a folder
 // changes or its heartbeat ends), from any thread, exactly once.

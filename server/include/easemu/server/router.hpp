@@ -1,8 +1,10 @@
 #pragma once
-// Routes HTTP requests: health, landing page, the EAS endpoint. No Beast or Asio here.
+// Routes HTTP requests: health, landing page, the EAS endpoint, the admin API and the dashboard
+// (/ui/ and its live feed). No Beast or Asio here.
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/commands/mail.hpp"
 #include "easemu/server/commands/ping.hpp"
+#include "easemu/server/event_hub.hpp"
 #include "easemu/server/exchange_shell.hpp"
 #include "easemu/server/metrics.hpp"
 #include "easemu/server/faults.hpp"
@@ -24,6 +27,7 @@ class logger;
 namespace easemu::store {
 class store;
 class journal_writer;
+struct journal_entry;
 }
 
 namespace easemu::server {
@@ -88,12 +92,18 @@ class router {
   void shutdown() {
     ping_->shutdown();
     fault_timer_->shutdown();
+    events_->close_all();  // the dashboards' event streams end
   }
   // Writes the queued journal entries (shutdown, tests).
   void flush_journal();
   // Known only once the HTTPS port is bound; set before the server starts its threads.
   void set_public_url(std::string url) { lab_.public_url = std::move(url); }
   void set_tls_control(tls_control control) { tls_ = std::move(control); }
+  // Serve /ui/ from this directory, read at each request, instead of the embedded files (the
+  // EASEMU_UI_DIR of dashboard development). Set before the server starts.
+  void set_ui_dir(std::string dir) { ui_dir_ = std::move(dir); }
+  // The live feed of GET /api/v1/events.
+  event_hub& events() { return *events_; }
 
   // The mailbox a Basic user name names: user@domain, DOMAIN\user (the lab's NetBIOS domain)
   // or the alias (the address's local part); case-insensitive. nullptr when none.
@@ -109,8 +119,18 @@ class router {
   http_response challenge() const;
   http_response metrics_page() const;
   http_response handle_admin(const http_request& request) const;
+  // The dashboard's part of the admin API (dashboard_api.cpp): the event ticket, the journal,
+  // mailbox contents and policies; nullopt for other paths.
+  std::optional<http_response> handle_dashboard_api(const http_request& request) const;
+  // GET /api/v1/events?ticket=...: the server-sent events stream.
+  http_response open_event_stream(const http_request& request) const;
+  void publish_journal(const std::vector<store::journal_entry>& written);
+  void publish_device(const std::string& mailbox, const std::string& device_id);
 
   lab_view lab_;
+  // Before store_: the store tells it about device changes from the start.
+  std::unique_ptr<event_hub> events_ = std::make_unique<event_hub>();
+  std::string ui_dir_;
   std::shared_ptr<store::store> store_;
   std::unique_ptr<store::journal_writer> journal_;
   std::string admin_token_;

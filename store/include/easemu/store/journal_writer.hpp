@@ -5,7 +5,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <thread>
 
@@ -15,7 +17,10 @@ namespace easemu::store {
 
 class journal_writer {
  public:
-  explicit journal_writer(std::shared_ptr<store> target, std::size_t max_queue = 10'000);
+  // `written` (optional) is called on the writer thread after each batch is stored, with the ids
+  // the store assigned (the dashboard's live feed); flush() returns only after it.
+  using written_fn = std::function<void(const std::vector<journal_entry>& batch)>;
+  explicit journal_writer(std::shared_ptr<store> target, std::size_t max_queue = 10'000, written_fn written = {});
   ~journal_writer();  // writes what is queued
   journal_writer(const journal_writer&) = delete;
   journal_writer& operator=(const journal_writer&) = delete;
@@ -30,6 +35,7 @@ class journal_writer {
 
   std::shared_ptr<store> target_;
   std::size_t max_queue_;
+  written_fn written_fn_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable written_;

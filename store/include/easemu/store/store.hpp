@@ -157,8 +157,16 @@ struct journal_filter {
   std::optional<std::string> device_id;
   std::optional<std::string> command;
   std::optional<std::int64_t> since_ms;
+  std::optional<std::int64_t> id;        // exactly this entry
+  std::optional<std::int64_t> after_id;  // entries newer than this one
+  // Without the bodies and headers: request_xml and response_xml are empty, except for the
+  // comment a fault's hit puts in front of the response (journal_fault_comment).
+  bool summary = false;
   std::size_t limit = 100;
 };
+
+// What a fault's hit writes in front of a journal entry's response_xml (docs/faults.md).
+inline constexpr const char* journal_fault_comment = "<!-- easemu fault ";
 
 // Each XML text in the journal is capped at this many bytes (then marked as truncated).
 inline constexpr std::size_t journal_xml_cap = 64 * 1024;
@@ -225,7 +233,8 @@ class store {
   // Writes entries in one transaction (XML capped at journal_xml_cap). Only the newest entries
   // are kept (set_journal_retention; default_journal_retention), so a lab running for weeks does
   // not fill its disk.
-  virtual void append_journal(const std::vector<journal_entry>& entries) = 0;
+  // Returns the ids assigned, in the order of `entries`.
+  virtual std::vector<std::int64_t> append_journal(const std::vector<journal_entry>& entries) = 0;
   virtual void set_journal_retention(std::size_t entries) = 0;
   // Newest first.
   virtual std::vector<journal_entry> query_journal(const journal_filter& filter) const = 0;
