@@ -1,5 +1,6 @@
 // easemu serve: the composition root of the server.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
@@ -10,7 +11,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -24,9 +27,11 @@
 #include "easemu/certs/certs.hpp"
 #include "easemu/common/hex.hpp"
 #include "easemu/common/time.hpp"
+#include "easemu/server/dns_server.hpp"
 #include "easemu/server/exchange_profile.hpp"
 #include "easemu/server/net.hpp"
 #include "easemu/server/router.hpp"
+#include "easemu/simulator/http_client.hpp"
 #include "easemu/store/cached_store.hpp"
 #include "easemu/store/store.hpp"
 #include "io.hpp"
@@ -57,7 +62,12 @@ struct serve_options {
   int heartbeat_min = 60;
   std::size_t journal_keep = store::default_journal_retention;
   std::optional<std::uint64_t> fault_seed;  // fault rule probabilities; default: random
+  std::string dns_listen;                // empty: no DNS responder
+  std::vector<std::string> dns_address;  // the A/AAAA answers; default: see dns_zone()
 };
+
+// The container image points EASEMU_CONFIG here; with no file mounted the demo lab runs.
+constexpr const char* optional_lab_file = "/etc/easemu/lab.yaml";
 
 // The machine's own addresses (phones in the lab reach the server by one of them), without
 // loopback and link-local ones.
@@ -105,6 +115,88 @@ std::string random_token() {
   unsigned char bytes[16];
   RAND_bytes(bytes, sizeof bytes);
   return common::hex_encode(std::string(reinterpret_cast<char*>(bytes), sizeof bytes));
+}
+
+// Without --admin-token: a generated token, kept in <data-dir>/admin-token (owner-only) so that a
+// restarted server (a recreated container on the same volume) keeps it; `kept_in` names the file.
+std::string generated_token(const std::string& data_dir, std::string& kept_in) {
+  if (data_dir.empty()) return random_token();
+  const auto path = (std::filesystem::path(data_dir) / "admin-token").string();
+  std::string error;
+  std::string token = std::filesystem::exists(path) ? read_input(path, 4096, error).value_or("") : "";
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty() || token.find_first_of(" \t\r\n") != std::string::npos) {
+    token = random_token();
+    std::filesystem::remove(path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const std::string line = token + "\n";
+    if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+      if (fd >= 0) ::close(fd);
+      throw std::runtime_error(path + ": cannot be written");
+    }
+    ::close(fd);
+  }
+  kept_in = path;
+  return token;
+}
+
+// An IPv4 or IPv6 address as the bytes of an A or AAAA record; false when `text` is neither.
+bool add_address(const std::string& text, server::dns::zone& z) {
+  std::array<std::uint8_t, 4> v4{};
+  std::array<std::uint8_t, 16> v6{};
+  if (inet_pton(AF_INET, text.c_str(), v4.data()) == 1) {
+    if (std::find(z.ipv4.begin(), z.ipv4.end(), v4) == z.ipv4.end()) z.ipv4.push_back(v4);
+    return true;
+  }
+  if (inet_pton(AF_INET6, text.c_str(), v6.data()) == 1) {
+    if (std::find(z.ipv6.begin(), z.ipv6.end(), v6) == z.ipv6.end()) z.ipv6.push_back(v6);
+    return true;
+  }
+  return false;
+}
+
+// What the DNS responder answers: the lab's names, the SRV record to the HTTPS port phones reach
+// (the public URL's), and the addresses: --dns-address, else the public URL's host when it is an
+// IP address, else the HTTPS listen address, else the DNS listen address (when not a wildcard).
+server::dns::zone dns_zone(const serve_options& o, const lab_config& lab, const server::listen_endpoint& https,
+                           const std::string& dns_host, const std::string& public_url) {
+  server::dns::zone z;
+  z.domain = lab.domain;
+  z.hostname = lab.hostname;
+  simulator::url_parts url;
+  if (!simulator::parse_url(public_url, url)) throw std::runtime_error("--public-url: '" + public_url + "' is not a URL");
+  z.srv_port = url.port;
+  server::dns::zone probe;
+  const bool url_is_ip = add_address(url.host, probe);
+  if (!url_is_ip) z.extra_hosts.push_back(url.host);
+  for (auto a : o.dns_address) {
+    a.erase(0, a.find_first_not_of(" \t"));
+    a.erase(a.find_last_not_of(" \t") + 1);
+    if (!add_address(a, z)) throw std::runtime_error("--dns-address: '" + a + "' is not an IPv4 or IPv6 address");
+  }
+  const auto specific = [](const std::string& host) { return host != "0.0.0.0" && host != "::" && !host.empty(); };
+  if (z.ipv4.empty() && z.ipv6.empty()) {
+    for (const auto& candidate : {url_is_ip ? url.host : std::string(), https.host, dns_host}) {
+      if (specific(candidate) && add_address(candidate, z)) break;
+    }
+  }
+  if (const auto error = server::dns::check_zone(z); !error.empty()) throw std::runtime_error("DNS: " + error);
+  return z;
+}
+
+std::string address_list(const server::dns::zone& z, bool v6) {
+  std::string out;
+  char text[INET6_ADDRSTRLEN];
+  const auto add = [&](int family, const void* bytes) {
+    inet_ntop(family, bytes, text, sizeof text);
+    out += (out.empty() ? "" : ", ") + std::string(text);
+  };
+  if (v6) {
+    for (const auto& a : z.ipv6) add(AF_INET6, a.data());
+  } else {
+    for (const auto& a : z.ipv4) add(AF_INET, a.data());
+  }
+  return out.empty() ? "none" : out;
 }
 
 // The lab CRL, rebuilt only when <certs>/revoked.txt changes (`easemu ca revoke` while the server
@@ -196,6 +288,10 @@ int run_serve(serve_options o) {
 
   lab_config lab;
   try {
+    if (o.config == optional_lab_file && !std::filesystem::exists(o.config)) {
+      log->info("no lab file at {}: the demo lab", o.config);
+      o.config.clear();
+    }
     if (!o.config.empty()) lab = load_lab_file(o.config);
   } catch (const config_error& e) {
     std::cerr << "easemu serve: " << e.what() << '\n';
@@ -270,7 +366,8 @@ int run_serve(serve_options o) {
   // a phone holds stays valid across restarts.
   const auto digest = lab_digest(lab);
   const bool lab_changed = db->get_lab_state("lab_digest") != digest;
-  const std::string token = o.admin_token.empty() ? random_token() : o.admin_token;
+  std::string token_file;
+  const std::string token = o.admin_token.empty() ? generated_token(o.data_dir, token_file) : o.admin_token;
   auto r = std::make_shared<server::router>(view, db, token, log);
   // Dashboard development: /ui/ from this directory, read at each request, instead of the copies
   // embedded in the binary (read once here, like every setting).
@@ -340,6 +437,24 @@ int run_serve(serve_options o) {
   }
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   r->set_public_url(public_url);
+  std::unique_ptr<server::dns_server> dns;
+  std::string dns_report;
+  if (!o.dns_listen.empty()) {
+    const auto where = parse_endpoint(o.dns_listen, false, "--dns-listen");
+    const auto zone = dns_zone(o, lab, https, where.host, public_url);
+    dns = std::make_unique<server::dns_server>(zone, log);
+    const auto port = dns->listen(where.host, where.port);
+    dns->start();
+    std::string names;
+    for (const auto& n : server::dns::address_names(zone)) names += (names.empty() ? "" : ", ") + n;
+    const bool v6 = where.host.find(':') != std::string::npos;
+    dns_report = fmt::format("listening: DNS {}:{} (UDP and TCP) for {} (A {}; AAAA {}) and {} (SRV 0 0 {} {})",
+                             v6 ? "[" + where.host + "]" : where.host, port, names, address_list(zone, false), address_list(zone, true),
+                             server::dns::srv_name(zone), zone.srv_port, zone.hostname);
+    if (zone.ipv4.empty() && zone.ipv6.empty()) {
+      log->warn("DNS: no address to answer A/AAAA queries with: set --dns-address (or a --public-url with an IP address)");
+    }
+  }
   http.start(2);
   r->set_ready(true);
 
@@ -347,6 +462,7 @@ int run_serve(serve_options o) {
             lab.exchange_version, to_string(lab.protocol_versions.back()));
   log->info("listening: HTTPS {}:{} (EAS, TLS {} and up, certificate mode {}), HTTP {}:{}", https.host,
             https_port, o.tls_min_version, o.tls_mode, plain.host, http_port);
+  if (dns) log->info("{}", dns_report);
   log->info("public URL: {}/Microsoft-Server-ActiveSync", public_url);
   log->info("lab CA: {} (download it from http://<this host>:{}/certsrv/)",
             lab_certs.created ? "created" : "reused from the data dir", http_port);
@@ -354,9 +470,12 @@ int run_serve(serve_options o) {
   if (demo) {
     for (const auto& mb : lab.mailboxes) log->info("demo mailbox: {} password {}", mb.address, mb.password);
   }
-  if (o.admin_token.empty()) log->info("admin token: {}", token);
+  if (o.admin_token.empty()) {
+    log->info("admin token: {}{}", token, token_file.empty() ? std::string() : " (kept in " + token_file + ")");
+  }
   log->flush();  // the start-up report, before the first request
   http.wait_for_signal();
+  if (dns) dns->stop();
   log->info("stopped");
   log->flush();
   return exit_ok;
@@ -389,8 +508,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("EASEMU_REQUEST_TIMEOUT")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--max-connections", o->max_connections, "Open connections accepted at once")
       ->envname("EASEMU_MAX_CONNECTIONS")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--san", o->san, "Extra name or IP address for the server certificate (repeatable)")
-      ->envname("EASEMU_SAN");
+  cmd->add_option("--san", o->san, "Extra name or IP address for the server certificate (repeatable, or comma-separated)")
+      ->envname("EASEMU_SAN")->delimiter(',');
   std::vector<std::string> mode_names;
   for (auto m : all_tls_modes) mode_names.emplace_back(to_string(m));
   cmd->add_option("--tls-mode", o->tls_mode,
@@ -407,6 +526,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--fault-seed", o->fault_seed,
                   "Seed of the random draws of fault rules with a probability (default: random), to replay a run")
       ->envname("EASEMU_FAULT_SEED");
+  cmd->add_option("--dns-listen", o->dns_listen,
+                  "Answer DNS (UDP and TCP) for the lab's names on this ADDRESS:PORT (default: off; port 0: any free port)")
+      ->envname("EASEMU_DNS_LISTEN");
+  cmd->add_option("--dns-address", o->dns_address,
+                  "Address the DNS responder gives for the lab's names (repeatable or comma-separated, IPv4 and IPv6; "
+                  "default: the --public-url host when it is an IP address, else the listen address)")
+      ->envname("EASEMU_DNS_ADDRESS")->delimiter(',');
   cmd->callback([o, &exit_code] {
     try {
       exit_code = run_serve(*o);

@@ -3,6 +3,7 @@
 # packages only. Idempotent: packages already present are left alone. Run as root (or via sudo).
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --fuzz     also clang + libFuzzer runtime (for -DEASEMU_FUZZ=ON)
+#   EASEMU_DEPS=build scripts/install-deps.sh   only what building the binary needs (docker/Dockerfile)
 # The browser tests (tests/browser) also need Debian's chromium, nodejs and npm, and the one npm
 # package playwright-core from tests/browser/package-lock.json (`npm ci`, when node_modules is
 # missing or older than the lock). No browser is downloaded: the tests drive /usr/bin/chromium.
@@ -16,15 +17,31 @@ pkgs=(
   libgmime-3.0-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libwbxml2-dev libwbxml2-utils
+  dnsutils
   chromium nodejs
 )
 if [[ "${1:-}" == "--fuzz" ]]; then pkgs+=(clang libclang-rt-14-dev); fi
+# EASEMU_DEPS=build (the container image's build stage): only what building the easemu binary
+# needs; none of the test, benchmark and browser tools, no npm.
+build_only=false
+if [[ "${EASEMU_DEPS:-}" == "build" ]]; then
+  build_only=true
+  keep=()
+  for p in "${pkgs[@]}"; do
+    case "$p" in
+      libgtest-dev | libgmock-dev | libbenchmark-dev | libwbxml2-dev | libwbxml2-utils | dnsutils | chromium | nodejs) ;;
+      *) keep+=("$p") ;;
+    esac
+  done
+  pkgs=("${keep[@]}")
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # Debian's nodejs comes without npm; a nodejs that bundles npm (and conflicts with the package) is fine.
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+$build_only || command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#pkgs[@]} packages present"
 else
@@ -38,7 +55,7 @@ fi
 
 # The browser tests' one npm package, exactly as the lock file pins it.
 browser="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
-if [[ -f "$browser/package-lock.json" ]] &&
+if ! $build_only && [[ -f "$browser/package-lock.json" ]] &&
    [[ ! -d "$browser/node_modules" || "$browser/package-lock.json" -nt "$browser/node_modules" ]]; then
   echo "install-deps: npm ci in tests/browser"
   (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "easemu/simulator/http_client.hpp"
 #include "support/process.hpp"
@@ -85,6 +86,19 @@ TEST(Certificates, RestartWithTheDataDirReusesTheCa) {
   auto r = send(second.https_port, verified_options(first_ca, "eas.example.test"));  // the new SAN
   EXPECT_EQ(r.error, "");
   EXPECT_EQ(r.status, 200);
+}
+
+// EASEMU_SAN takes several names, comma-separated, as the container image passes them.
+TEST(Certificates, SanVariableTakesACommaSeparatedList) {
+  ::setenv("EASEMU_SAN", "one.example.test,two.example.test", 1);
+  test_server server;
+  ::unsetenv("EASEMU_SAN");
+  const auto ca = get_plain(server, "/certsrv/ca.pem").body;
+  for (const char* name : {"one.example.test", "two.example.test"}) {
+    auto r = send(server.https_port, verified_options(ca, name));
+    EXPECT_EQ(r.error, "") << name;
+    EXPECT_EQ(r.status, 200) << name;
+  }
 }
 
 // What `openssl s_client -tls1` reports: true when a TLS 1.0 handshake completed.
