@@ -25,7 +25,7 @@ function compatibilityTable(policy) {
       h('td', null, h('span', { class: ['mark', ok ? 'mark-ok' : 'mark-prov-fail'] }, ok ? (c.partial ? 'Syncs, partially' : 'Syncs') : c.result === 'refused' ? 'Refused' : String(c.result)),
         c.protocol_version ? h('span', { class: 'muted small block' }, 'EAS ' + c.protocol_version) : null),
       h('td', null, (c.unsupported || []).length ? h('ul', { class: 'plain' }, c.unsupported.map((s) => h('li', null, h('code', null, s)))) : h('span', { class: 'muted' }, 'none')),
-      h('td', { class: 'small' }, c.message || ''));
+      h('td', { class: 'small phone-screen' }, c.message || ''));
   }), { class: 'compat compact', captionClass: 'visually-hidden' }).wrap;
 }
 
