@@ -34,16 +34,23 @@ export function easStatusText(status) {
   return EAS_STATUS[status] ? status + ' ' + EAS_STATUS[status] : String(status);
 }
 
-// How a journal entry stands out: provisioning failures (HTTP 449, the access and policy
-// statuses 126-145, a Provision that did not succeed) and HTTP errors (4xx/5xx, or 0 for a
-// connection a fault dropped). The mark is text as well as a class, so colour is not the only cue.
+// How a journal entry stands out: provisioning failures (the access and policy statuses 126-145
+// other than the requests to provision, a Provision that did not succeed) and HTTP errors (4xx/5xx,
+// or 0 for a connection a fault dropped). A request to provision (142, 143, or HTTP 449 before
+// EAS 14.0) is the normal start of a partnership, marked but not as a failure: a loop shows as
+// the same mark again and again. The mark is text as well as a class, so colour is not the only cue.
 export function classify(e) {
   const http = Number(e.http_status);
   const eas = Number(e.eas_status);
   const marks = [];
   let rowClass = '';
-  const provFailure = http === 449 || (eas >= 126 && eas <= 145) ||
-    (e.command === 'Provision' && (http !== 200 || (eas !== 0 && eas !== 1)));
+  const provRequest = http === 449 || eas === 142 || eas === 143;
+  const provFailure = !provRequest && ((eas >= 126 && eas <= 145) ||
+    (e.command === 'Provision' && (http !== 200 || (eas !== 0 && eas !== 1))));
+  if (provRequest) {
+    rowClass = 'row-prov';
+    marks.push({ cls: 'mark-prov', text: eas === 143 ? 'Policy refresh' : 'Provisioning required' });
+  }
   if (provFailure) {
     rowClass = 'row-prov-fail';
     // 126-131: the mailbox or device may not sync at all; 140: a remote wipe is pending.
@@ -53,11 +60,11 @@ export function classify(e) {
   if (http === 0) {
     rowClass = rowClass || 'row-http-error';
     marks.push({ cls: 'mark-http-error', text: 'Dropped' });
-  } else if (http >= 400 && http !== 449) {
+  } else if (http >= 400 && !provRequest) {
     rowClass = rowClass || 'row-http-error';
     marks.push({ cls: 'mark-http-error', text: 'HTTP error' });
   }
-  if (!provFailure && e.command === 'Provision') {
+  if (!provFailure && !provRequest && e.command === 'Provision') {
     rowClass = rowClass || 'row-prov';
     marks.push({ cls: 'mark-prov', text: 'Provisioning' });
   }

@@ -260,6 +260,12 @@ test('the FolderSync exchange opens with its decoded request and response', asyn
   await shot('04-traffic-exchange');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
+  // The first FolderSync got 142: the server asking the phone to provision, the normal start of a
+  // partnership. It is marked as such, not as a failure.
+  const first = page.locator('table.traffic tbody tr[data-command="FolderSync"]').last();
+  assert.match(await first.innerText(), /142/);
+  assert.equal(await first.locator('.mark-prov', { hasText: 'Provisioning required' }).count(), 1);
+  assert.equal(await first.locator('.mark-prov-fail').count(), 0);
   await shot('03-traffic');
 
   // The session export: a JSON file with every request of the device, bodies included.
