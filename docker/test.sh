@@ -170,7 +170,12 @@ non_root() {  # PID 1 (easemu) runs as uid 10001, and the image says so
   [[ $uid == 10001 ]] && [[ $($engine image inspect -f '{{.Config.User}}' "$image") == 10001:10001 ]]
 }
 
-logged() { $engine logs "$cid" 2>&1 | grep -q -- "$1"; }
+# The log is read whole first: with pipefail, `logs | grep -q` fails when grep stops reading early.
+logged() {
+  local text
+  text=$($engine logs "$cid" 2>&1)
+  grep -q -- "$1" <<<"$text"
+}
 
 admin_api_ok() {  # the token from EASEMU_ADMIN_TOKEN opens the admin API
   [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "http://127.0.0.1:$http/api/v1/devices") == 200 ]] &&
