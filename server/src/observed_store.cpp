@@ -1,30 +1,22 @@
 #include "observed_store.hpp"
 
+#include "easemu/store/forwarding_store.hpp"
+
 namespace easemu::server {
 
 namespace {
 
-// Inside the class, `store` is the base class's injected name.
-using store_interface = easemu::store::store;
-using store::device_information_record;
 using store::device_access_record;
+using store::device_information_record;
 using store::device_provisioning;
 using store::device_record;
-using store::folder_record;
-using store::hierarchy_record;
-using store::item_record;
-using store::item_summary;
-using store::journal_entry;
-using store::journal_filter;
-using store::mailbox_record;
-using store::policy_record;
 
-class observed_store final : public store_interface {
+// Every call passes through (forwarding_store); the ones that change a device also tell. Inside
+// the class, `store` names the base class, hence easemu::store::store.
+class observed_store final : public store::forwarding_store {
  public:
-  observed_store(std::shared_ptr<store_interface> inner, device_change_fn changed)
-      : inner_(std::move(inner)), changed_(std::move(changed)) {}
-
-  int schema_version() const override { return inner_->schema_version(); }
+  observed_store(std::shared_ptr<easemu::store::store> inner, device_change_fn changed)
+      : forwarding_store(std::move(inner)), changed_(std::move(changed)) {}
 
   device_record record_device_contact(const std::string& mailbox, const std::string& device_id,
                                       const std::string& device_type, const std::string& user_agent,
@@ -32,12 +24,6 @@ class observed_store final : public store_interface {
     auto d = inner_->record_device_contact(mailbox, device_id, device_type, user_agent, protocol_version, now_ms);
     if (d.first_seen_ms == now_ms) changed_(d.mailbox, d.device_id);  // a new partnership
     return d;
-  }
-  std::optional<device_record> find_device(const std::string& mailbox, const std::string& device_id) const override {
-    return inner_->find_device(mailbox, device_id);
-  }
-  std::vector<device_record> list_devices(const std::optional<std::string>& mailbox) const override {
-    return inner_->list_devices(mailbox);
   }
   bool delete_device(const std::string& mailbox, const std::string& device_id) override {
     return told(inner_->delete_device(mailbox, device_id), mailbox, device_id);
@@ -55,63 +41,12 @@ class observed_store final : public store_interface {
     return told(inner_->update_device_access(mailbox, device_id, access), mailbox, device_id);
   }
 
-  void replace_mailboxes(const std::vector<mailbox_record>& mailboxes) override { inner_->replace_mailboxes(mailboxes); }
-  std::vector<mailbox_record> list_mailboxes() const override { return inner_->list_mailboxes(); }
-  void replace_policies(const std::vector<policy_record>& policies) override { inner_->replace_policies(policies); }
-  std::vector<policy_record> list_policies() const override { return inner_->list_policies(); }
-
-  std::vector<folder_record> list_folders(const std::string& mailbox) const override { return inner_->list_folders(mailbox); }
-  void replace_folders(const std::string& mailbox, const std::vector<folder_record>& folders) override {
-    inner_->replace_folders(mailbox, folders);
-  }
-  std::optional<hierarchy_record> find_hierarchy_state(const std::string& mailbox,
-                                                       const std::string& device_id) const override {
-    return inner_->find_hierarchy_state(mailbox, device_id);
-  }
-  void save_hierarchy_state(const std::string& mailbox, const std::string& device_id,
-                            const hierarchy_record& state) override {
-    inner_->save_hierarchy_state(mailbox, device_id, state);
-  }
-
-  std::vector<item_summary> list_items(const std::string& mailbox, const std::string& folder_id) const override {
-    return inner_->list_items(mailbox, folder_id);
-  }
-  std::optional<item_record> find_item(const std::string& mailbox, const std::string& item_id) const override {
-    return inner_->find_item(mailbox, item_id);
-  }
-  void put_items(const std::string& mailbox, const std::vector<item_record>& items) override {
-    inner_->put_items(mailbox, items);
-  }
-  bool delete_item(const std::string& mailbox, const std::string& item_id) override {
-    return inner_->delete_item(mailbox, item_id);
-  }
-  std::optional<hierarchy_record> find_collection_state(const std::string& mailbox, const std::string& device_id,
-                                                        const std::string& collection_id) const override {
-    return inner_->find_collection_state(mailbox, device_id, collection_id);
-  }
-  void save_collection_state(const std::string& mailbox, const std::string& device_id,
-                             const std::string& collection_id, const hierarchy_record& state) override {
-    inner_->save_collection_state(mailbox, device_id, collection_id, state);
-  }
-
-  std::optional<std::string> get_lab_state(const std::string& key) const override { return inner_->get_lab_state(key); }
-  void set_lab_state(const std::string& key, const std::string& value) override { inner_->set_lab_state(key, value); }
-
-  std::vector<std::int64_t> append_journal(const std::vector<journal_entry>& entries) override {
-    return inner_->append_journal(entries);
-  }
-  void set_journal_retention(std::size_t entries) override { inner_->set_journal_retention(entries); }
-  std::vector<journal_entry> query_journal(const journal_filter& filter) const override {
-    return inner_->query_journal(filter);
-  }
-
  private:
   bool told(bool changed, const std::string& mailbox, const std::string& device_id) {
     if (changed) changed_(mailbox, device_id);
     return changed;
   }
 
-  std::shared_ptr<store_interface> inner_;
   device_change_fn changed_;
 };
 

@@ -1,5 +1,7 @@
 #include "easemu/store/cached_store.hpp"
 
+#include "easemu/store/forwarding_store.hpp"
+
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -24,9 +26,10 @@ std::string key_of(const std::string& a, const std::string& b, const std::string
 // A device's last contact is written at most this often; the remembered record is always current.
 constexpr std::int64_t contact_write_interval_ms = 1000;
 
-class cached_store final : public store {
+// The calls it does not override (the journal, the schema version) pass through unchanged.
+class cached_store final : public forwarding_store {
  public:
-  explicit cached_store(std::shared_ptr<store> inner) : inner_(std::move(inner)) {}
+  explicit cached_store(std::shared_ptr<store> inner) : forwarding_store(std::move(inner)) {}
   ~cached_store() override {
     try {
       flush_contacts();
@@ -34,8 +37,6 @@ class cached_store final : public store {
       // Closing: a lost last-contact time is not worth an exception out of a destructor.
     }
   }
-
-  int schema_version() const override { return inner_->schema_version(); }
 
   device_record record_device_contact(const std::string& mailbox, const std::string& device_id,
                                       const std::string& device_type, const std::string& user_agent,
@@ -188,14 +189,6 @@ class cached_store final : public store {
     lab_state_.erase(key);
   }
 
-  std::vector<std::int64_t> append_journal(const std::vector<journal_entry>& entries) override {
-    return inner_->append_journal(entries);
-  }
-  void set_journal_retention(std::size_t entries) override { inner_->set_journal_retention(entries); }
-  std::vector<journal_entry> query_journal(const journal_filter& filter) const override {
-    return inner_->query_journal(filter);
-  }
-
  private:
   template <class T>
   using table = std::unordered_map<std::string, std::optional<T>>;
@@ -266,7 +259,6 @@ class cached_store final : public store {
     }
   }
 
-  std::shared_ptr<store> inner_;
   mutable std::mutex mutex_;
   mutable std::uint64_t generation_ = 0;
   mutable table<device_record> devices_;
