@@ -9,6 +9,7 @@
 #include "admin_json.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/common/time.hpp"
+#include "easemu/eas/command.hpp"
 #include "easemu/eas/url.hpp"
 #include "easemu/mailbox/message.hpp"
 #include "easemu/provisioning/policy.hpp"
@@ -89,12 +90,6 @@ std::optional<std::string> mailbox_in_path(std::string_view path, std::string_vi
                                      eas::plus_rule::literal);
   if (!address || address->empty() || address->find('/') != std::string::npos) return std::nullopt;
   return *address;
-}
-
-std::string join_versions(const std::vector<protocol_version>& versions) {
-  std::string out;
-  for (auto v : versions) out += (out.empty() ? "" : ",") + std::string(to_string(v));
-  return out;
 }
 
 }  // namespace
@@ -287,7 +282,7 @@ std::optional<http_response> router::handle_dashboard_api(const http_request& re
   if (path == "/api/v1/policies") {
     if (request.method != "GET") return json_error(405, "use GET (change policies with POST /api/v1/exchange)");
     const auto mailboxes = store_->list_mailboxes();
-    const auto offered = join_versions(lab_.versions);
+    const auto offered = eas::protocol_versions_header(lab_.versions);
     const auto rules = prov::rules_for(lab_.exchange_version);
     json::array out;
     for (const auto& p : provisioning_->policies()) {

@@ -66,14 +66,6 @@ wbxml::tag_id status_tag_of(wbxml::tag_id root) {
 
 using common::iequals;
 
-std::string join_versions(const std::vector<protocol_version>& versions) {
-  std::string out;
-  for (auto v : versions) {
-    if (!out.empty()) out += ',';
-    out += to_string(v);
-  }
-  return out;
-}
 
 
 
@@ -319,7 +311,7 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     http_response r;
     r.status = 200;
     r.set("MS-Server-ActiveSync", lab_.server_build);
-    r.set("MS-ASProtocolVersions", join_versions(lab_.versions));
+    r.set("MS-ASProtocolVersions", eas::protocol_versions_header(lab_.versions));
     r.set("MS-ASProtocolCommands", eas::protocol_commands_header(lab_.versions));
     r.set("Allow", "OPTIONS,POST");
     r.set("Public", "OPTIONS,POST");

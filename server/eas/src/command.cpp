@@ -66,4 +66,13 @@ std::string protocol_commands_header(std::span<const protocol_version> versions)
   return out;
 }
 
+std::string protocol_versions_header(std::span<const protocol_version> versions) {
+  std::string out;
+  for (auto v : versions) {
+    if (!out.empty()) out += ',';
+    out += to_string(v);
+  }
+  return out;
+}
+
 }  // namespace easemu::eas

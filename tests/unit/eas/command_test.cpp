@@ -166,4 +166,13 @@ TEST(ProtocolCommandsHeader, FollowsTheOfferedVersions) {
   EXPECT_EQ(protocol_commands_header({}), "");
 }
 
+// MS-ASHTTP 2.2.4.1.2.2: the versions comma-separated, no spaces, as Exchange 2010 SP1 sends them.
+TEST(ProtocolVersionsHeader, ListsTheVersionsWithoutSpaces) {
+  const protocol_version exchange_2010[] = {V::v2_5, V::v12_0, V::v12_1, V::v14_0, V::v14_1};
+  EXPECT_EQ(protocol_versions_header(exchange_2010), "2.5,12.0,12.1,14.0,14.1");
+  const protocol_version only_161[] = {V::v16_1};
+  EXPECT_EQ(protocol_versions_header(only_161), "16.1");
+  EXPECT_EQ(protocol_versions_header({}), "");
+}
+
 }  // namespace

@@ -189,4 +189,8 @@ constexpr body_kind request_body(const command_info& c, protocol_version v) {
 // every command that one of them has, in table order, comma-separated without spaces.
 std::string protocol_commands_header(std::span<const protocol_version> versions);
 
+// The MS-ASProtocolVersions value (MS-ASHTTP 2.2.4.1.2.2): the versions, comma-separated without
+// spaces, in the order given ("2.5,12.0,12.1,14.0,14.1").
+std::string protocol_versions_header(std::span<const protocol_version> versions);
+
 }  // namespace easemu::eas
