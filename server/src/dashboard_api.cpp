@@ -281,7 +281,11 @@ std::optional<http_response> router::handle_dashboard_api(const http_request& re
   // profile does with it against this lab (the offline check of `easemu policy check`).
   if (path == "/api/v1/policies") {
     if (request.method != "GET") return json_error(405, "use GET (change policies with POST /api/v1/exchange)");
-    const auto mailboxes = store_->list_mailboxes();
+    // Each mailbox's policy, looked up once for all policies.
+    std::vector<std::pair<std::string, std::string>> applied;  // address, policy name
+    for (const auto& m : store_->list_mailboxes()) {
+      if (const auto p = provisioning_->policy_for(m.address)) applied.emplace_back(m.address, p->name);
+    }
     const auto offered = eas::protocol_versions_header(lab_.versions);
     const auto rules = prov::rules_for(lab_.exchange_version);
     json::array out;
@@ -290,9 +294,8 @@ std::optional<http_response> router::handle_dashboard_api(const http_request& re
       settings.erase("Name");
       settings.erase("Identity");
       json::array users;
-      for (const auto& m : mailboxes) {
-        const auto applied = provisioning_->policy_for(m.address);
-        if (applied && iequals(applied->name, p->name)) users.emplace_back(m.address);
+      for (const auto& [address, name] : applied) {
+        if (iequals(name, p->name)) users.emplace_back(address);
       }
       json::array compatibility;
       for (const auto& profile : phone::builtin_profiles()) {
