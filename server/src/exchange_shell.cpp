@@ -21,6 +21,8 @@
 #include "easemu/server/provisioning_service.hpp"
 #include "easemu/store/store.hpp"
 
+#include "admin_json.hpp"
+
 namespace easemu::server {
 
 namespace {
@@ -140,9 +142,8 @@ bool is_common(std::string_view name) {
 }
 
 
-boost::json::value time_or_null(std::int64_t ms) {
-  return ms == 0 ? boost::json::value(nullptr) : boost::json::value(common::iso8601_utc(ms));
-}
+// JSON null for "never" (the admin API's convention too).
+using admin_json::optional_time;
 
 // LastSuccessSync (the newest Sync or FolderSync answered with Status 1, from the request
 // journal), LastPingHeartbeat (seconds) and NumberOfFoldersSynced (collections with sync state)
@@ -687,7 +688,7 @@ class executor {
   void add_sync_statistics(boost::json::object& o, const store::device_record& d) {
     if (hooks_.flush_journal) hooks_.flush_journal();
     const auto s = statistics_of(store_, hooks_, d);
-    o["LastSuccessSync"] = time_or_null(s.last_success_sync_ms);
+    o["LastSuccessSync"] = optional_time(s.last_success_sync_ms);
     o["LastPingHeartbeat"] = s.last_ping_heartbeat == 0 ? boost::json::value(nullptr) : boost::json::value(s.last_ping_heartbeat);
     o["NumberOfFoldersSynced"] = s.folders_synced;
   }
@@ -769,23 +770,23 @@ class executor {
         {"DevicePhoneNumber", obfuscated_phone(d.information.phone_number)},
         {"ClientVersion", d.protocol_version},
         {"ClientType", "EAS"},
-        {"FirstSyncTime", time_or_null(d.first_seen_ms)},
+        {"FirstSyncTime", optional_time(d.first_seen_ms)},
         {"UserDisplayName", d.mailbox},
         {"DeviceAccessState", d.access.state.empty() ? "Allowed" : d.access.state},
         {"DeviceAccessStateReason", d.access.reason.empty() ? "Global" : d.access.reason},
         {"DeviceAccessControlRule", d.access.rule.empty() ? boost::json::value(nullptr) : boost::json::value(d.access.rule)},
     };
     if (!full) return o;
-    o["LastSyncAttemptTime"] = time_or_null(d.last_seen_ms);
-    o["LastPolicyUpdateTime"] = time_or_null(p.last_policy_ms);
+    o["LastSyncAttemptTime"] = optional_time(d.last_seen_ms);
+    o["LastPolicyUpdateTime"] = optional_time(p.last_policy_ms);
     o["DevicePolicyApplied"] = p.policy_name.empty() ? boost::json::value(nullptr) : boost::json::value(p.policy_name);
     o["DevicePolicyApplicationStatus"] = prov::to_string(static_cast<prov::application_status>(p.policy_status));
-    o["DeviceWipeRequestTime"] = time_or_null(p.wipe_account_only ? 0 : p.wipe_requested_ms);
-    o["DeviceWipeSentTime"] = time_or_null(p.wipe_account_only ? 0 : p.wipe_sent_ms);
-    o["DeviceWipeAckTime"] = time_or_null(p.wipe_account_only ? 0 : p.wipe_ack_ms);
-    o["AccountOnlyDeviceWipeRequestTime"] = time_or_null(p.wipe_account_only ? p.wipe_requested_ms : 0);
-    o["AccountOnlyDeviceWipeSentTime"] = time_or_null(p.wipe_account_only ? p.wipe_sent_ms : 0);
-    o["AccountOnlyDeviceWipeAckTime"] = time_or_null(p.wipe_account_only ? p.wipe_ack_ms : 0);
+    o["DeviceWipeRequestTime"] = optional_time(p.wipe_account_only ? 0 : p.wipe_requested_ms);
+    o["DeviceWipeSentTime"] = optional_time(p.wipe_account_only ? 0 : p.wipe_sent_ms);
+    o["DeviceWipeAckTime"] = optional_time(p.wipe_account_only ? 0 : p.wipe_ack_ms);
+    o["AccountOnlyDeviceWipeRequestTime"] = optional_time(p.wipe_account_only ? p.wipe_requested_ms : 0);
+    o["AccountOnlyDeviceWipeSentTime"] = optional_time(p.wipe_account_only ? p.wipe_sent_ms : 0);
+    o["AccountOnlyDeviceWipeAckTime"] = optional_time(p.wipe_account_only ? p.wipe_ack_ms : 0);
     o["LastDeviceWipeRequestor"] = p.wipe_requestor.empty() ? boost::json::value(nullptr) : boost::json::value(p.wipe_requestor);
     o["IsRemoteWipeSupported"] = p.last_policy_ms != 0;
     o["Status"] = device_status(p);
