@@ -2,10 +2,12 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "commands.hpp"
 #include "easemu/simulator/http_client.hpp"
+#include "io.hpp"
 
 namespace easemu::app {
 
@@ -16,14 +18,16 @@ namespace {
 std::string default_health_url() {
   const char* env = std::getenv("EASEMU_HTTP_LISTEN");
   const std::string listen = env != nullptr && *env != '\0' ? env : "127.0.0.1:8080";
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return listen;  // not HOST:PORT: reported as not a URL
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + listen.substr(colon);
+  host_port where;
+  try {
+    where = parse_host_port(listen, "EASEMU_HTTP_LISTEN");  // the same reading as serve's
+  } catch (const std::runtime_error&) {
+    return listen;  // not HOST:PORT: reported as not a URL
+  }
+  if (where.host == "0.0.0.0") where.host = "127.0.0.1";
+  if (where.host == "::") where.host = "::1";
+  if (where.host.find(':') != std::string::npos) where.host = "[" + where.host + "]";
+  return "http://" + where.host + ":" + std::to_string(where.port);
 }
 
 }  // namespace

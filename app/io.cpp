@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <stdexcept>
 
 namespace easemu::app {
 
@@ -72,6 +73,21 @@ bool apply_ca_option(const std::string& file, simulator::url_parts& parts, const
   }
   parts.ca_pem = std::move(*pem);
   return true;
+}
+
+host_port parse_host_port(const std::string& s, const char* flag) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error(std::string(flag) + ": expected HOST:PORT, got '" + s + "'");
+  std::string host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  int port = -1;
+  try {
+    port = std::stoi(s.substr(colon + 1));
+  } catch (...) {
+  }
+  if (port < 0 || port > 65535) throw std::runtime_error(std::string(flag) + ": bad port in '" + s + "'");
+  return {host, static_cast<std::uint16_t>(port)};
 }
 
 }  // namespace easemu::app

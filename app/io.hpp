@@ -1,6 +1,8 @@
 #pragma once
-// Whole-file input and output for the command-line tools ("-" is stdin/stdout).
+// Small pieces the command-line tools share: whole-file input and output ("-" is stdin/stdout),
+// the admin clients' --ca, listen addresses.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -18,5 +20,13 @@ bool write_output(const std::string& path, const std::string& data, std::string&
 // The admin clients' --ca: the PEM file's text becomes parts.ca_pem (nothing when `file` is
 // empty). False, with the reason printed as "easemu <command>: ...", when it cannot be read.
 bool apply_ca_option(const std::string& file, simulator::url_parts& parts, const char* command);
+
+// A listen address "HOST:PORT" or "[v6]:PORT" (an empty host is 0.0.0.0), as --listen and
+// EASEMU_HTTP_LISTEN write it. Throws std::runtime_error naming `flag` when it is not one.
+struct host_port {
+  std::string host;
+  std::uint16_t port = 0;
+};
+host_port parse_host_port(const std::string& s, const char* flag);
 
 }  // namespace easemu::app

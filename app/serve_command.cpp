@@ -97,18 +97,8 @@ std::vector<std::string> local_addresses() {
 
 // "HOST:PORT", "[v6]:PORT"
 server::listen_endpoint parse_endpoint(const std::string& s, bool tls, const char* flag) {
-  const auto colon = s.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error(std::string(flag) + ": expected HOST:PORT, got '" + s + "'");
-  std::string host = s.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host.empty()) host = "0.0.0.0";
-  int port = -1;
-  try {
-    port = std::stoi(s.substr(colon + 1));
-  } catch (...) {
-  }
-  if (port < 0 || port > 65535) throw std::runtime_error(std::string(flag) + ": bad port in '" + s + "'");
-  return {host, static_cast<std::uint16_t>(port), tls};
+  auto [host, port] = parse_host_port(s, flag);
+  return {std::move(host), port, tls};
 }
 
 std::string random_token() {
