@@ -4,7 +4,6 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <unistd.h>
@@ -101,11 +100,7 @@ server::listen_endpoint parse_endpoint(const std::string& s, bool tls, const cha
   return {std::move(host), port, tls};
 }
 
-std::string random_token() {
-  unsigned char bytes[16];
-  RAND_bytes(bytes, sizeof bytes);
-  return common::hex_encode(std::string(reinterpret_cast<char*>(bytes), sizeof bytes));
-}
+std::string random_token() { return common::random_hex(16); }
 
 // Without --admin-token: a generated token, kept in <data-dir>/admin-token (owner-only) so that a
 // restarted server (a recreated container on the same volume) keeps it; `kept_in` names the file.

@@ -1,5 +1,9 @@
 #include "easemu/common/hex.hpp"
 
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
 namespace easemu::common {
 
 int hex_digit_value(char c) {
@@ -47,6 +51,14 @@ std::optional<std::string> hex_decode(std::string_view text) {
   }
   if (high >= 0) return std::nullopt;
   return out;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (bytes != 0 && RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    throw std::runtime_error("no random bytes from OpenSSL");
+  }
+  return hex_encode(raw);
 }
 
 }  // namespace easemu::common

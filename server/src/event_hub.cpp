@@ -1,10 +1,8 @@
 #include "easemu/server/event_hub.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "easemu/common/hex.hpp"
 
@@ -78,9 +76,7 @@ void event_hub::close_all() {
 }
 
 std::string event_hub::issue_ticket(std::int64_t now_ms) {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for an event ticket");
-  auto value = common::hex_encode(std::string(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  auto value = common::random_hex(16);
   std::lock_guard lock(mutex_);
   std::erase_if(tickets_, [&](const ticket& t) { return t.expires_ms <= now_ms; });
   if (tickets_.size() >= limits_.max_tickets) tickets_.erase(tickets_.begin());

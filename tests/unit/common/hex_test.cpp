@@ -27,4 +27,13 @@ TEST(Hex, RejectsOddDigitsAndOtherCharacters) {
   EXPECT_FALSE(hex_decode("03 01 6g"));
 }
 
+TEST(RandomHex, GivesFreshLowerCaseHexOfTheLength) {
+  const auto a = easemu::common::random_hex(16);
+  const auto b = easemu::common::random_hex(16);
+  EXPECT_EQ(a.size(), 32U);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos) << a;
+  EXPECT_NE(a, b);
+  EXPECT_EQ(easemu::common::random_hex(0), "");
+}
+
 }  // namespace

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,5 +16,9 @@ std::string hex_encode(std::string_view bytes, char separator = '\0');
 // "03:01:6a". White space, ',', ':' and '-' separate; a "0x" prefix is allowed before each
 // byte. std::nullopt for anything else or an odd number of digits.
 std::optional<std::string> hex_decode(std::string_view text);
+
+// `bytes` bytes from OpenSSL's random generator as lower-case hex (secrets: tokens, tickets).
+// Throws std::runtime_error when the generator fails.
+std::string random_hex(std::size_t bytes);
 
 }  // namespace easemu::common
