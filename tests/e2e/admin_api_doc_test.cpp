@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "easemu/simulator/http_client.hpp"
+#include "support/admin_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -133,16 +134,6 @@ client_request request_for(const operation& op, const std::string& target) {
 std::string describe(const operation& op, const client_request& r, const client_response& res) {
   return op.method + " " + r.target + (r.body.empty() ? "" : " with " + r.body) + " -> " + std::to_string(res.status) +
          " " + res.body;
-}
-
-client_response admin(const test_server& s, const std::string& method, const std::string& target, const std::string& body = {}) {
-  client_request r;
-  r.tls = false;
-  r.method = method;
-  r.target = target;
-  r.body = body;
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  return send(s.http_port, r);
 }
 
 // An event stream opened with a fresh ticket and read for a moment: the status line, the headers

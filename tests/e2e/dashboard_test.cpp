@@ -31,6 +31,7 @@
 #include "easemu/simulator/phone/profile.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -45,18 +46,6 @@ using namespace std::chrono_literals;
 const char* const csp =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
     "frame-ancestors 'none'";
-
-client_response admin(const test_server& s, const std::string& method, const std::string& target,
-                      const std::string& body = {}, const std::string& content_type = {}) {
-  client_request r;
-  r.tls = false;
-  r.method = method;
-  r.target = target;
-  r.body = body;
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  if (!content_type.empty()) r.headers.emplace_back("Content-Type", content_type);
-  return send(s.http_port, r);
-}
 
 json::object admin_json(const test_server& s, const std::string& target, int status = 200) {
   const auto res = admin(s, "GET", target);
