@@ -3,9 +3,13 @@
 #include <string>
 
 #include "commands.hpp"
+#include "easemu/common/socket_bio.hpp"
 #include "easemu/version.hpp"
 
 int main(int argc, char** argv) {
+  // A peer that closes a socket mid-write must fail that write, never end the process (issue 16):
+  // the server, the simulated phones and the bench clients all write to sockets.
+  easemu::common::ignore_sigpipe();
   CLI::App app{"easemu: an Exchange ActiveSync server emulator for device testing"};
   app.set_version_flag("--version", std::string("easemu ") + easemu::version_string);
   app.require_subcommand(1);

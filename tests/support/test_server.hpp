@@ -77,6 +77,16 @@ class test_server {
 
   std::string log() const { return read_file(log_path_); }
 
+  // Empty while the process runs; once it has ended, how: "exit N" or "signal N" (SIGPIPE is 13).
+  std::string ended() {
+    if (pid_ <= 0) return "exit " + std::to_string(exit_code_);
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return {};
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status)) : "exit " + std::to_string(exit_code_);
+  }
+
   std::uint16_t https_port = 0;
   std::uint16_t http_port = 0;
   std::string admin_token = "test-admin-token";

@@ -1,5 +1,5 @@
 #pragma once
-// A TLS stream for Beast that lets OpenSSL read and write the socket itself (SSL_set_fd on a
+// A TLS stream for Beast that lets OpenSSL read and write the socket itself (a socket BIO on a
 // non-blocking socket, Asio only waits for readiness). Included by net.cpp only.
 //
 // Why not asio::ssl::stream: its engine puts a BIO pair of two 17 KiB buffers between OpenSSL
@@ -20,6 +20,8 @@
 #include <memory>
 #include <string>
 
+#include "easemu/common/socket_bio.hpp"
+
 namespace easemu::server::detail {
 
 namespace net = boost::asio;
@@ -34,7 +36,14 @@ class tls_socket {
     if (ssl_ == nullptr) throw std::runtime_error("SSL_new failed");
     error_code ec;
     socket_.non_blocking(true, ec);
-    SSL_set_fd(ssl_, static_cast<int>(socket_.native_handle()));
+    // Not SSL_set_fd: its BIO writes with write(2), and a peer that reset the connection would
+    // end the process with SIGPIPE; ours sends with MSG_NOSIGNAL (issue 16).
+    BIO* bio = common::new_socket_bio(static_cast<int>(socket_.native_handle()));
+    if (bio == nullptr) {
+      SSL_free(ssl_);
+      throw std::runtime_error("socket BIO allocation failed");
+    }
+    SSL_set_bio(ssl_, bio, bio);
     // Beast's writes are write_some: one record at a time is fine, and a retry after
     // WANT_WRITE may come from a moved buffer object.
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
