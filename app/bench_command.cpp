@@ -110,6 +110,19 @@ class child_server {
   child_server(const child_server&) = delete;
   child_server& operator=(const child_server&) = delete;
 
+  // Empty while the server runs; else how it ended. The load phases end with every client
+  // closing its connections, some in the middle of an answer: a server must survive that.
+  std::string ended() {
+    if (pid_ <= 0) return "not running";
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return {};
+    pid_ = -1;
+    if (WIFSIGNALED(status)) {
+      return "killed by signal " + std::to_string(WTERMSIG(status)) + (WTERMSIG(status) == SIGPIPE ? " (SIGPIPE)" : "");
+    }
+    return "exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+
   std::uint16_t https_port = 0;
   std::uint16_t http_port = 0;
 
@@ -448,11 +461,15 @@ int run(bench_cli o) {
   report["folder_sync_vs_baseline"] = ratio;
   report["response_bytes"] = sample.body.size();
   report["sync"] = figures(sync);
+  // The server this command started must have survived every phase's clients closing.
+  const std::string server_end = child ? child->ended() : std::string();
+  if (child) report["server_survived"] = server_end.empty();
   if (o.json) std::cout << boost::json::serialize(report) << std::endl;
   const bool ok = only_ok(folder_sync) && only_ok(baseline) && only_ok(sync) && held.requests == o.pings &&
                   held.statuses.count(200) == 1 && held.statuses.size() == 1;
   if (!ok) std::cerr << "easemu bench: some requests failed or were refused (see the statuses above)\n";
-  return ok ? exit_ok : exit_failed;
+  if (!server_end.empty()) std::cerr << "easemu bench: the server it started ended during the run: " << server_end << '\n';
+  return ok && server_end.empty() ? exit_ok : exit_failed;
 }
 
 }  // namespace

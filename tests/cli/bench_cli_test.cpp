@@ -42,6 +42,8 @@ TEST(CliBench, SmallRunMeasuresEveryPhase) {
   // The baseline answers with a body of the same size as a FolderSync without changes.
   EXPECT_GT(report.at("response_bytes").to_number<int>(), 0);
   EXPECT_GT(report.at("folder_sync_vs_baseline").to_number<double>(), 0);
+  // Every phase ends with its clients closing their connections: the server it started survived.
+  EXPECT_TRUE(report.at("server_survived").as_bool());
 }
 
 TEST(CliBench, AnExternalServerNeedsItsAdminApi) {
