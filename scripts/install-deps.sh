@@ -4,8 +4,10 @@
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --fuzz     also clang + libFuzzer runtime (for -DEASEMU_FUZZ=ON)
 #   EASEMU_DEPS=build scripts/install-deps.sh   only what building the binary needs (docker/Dockerfile)
-# The browser tests (tests/browser) also need Debian's chromium, nodejs and npm, and the one npm
-# package playwright-core from tests/browser/package-lock.json (`npm ci`, when node_modules is
+# The tests also need dig (dnsutils) and curl (the documents' shell blocks, run by tests/docs).
+# The browser tests (tests/browser) need Debian's chromium, nodejs (18 in Debian 12) and npm, and the
+# one npm package playwright-core, pinned to a version that runs on Node 18, from
+# tests/browser/package-lock.json (`npm ci`, when node_modules is
 # missing or older than the lock). No browser is downloaded: the tests drive /usr/bin/chromium.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -17,7 +19,7 @@ pkgs=(
   libgmime-3.0-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libwbxml2-dev libwbxml2-utils
-  dnsutils
+  dnsutils curl
   chromium nodejs
 )
 if [[ "${1:-}" == "--fuzz" ]]; then pkgs+=(clang libclang-rt-14-dev); fi
@@ -29,7 +31,7 @@ if [[ "${EASEMU_DEPS:-}" == "build" ]]; then
   keep=()
   for p in "${pkgs[@]}"; do
     case "$p" in
-      libgtest-dev | libgmock-dev | libbenchmark-dev | libwbxml2-dev | libwbxml2-utils | dnsutils | chromium | nodejs) ;;
+      libgtest-dev | libgmock-dev | libbenchmark-dev | libwbxml2-dev | libwbxml2-utils | dnsutils | curl | chromium | nodejs) ;;
       *) keep+=("$p") ;;
     esac
   done

@@ -231,10 +231,10 @@ TEST(Dns, BadSettingsStopTheStart) {
   }
 }
 
-// An independent client: dig from Debian's dnsutils (scripts/install-deps.sh installs it; the
-// test skips only where someone builds without that script).
+// An independent client: dig from Debian's dnsutils (scripts/install-deps.sh installs it; a
+// missing dig is a failure, not a skip, so that CI cannot pass without this check).
 TEST(Dns, DigAgrees) {
-  if (run("command -v dig").exit_code != 0) GTEST_SKIP() << "dig is not installed (dnsutils)";
+  ASSERT_EQ(run("command -v dig").exit_code, 0) << "dig is not installed: run scripts/install-deps.sh (dnsutils)";
   test_server server(lab_args());
   const auto port = std::to_string(dns_port(server));
   const auto a = run("dig +short +time=2 +tries=1 -p " + port + " @127.0.0.1 mail.lab.test A");
