@@ -25,8 +25,8 @@
 #include "commands.hpp"
 #include "easemu/certs/certs.hpp"
 #include "easemu/common/base64.hpp"
-#include "easemu/simulator/http_client.hpp"
-#include "easemu/simulator/load.hpp"
+#include "easemu/client/http_client.hpp"
+#include "easemu/client/load.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 
@@ -163,7 +163,7 @@ struct device {
 
 class bench {
  public:
-  bench(const bench_cli& o, simulator::url_parts eas, simulator::url_parts admin)
+  bench(const bench_cli& o, client::url_parts eas, client::url_parts admin)
       : o_(o), eas_(std::move(eas)), admin_(std::move(admin)) {
     const auto at = o.user.find('@');
     alias_ = at == std::string::npos ? o.user : o.user.substr(0, at);
@@ -180,8 +180,8 @@ class bench {
     return r;
   }
 
-  simulator::client_response eas(const device& d, const std::string& command, const std::string& xml) const {
-    auto r = simulator::request_below(eas_, "POST", "");
+  client::client_response eas(const device& d, const std::string& command, const std::string& xml) const {
+    auto r = client::request_below(eas_, "POST", "");
     r.target = target(d.id, command);
     r.headers = {{"MS-ASProtocolVersion", "14.1"}, {"Content-Type", "application/vnd.ms-sync.wbxml"},
                  {"User-Agent", "easemu-bench/1.0"}};
@@ -189,7 +189,7 @@ class bench {
     r.basic_user = o_.user;
     r.basic_password = o_.password;
     r.body = wbxml_of(xml);
-    return simulator::send(eas_.port, r);
+    return client::send(eas_.port, r);
   }
 
   // Provision (both phases), FolderSync and the initial Sync of the Inbox, as a phone does.
@@ -249,19 +249,19 @@ class bench {
 
   // The admin API's view of the server: resident bytes and requests waiting for changes.
   std::pair<std::uint64_t, std::uint64_t> server_state() const {
-    auto r = simulator::request_below(admin_, "GET", "/api/v1/server");
+    auto r = client::request_below(admin_, "GET", "/api/v1/server");
     r.headers.emplace_back("Authorization", "Bearer " + o_.admin_token);
-    const auto res = simulator::send(admin_.port, r);
+    const auto res = client::send(admin_.port, r);
     if (res.status != 200) throw std::runtime_error("GET /api/v1/server: " + (res.error.empty() ? std::to_string(res.status) : res.error));
     const auto v = boost::json::parse(res.body).as_object();
     return {v.at("resident_bytes").to_number<std::uint64_t>(), v.at("waiting_requests").to_number<std::uint64_t>()};
   }
 
   void inject() const {
-    auto r = simulator::request_below(admin_, "POST", "/api/v1/mailboxes/" + o_.user + "/messages");
+    auto r = client::request_below(admin_, "POST", "/api/v1/mailboxes/" + o_.user + "/messages");
     r.headers = {{"Authorization", "Bearer " + o_.admin_token}, {"Content-Type", "application/json"}};
     r.body = R"({"subject":"bench: wake every Ping","text":"hello"})";
-    const auto res = simulator::send(admin_.port, r);
+    const auto res = client::send(admin_.port, r);
     if (res.status != 201) throw std::runtime_error("injecting a message failed: " + std::to_string(res.status));
   }
 
@@ -271,7 +271,7 @@ class bench {
         "<Class>Email</Class></Folder></Folders></Ping>");
   }
 
-  simulator::load_target target() const { return {eas_.host, eas_.port}; }
+  client::load_target target() const { return {eas_.host, eas_.port}; }
 
  private:
   std::string target(const std::string& device, const std::string& command) const {
@@ -280,12 +280,12 @@ class bench {
   }
 
   const bench_cli& o_;
-  simulator::url_parts eas_;
-  simulator::url_parts admin_;
+  client::url_parts eas_;
+  client::url_parts admin_;
   std::string alias_;
 };
 
-boost::json::object figures(const simulator::load_stats& s) {
+boost::json::object figures(const client::load_stats& s) {
   boost::json::object statuses;
   for (const auto& [k, v] : s.statuses) statuses[std::to_string(k)] = v;
   return {{"requests", s.requests},       {"failures", s.failures},
@@ -293,7 +293,7 @@ boost::json::object figures(const simulator::load_stats& s) {
           {"p99_us", s.percentile(99)},   {"statuses", std::move(statuses)}};
 }
 
-std::string line(const std::string& name, const simulator::load_stats& s) {
+std::string line(const std::string& name, const client::load_stats& s) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "%-34s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (%llu answered, %llu failed)",
                 name.c_str(), s.per_second(), s.percentile(50) / 1000.0, s.percentile(99) / 1000.0,
@@ -302,7 +302,7 @@ std::string line(const std::string& name, const simulator::load_stats& s) {
 }
 
 // Adds one measurement slice to the total of a phase.
-void add(simulator::load_stats& total, const simulator::load_stats& slice) {
+void add(client::load_stats& total, const client::load_stats& slice) {
   total.requests += slice.requests;
   total.failures += slice.failures;
   total.seconds += slice.seconds;
@@ -310,24 +310,24 @@ void add(simulator::load_stats& total, const simulator::load_stats& slice) {
   for (const auto& [status, n] : slice.statuses) total.statuses[status] += n;
 }
 
-bool only_ok(const simulator::load_stats& s) {
+bool only_ok(const client::load_stats& s) {
   return s.failures == 0 && s.statuses.size() == 1 && s.statuses.count(200) == 1;
 }
 
 int run(bench_cli o) {
   std::optional<child_server> child;
-  simulator::url_parts eas, admin;
+  client::url_parts eas, admin;
   if (o.server.empty()) {
     o.admin_token = "bench-" + std::to_string(std::random_device{}());
     child.emplace(o.admin_token);
     eas = {true, "127.0.0.1", child->https_port, "/", "", ""};
     admin = {false, "127.0.0.1", child->http_port, "/", "", ""};
   } else {
-    if (!simulator::parse_url(o.server, eas) || !eas.tls) {
+    if (!client::parse_url(o.server, eas) || !eas.tls) {
       std::cerr << "easemu bench: --server must be an https:// URL\n";
       return exit_usage;
     }
-    if (o.admin_url.empty() || o.admin_token.empty() || !simulator::parse_url(o.admin_url, admin)) {
+    if (o.admin_url.empty() || o.admin_token.empty() || !client::parse_url(o.admin_url, admin)) {
       std::cerr << "easemu bench: with --server, give --admin-url and --admin-token (memory and Ping figures)\n";
       return exit_usage;
     }
@@ -377,7 +377,7 @@ int run(bench_cli o) {
   const auto ping_body = b.ping_body();
   for (unsigned i = 0; i < o.pings; ++i) pings.push_back(b.raw(devices[i], "Ping", ping_body));
   std::uint64_t rss_held = 0, waiting_held = 0;
-  const auto held = simulator::hold_requests(
+  const auto held = client::hold_requests(
       b.target(), pings, o.client_threads, 32, std::chrono::seconds(60), [&] {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
         do {
@@ -431,18 +431,18 @@ int run(bench_cli o) {
                                 "</SyncKey></FolderSync>");
   // The two are measured in alternating slices, so that whatever else the machine does at the
   // time weighs on both alike.
-  simulator::load_stats folder_sync, baseline;
+  client::load_stats folder_sync, baseline;
   {
     certs::server_options so;
     so.common_name = "localhost";
     so.ip_addresses = {"127.0.0.1"};
     const auto cert = certs::self_signed_server_certificate(so);
-    simulator::baseline_server bare(cert.certificate_pem, cert.private_key_pem, sample.body,
+    client::baseline_server bare(cert.certificate_pem, cert.private_key_pem, sample.body,
                                     "application/vnd.ms-sync.wbxml", o.server_threads);
     const auto slice = duration / o.rounds;
     for (unsigned round = 0; round < o.rounds; ++round) {
-      add(folder_sync, simulator::run_load(b.target(), folder_syncs, o.devices, slice, o.client_threads));
-      add(baseline, simulator::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, slice, o.client_threads));
+      add(folder_sync, client::run_load(b.target(), folder_syncs, o.devices, slice, o.client_threads));
+      add(baseline, client::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, slice, o.client_threads));
     }
   }
   say(line("FolderSync, no changes (easemu)", folder_sync));
@@ -453,7 +453,7 @@ int run(bench_cli o) {
   say(buf);
 
   // 4. Sync of the Inbox with no changes.
-  const auto sync = simulator::run_load(b.target(), syncs, o.devices, duration, o.client_threads);
+  const auto sync = client::run_load(b.target(), syncs, o.devices, duration, o.client_threads);
   say(line("Sync of the Inbox, no changes", sync));
 
   report["folder_sync"] = figures(folder_sync);

@@ -9,7 +9,7 @@
 
 #include "easemu/common/protocol_version.hpp"
 
-namespace easemu::simulator::phone {
+namespace easemu::phone {
 struct device_profile;
 }
 
@@ -34,10 +34,10 @@ void add_policy_command(CLI::App& app, int& exit_code);
 
 // Shared by `device`, `matrix` and `policy check` (defined in device_command.cpp).
 // Every profile: the built-ins, then (replacing a built-in of the same name) a YAML file's.
-std::optional<std::vector<simulator::phone::device_profile>> load_device_profiles(const std::string& profiles_file,
+std::optional<std::vector<phone::device_profile>> load_device_profiles(const std::string& profiles_file,
                                                                                   std::string& error);
 // One of them by name; `error` lists the known names when there is none.
-std::optional<simulator::phone::device_profile> find_device_profile(const std::string& name,
+std::optional<phone::device_profile> find_device_profile(const std::string& name,
                                                                     const std::string& profiles_file, std::string& error);
 // The concatenated PEM text of CA files (--ca); nullopt and `error` when one cannot be read.
 std::optional<std::string> read_ca_files(const std::vector<std::string>& files, std::string& error);

@@ -16,13 +16,12 @@
 #include "easemu/common/markup.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/simulator/device_flow.hpp"
-#include "easemu/simulator/http_client.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/client/http_client.hpp"
+#include "easemu/phone/profile.hpp"
 #include "io.hpp"
 
 namespace easemu::app {
 
-namespace phone = simulator::phone;
 
 // ---- shared with matrix and policy check (commands.hpp) ----
 
@@ -223,8 +222,8 @@ int run(const device_cli& o) {
     std::cerr << "easemu device: give --server URL or --autodiscover\n";
     return exit_usage;
   }
-  simulator::url_parts parts;
-  if (!o.server.empty() && !simulator::parse_url(o.server, parts)) {
+  client::url_parts parts;
+  if (!o.server.empty() && !client::parse_url(o.server, parts)) {
     std::cerr << "easemu device: '" << o.server << "' is not an https:// or http:// URL\n";
     return exit_usage;
   }

@@ -10,7 +10,7 @@
 
 #include "commands.hpp"
 #include "io.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 
 namespace easemu::app {
 
@@ -51,18 +51,18 @@ int run(const exchange_cli& o) {
   std::string text;
   for (const auto& l : o.lines) text += l + "\n";
   if (o.lines.empty()) text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  simulator::url_parts parts;
-  if (!simulator::parse_url(o.server, parts)) {
+  client::url_parts parts;
+  if (!client::parse_url(o.server, parts)) {
     std::cerr << "easemu exchange: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
   }
   if (!apply_ca_option(o.ca, parts, "exchange")) return exit_usage;
-  auto r = simulator::request_below(parts, "POST", "/api/v1/exchange");
+  auto r = client::request_below(parts, "POST", "/api/v1/exchange");
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
   r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   r.body = text;
   r.timeout = std::chrono::seconds(30);
-  const auto res = simulator::send(parts.port, r);
+  const auto res = client::send(parts.port, r);
   if (!res.error.empty()) {
     std::cerr << "easemu exchange: " << o.server << ": " << res.error << '\n';
     return exit_failed;

@@ -11,7 +11,7 @@
 #include "commands.hpp"
 #include "io.hpp"
 #include "easemu/eas/url.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 
 namespace easemu::app {
 
@@ -41,21 +41,21 @@ struct fault_cli {
 };
 
 // Sends a request to the admin API; nullopt (message printed) on a transport error.
-std::optional<simulator::client_response> call(const fault_cli& o, const std::string& method, const std::string& path,
+std::optional<client::client_response> call(const fault_cli& o, const std::string& method, const std::string& path,
                                                const std::string& body = {}) {
-  simulator::url_parts parts;
-  if (!simulator::parse_url(o.server, parts)) {
+  client::url_parts parts;
+  if (!client::parse_url(o.server, parts)) {
     std::cerr << "easemu fault: '" << o.server << "' is not an http:// or https:// URL\n";
     return std::nullopt;
   }
   if (!apply_ca_option(o.ca, parts, "fault")) return std::nullopt;
-  auto r = simulator::request_below(parts, method, path);
+  auto r = client::request_below(parts, method, path);
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
   if (!body.empty()) {
     r.headers.emplace_back("Content-Type", "application/json");
     r.body = body;
   }
-  auto res = simulator::send(parts.port, r);
+  auto res = client::send(parts.port, r);
   if (!res.error.empty()) {
     std::cerr << "easemu fault: " << o.server << ": " << res.error << '\n';
     return std::nullopt;
@@ -64,7 +64,7 @@ std::optional<simulator::client_response> call(const fault_cli& o, const std::st
 }
 
 // The server's {"error": ...} message, or the body as it is.
-std::string error_of(const simulator::client_response& res) {
+std::string error_of(const client::client_response& res) {
   boost::system::error_code ec;
   const auto v = boost::json::parse(res.body, ec);
   if (!ec && v.is_object()) {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "commands.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "io.hpp"
 
 namespace easemu::app {
@@ -40,15 +40,15 @@ void add_health_command(CLI::App& app, int& exit_code) {
                   "a wildcard address as 127.0.0.1; without it http://127.0.0.1:8080)");
   cmd->callback([url, &exit_code] {
     if (url->empty()) *url = default_health_url();
-    simulator::url_parts parts;
-    if (!simulator::parse_url(*url, parts)) {
+    client::url_parts parts;
+    if (!client::parse_url(*url, parts)) {
       std::cerr << "easemu health: '" << *url << "' is not an http:// or https:// URL\n";
       exit_code = exit_usage;
       return;
     }
-    auto r = simulator::request_below(parts, "GET", "/readyz");
+    auto r = client::request_below(parts, "GET", "/readyz");
     r.timeout = std::chrono::seconds(5);
-    const auto res = simulator::send(parts.port, r);
+    const auto res = client::send(parts.port, r);
     if (!res.error.empty()) {
       std::cerr << "easemu health: " << *url << ": " << res.error << '\n';
       exit_code = exit_failed;

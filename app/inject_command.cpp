@@ -11,7 +11,7 @@
 #include "commands.hpp"
 #include "easemu/common/base64.hpp"
 #include "easemu/eas/url.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "io.hpp"
 
 namespace easemu::app {
@@ -35,13 +35,13 @@ struct inject_cli {
 };
 
 int run(const inject_cli& o) {
-  simulator::url_parts parts;
-  if (!simulator::parse_url(o.server, parts)) {
+  client::url_parts parts;
+  if (!client::parse_url(o.server, parts)) {
     std::cerr << "easemu inject: '" << o.server << "' is not an http:// or https:// URL\n";
     return exit_usage;
   }
   if (!apply_ca_option(o.ca, parts, "inject")) return exit_usage;
-  auto r = simulator::request_below(parts, "POST",
+  auto r = client::request_below(parts, "POST",
                                    "/api/v1/mailboxes/" + eas::percent_encode(o.to) + "/messages" +
                                        (o.folder.empty() ? "" : "?folder=" + eas::percent_encode(o.folder)));
   r.headers.emplace_back("Authorization", "Bearer " + o.token);
@@ -74,7 +74,7 @@ int run(const inject_cli& o) {
     r.body = boost::json::serialize(m);
   }
   for (int i = 0; i < o.count; ++i) {
-    const auto res = simulator::send(parts.port, r);
+    const auto res = client::send(parts.port, r);
     if (!res.error.empty() || res.status != 201) {
       std::cerr << "easemu inject: " << o.server << ": "
                 << (res.error.empty() ? std::to_string(res.status) + " " + res.body : res.error) << '\n';

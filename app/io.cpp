@@ -63,7 +63,7 @@ bool write_output(const std::string& path, const std::string& data, std::string&
   return true;
 }
 
-bool apply_ca_option(const std::string& file, simulator::url_parts& parts, const char* command) {
+bool apply_ca_option(const std::string& file, client::url_parts& parts, const char* command) {
   if (file.empty()) return true;
   std::string error;
   auto pem = read_input(file, 1 << 20, error);

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 
 namespace easemu::app {
 
@@ -19,7 +19,7 @@ bool write_output(const std::string& path, const std::string& data, std::string&
 
 // The admin clients' --ca: the PEM file's text becomes parts.ca_pem (nothing when `file` is
 // empty). False, with the reason printed as "easemu <command>: ...", when it cannot be read.
-bool apply_ca_option(const std::string& file, simulator::url_parts& parts, const char* command);
+bool apply_ca_option(const std::string& file, client::url_parts& parts, const char* command);
 
 // A listen address "HOST:PORT" or "[v6]:PORT" (an empty host is 0.0.0.0), as --listen and
 // EASEMU_HTTP_LISTEN write it. Throws std::runtime_error naming `flag` when it is not one.

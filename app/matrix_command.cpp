@@ -19,15 +19,14 @@
 #include "easemu/provisioning/document.hpp"
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/simulator/device_flow.hpp"
-#include "easemu/simulator/http_client.hpp"
-#include "easemu/simulator/phone/policy_check.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/client/http_client.hpp"
+#include "easemu/phone/policy_check.hpp"
+#include "easemu/phone/profile.hpp"
 
 namespace easemu::app {
 
 namespace {
 
-namespace phone = simulator::phone;
 namespace prov = provisioning;
 
 struct matrix_cli {
@@ -53,14 +52,14 @@ struct cell {
 };
 
 // Cmdlet lines through POST /api/v1/exchange; the results array, or nullopt and `error`.
-std::optional<boost::json::array> shell(const simulator::url_parts& admin, const std::string& token,
+std::optional<boost::json::array> shell(const client::url_parts& admin, const std::string& token,
                                         const std::string& lines, std::string& error) {
-  auto r = simulator::request_below(admin, "POST", "/api/v1/exchange");
+  auto r = client::request_below(admin, "POST", "/api/v1/exchange");
   r.headers.emplace_back("Authorization", "Bearer " + token);
   r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   r.body = lines;
   r.timeout = std::chrono::seconds(30);
-  const auto res = simulator::send(admin.port, r);
+  const auto res = client::send(admin.port, r);
   if (!res.error.empty()) {
     error = res.error;
     return std::nullopt;
@@ -172,12 +171,12 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 int run(const matrix_cli& o) {
   std::string error;
-  simulator::url_parts eas, admin;
-  if (!simulator::parse_url(o.server, eas)) {
+  client::url_parts eas, admin;
+  if (!client::parse_url(o.server, eas)) {
     std::cerr << "easemu matrix: '" << o.server << "' is not an https:// or http:// URL\n";
     return exit_usage;
   }
-  if (!simulator::parse_url(o.admin_server.empty() ? o.server : o.admin_server, admin)) {
+  if (!client::parse_url(o.admin_server.empty() ? o.server : o.admin_server, admin)) {
     std::cerr << "easemu matrix: '" << o.admin_server << "' is not an https:// or http:// URL\n";
     return exit_usage;
   }

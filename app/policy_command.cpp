@@ -12,21 +12,20 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "easemu/admin/cmdlet_parser.hpp"
+#include "easemu/shell/cmdlet_parser.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/provisioning/document.hpp"
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
 #include "easemu/server/exchange_profile.hpp"
-#include "easemu/simulator/phone/enforcement.hpp"
-#include "easemu/simulator/phone/policy_check.hpp"
-#include "easemu/simulator/phone/presentation.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/phone/enforcement.hpp"
+#include "easemu/phone/policy_check.hpp"
+#include "easemu/phone/presentation.hpp"
+#include "easemu/phone/profile.hpp"
 #include "io.hpp"
 
 namespace easemu::app {
 
-namespace phone = simulator::phone;
 namespace prov = provisioning;
 
 namespace {
@@ -73,8 +72,8 @@ common::result<prov::policy, std::string> policy_from_yaml(const std::string& te
   return p;
 }
 
-std::string value_text(const admin::cmdlet_value& v) {
-  using kind = admin::cmdlet_value::kind;
+std::string value_text(const shell::cmdlet_value& v) {
+  using kind = shell::cmdlet_value::kind;
   switch (v.type) {
     case kind::text: return v.text;
     case kind::boolean: return v.flag ? "$true" : "$false";
@@ -93,7 +92,7 @@ std::string value_text(const admin::cmdlet_value& v) {
 // New-/Set-ActiveSyncMailboxPolicy (and the MobileDevice twins) lines, applied in order, as the
 // server's shell does (server/src/exchange_shell.cpp).
 common::result<prov::policy, std::string> policy_from_cmdlets(const std::string& text) {
-  auto calls = admin::parse_cmdlets(text);
+  auto calls = shell::parse_cmdlets(text);
   if (!calls) {
     return "line " + std::to_string(calls.error().line) + ", column " + std::to_string(calls.error().column) + ": " +
            calls.error().message;
@@ -119,7 +118,7 @@ common::result<prov::policy, std::string> policy_from_cmdlets(const std::string&
       const auto* s = prov::find_setting(param.name);
       std::string error;
       if (s != nullptr && (s->kind == prov::setting_kind::name_list || s->kind == prov::setting_kind::hash_list) &&
-          (param.value.type == admin::cmdlet_value::kind::list || param.value.type == admin::cmdlet_value::kind::null)) {
+          (param.value.type == shell::cmdlet_value::kind::list || param.value.type == shell::cmdlet_value::kind::null)) {
         std::vector<std::string> items;
         for (const auto& i : param.value.items) items.push_back(value_text(i));
         error = p.set_parameter(param.name, items);

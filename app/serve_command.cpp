@@ -26,11 +26,11 @@
 #include "easemu/certs/certs.hpp"
 #include "easemu/common/hex.hpp"
 #include "easemu/common/time.hpp"
-#include "easemu/server/dns_server.hpp"
+#include "easemu/dns/server.hpp"
 #include "easemu/server/exchange_profile.hpp"
 #include "easemu/server/net.hpp"
 #include "easemu/server/router.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/store/cached_store.hpp"
 #include "easemu/store/store.hpp"
 #include "io.hpp"
@@ -126,7 +126,7 @@ std::string generated_token(const std::string& data_dir, std::string& kept_in) {
 }
 
 // An IPv4 or IPv6 address as the bytes of an A or AAAA record; false when `text` is neither.
-bool add_address(const std::string& text, server::dns::zone& z) {
+bool add_address(const std::string& text, dns::zone& z) {
   std::array<std::uint8_t, 4> v4{};
   std::array<std::uint8_t, 16> v6{};
   if (inet_pton(AF_INET, text.c_str(), v4.data()) == 1) {
@@ -143,15 +143,15 @@ bool add_address(const std::string& text, server::dns::zone& z) {
 // What the DNS responder answers: the lab's names, the SRV record to the HTTPS port phones reach
 // (the public URL's), and the addresses: --dns-address, else the public URL's host when it is an
 // IP address, else the HTTPS listen address, else the DNS listen address (when not a wildcard).
-server::dns::zone dns_zone(const serve_options& o, const lab_config& lab, const server::listen_endpoint& https,
+dns::zone dns_zone(const serve_options& o, const lab_config& lab, const server::listen_endpoint& https,
                            const std::string& dns_host, const std::string& public_url) {
-  server::dns::zone z;
+  dns::zone z;
   z.domain = lab.domain;
   z.hostname = lab.hostname;
-  simulator::url_parts url;
-  if (!simulator::parse_url(public_url, url)) throw std::runtime_error("--public-url: '" + public_url + "' is not a URL");
+  client::url_parts url;
+  if (!client::parse_url(public_url, url)) throw std::runtime_error("--public-url: '" + public_url + "' is not a URL");
   z.srv_port = url.port;
-  server::dns::zone probe;
+  dns::zone probe;
   const bool url_is_ip = add_address(url.host, probe);
   if (!url_is_ip) z.extra_hosts.push_back(url.host);
   for (auto a : o.dns_address) {
@@ -165,11 +165,11 @@ server::dns::zone dns_zone(const serve_options& o, const lab_config& lab, const 
       if (specific(candidate) && add_address(candidate, z)) break;
     }
   }
-  if (const auto error = server::dns::check_zone(z); !error.empty()) throw std::runtime_error("DNS: " + error);
+  if (const auto error = dns::check_zone(z); !error.empty()) throw std::runtime_error("DNS: " + error);
   return z;
 }
 
-std::string address_list(const server::dns::zone& z, bool v6) {
+std::string address_list(const dns::zone& z, bool v6) {
   std::string out;
   char text[INET6_ADDRSTRLEN];
   const auto add = [&](int family, const void* bytes) {
@@ -422,20 +422,20 @@ int run_serve(serve_options o) {
   }
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   r->set_public_url(public_url);
-  std::unique_ptr<server::dns_server> dns;
+  std::unique_ptr<dns::server> dns;
   std::string dns_report;
   if (!o.dns_listen.empty()) {
     const auto where = parse_endpoint(o.dns_listen, false, "--dns-listen");
     const auto zone = dns_zone(o, lab, https, where.host, public_url);
-    dns = std::make_unique<server::dns_server>(zone, log);
+    dns = std::make_unique<dns::server>(zone, log);
     const auto port = dns->listen(where.host, where.port);
     dns->start();
     std::string names;
-    for (const auto& n : server::dns::address_names(zone)) names += (names.empty() ? "" : ", ") + n;
+    for (const auto& n : dns::address_names(zone)) names += (names.empty() ? "" : ", ") + n;
     const bool v6 = where.host.find(':') != std::string::npos;
     dns_report = fmt::format("listening: DNS {}:{} (UDP and TCP) for {} (A {}; AAAA {}) and {} (SRV 0 0 {} {})",
                              v6 ? "[" + where.host + "]" : where.host, port, names, address_list(zone, false), address_list(zone, true),
-                             server::dns::srv_name(zone), zone.srv_port, zone.hostname);
+                             dns::srv_name(zone), zone.srv_port, zone.hostname);
     if (zone.ipv4.empty() && zone.ipv6.empty()) {
       log->warn("DNS: no address to answer A/AAAA queries with: set --dns-address (or a --public-url with an IP address)");
     }

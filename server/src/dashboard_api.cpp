@@ -15,8 +15,8 @@
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
 #include "easemu/server/router.hpp"
-#include "easemu/simulator/phone/policy_check.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/phone/policy_check.hpp"
+#include "easemu/phone/profile.hpp"
 #include "easemu/store/journal_writer.hpp"
 #include "easemu/store/store.hpp"
 
@@ -29,7 +29,6 @@ using admin_json::json_response;
 using admin_json::query_value;
 using common::iequals;
 namespace json = boost::json;
-namespace phone = simulator::phone;
 namespace prov = easemu::provisioning;  // unqualified, `provisioning` names router::provisioning()
 
 // The fault a journal entry records in front of its response ("f1: HTTP 503"), or "".

@@ -11,8 +11,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "easemu/admin/cmdlet_parser.hpp"
-#include "easemu/admin/opath.hpp"
+#include "easemu/shell/cmdlet_parser.hpp"
+#include "easemu/shell/opath.hpp"
 #include "easemu/common/time.hpp"
 #include "easemu/mailbox/message.hpp"
 #include "easemu/provisioning/policy.hpp"
@@ -27,8 +27,8 @@ namespace easemu::server {
 
 namespace {
 
-using admin::cmdlet_call;
-using admin::cmdlet_value;
+using shell::cmdlet_call;
+using shell::cmdlet_value;
 namespace prov = provisioning;
 
 using common::iequals;
@@ -129,7 +129,7 @@ class bound {
     const auto* v = get(name);
     return v != nullptr && value_flag(*v, std::string(name));
   }
-  const std::vector<admin::cmdlet_parameter>& parameters() const { return call_.parameters; }
+  const std::vector<shell::cmdlet_parameter>& parameters() const { return call_.parameters; }
 
  private:
   const cmdlet_call& call_;
@@ -654,13 +654,13 @@ class executor {
     } else {
       devices = store_.list_devices();
     }
-    std::optional<admin::opath_filter> filter;
+    std::optional<shell::opath_filter> filter;
     if (b.has("Filter")) {
       // -Filter {Property -op Value ...} over the properties the cmdlet shows (Exchange's OPATH).
       std::vector<std::string> known;
       for (const auto& [k, v] : device_object(store::device_record{}, full)) known.emplace_back(k);
-      auto parsed = admin::parse_opath(b.required("Filter"), known);
-      if (!parsed) throw shell_error("Cannot bind parameter 'Filter': " + admin::to_string(parsed.error()));
+      auto parsed = shell::parse_opath(b.required("Filter"), known);
+      if (!parsed) throw shell_error("Cannot bind parameter 'Filter': " + shell::to_string(parsed.error()));
       filter = std::move(*parsed);
     }
     boost::json::array out;
@@ -846,7 +846,7 @@ exchange_shell::exchange_shell(std::shared_ptr<store::store> store, provisioning
 
 std::vector<shell_result> exchange_shell::run(std::string_view text, const std::string& requestor, std::int64_t now_ms) {
   std::vector<shell_result> out;
-  auto calls = admin::parse_cmdlets(text);
+  auto calls = shell::parse_cmdlets(text);
   if (!calls) {
     const auto& e = calls.error();
     out.push_back({std::string(text.substr(0, 200)), false,

@@ -22,7 +22,7 @@
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "easemu/server/access_service.hpp"
-#include "easemu/server/autodiscover.hpp"
+#include "easemu/eas/autodiscover.hpp"
 #include "easemu/server/ui_files.hpp"
 
 #include "admin_json.hpp"
@@ -363,7 +363,7 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
     respond(challenge());
     return;
   }
-  auto error = [&](autodiscover_error code, const std::string& reason) {
+  auto error = [&](eas::autodiscover_error code, const std::string& reason) {
     log_->info("request={} autodiscover error {}: {}", request.request_id, static_cast<int>(code), reason);
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     char time[32];
@@ -371,23 +371,23 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
     gmtime_r(&now, &tm);
     std::strftime(time, sizeof time, "%H:%M:%S", &tm);
     const auto id = std::to_string(std::random_device{}());
-    respond(http_response::text(200, autodiscover_error_response(code, time, id), "text/xml; charset=utf-8"));
+    respond(http_response::text(200, eas::autodiscover_error_response(code, time, id), "text/xml; charset=utf-8"));
   };
   if (request.method != "POST") {
-    error(autodiscover_error::invalid_request, "method " + request.method);
+    error(eas::autodiscover_error::invalid_request, "method " + request.method);
     return;
   }
-  auto parsed = parse_autodiscover_request(request.body);
+  auto parsed = eas::parse_autodiscover_request(request.body);
   if (!parsed.request) {
     error(parsed.error, parsed.reason);
     return;
   }
   const auto* target = find_login(parsed.request->email_address);
   if (target == nullptr || parsed.request->email_address.find('@') == std::string::npos) {
-    error(autodiscover_error::invalid_request, "unknown address '" + parsed.request->email_address + "'");
+    error(eas::autodiscover_error::invalid_request, "unknown address '" + parsed.request->email_address + "'");
     return;
   }
-  const auto body = autodiscover_response({target->display_name, target->address},
+  const auto body = eas::autodiscover_response({target->display_name, target->address},
                                           lab_.public_url + "/Microsoft-Server-ActiveSync");
   respond(http_response::text(200, body, "text/xml; charset=utf-8"));
 }

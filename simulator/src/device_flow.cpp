@@ -11,7 +11,7 @@
 #include "easemu/common/text.hpp"
 #include "easemu/eas/command.hpp"
 #include "easemu/eas/query.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 
@@ -20,6 +20,12 @@ namespace easemu::simulator {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+using client::client_request;
+using client::client_response;
+using client::url_parts;
+using client::parse_url;
+using client::send;
+using client::request_below;
 using wbxml::tag;
 using enum protocol_version;
 

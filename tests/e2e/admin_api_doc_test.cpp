@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "support/admin_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
@@ -25,7 +25,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace json = boost::json;
 
 const char* const openapi_file = EASEMU_SOURCE_DIR "/docs/openapi.yaml";

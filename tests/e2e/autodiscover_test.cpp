@@ -1,13 +1,13 @@
 // End-to-end Autodiscover as phones run it (PROTOCOL.md section 3).
 #include <gtest/gtest.h>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 std::string request_body(const std::string& address,
                          const std::string& schema =

@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 client_response get_plain(const test_server& s, const std::string& target) {
   client_request r;

@@ -7,7 +7,7 @@
 
 #include <regex>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -55,16 +55,16 @@ TEST(ContainerDefaults, TheExampleLabFileRuns) {
   EXPECT_NE(log.find("lab lab.test"), std::string::npos) << log;
   EXPECT_EQ(log.find("demo mailbox"), std::string::npos) << log;
   // bob@lab.test is one of its mailboxes (on its Pilot policy).
-  easemu::simulator::client_request r;
+  easemu::client::client_request r;
   r.method = "OPTIONS";
   r.target = "/Microsoft-Server-ActiveSync";
   r.basic_user = "bob@lab.test";
   r.basic_password = "Passw0rd";
-  const auto res = easemu::simulator::send(server.https_port, r);
+  const auto res = easemu::client::send(server.https_port, r);
   EXPECT_EQ(res.status, 200) << res.error;
   EXPECT_NE(res.header("MS-ASProtocolVersions"), "");
   r.basic_password = "wrong";
-  EXPECT_EQ(easemu::simulator::send(server.https_port, r).status, 401);
+  EXPECT_EQ(easemu::client::send(server.https_port, r).status, 401);
 }
 
 // Starts serve without --admin-token on `data_dir` until it reports its token, then stops it.

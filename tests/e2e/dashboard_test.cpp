@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "easemu/simulator/device_flow.hpp"
-#include "easemu/simulator/http_client.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/client/http_client.hpp"
+#include "easemu/phone/profile.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/admin_client.hpp"
@@ -38,7 +38,9 @@
 namespace {
 
 using namespace easemu::test;
+using namespace easemu::client;
 using namespace easemu::simulator;
+namespace phone = easemu::phone;
 namespace json = boost::json;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -563,7 +565,7 @@ TEST(DashboardPolicies, SettingsMailboxesAndEachPhonesVerdict) {
   EXPECT_EQ(def.at("settings").at("RequireDeviceEncryption"), json::value("False"));
 
   // Every built-in profile is judged.
-  EXPECT_EQ(by_name["Strict"].at("compatibility").as_array().size(), easemu::simulator::phone::builtin_profiles().size());
+  EXPECT_EQ(by_name["Strict"].at("compatibility").as_array().size(), easemu::phone::builtin_profiles().size());
   const auto& wp7_strict = compatibility(by_name["Strict"], "wp7");
   EXPECT_EQ(wp7_strict.at("result").as_string(), "refused");
   EXPECT_FALSE(wp7_strict.at("display_name").as_string().empty());

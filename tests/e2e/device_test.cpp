@@ -11,15 +11,17 @@
 #include <set>
 
 #include "easemu/simulator/device_flow.hpp"
-#include "easemu/simulator/http_client.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/client/http_client.hpp"
+#include "easemu/phone/profile.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
 namespace {
 
 using namespace easemu::test;
+using namespace easemu::client;
 using namespace easemu::simulator;
+namespace phone = easemu::phone;
 namespace json = boost::json;
 
 const std::string exe = EASEMU_EXE;

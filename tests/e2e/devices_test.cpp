@@ -3,7 +3,7 @@
 
 #include <boost/json.hpp>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/test_server.hpp"
@@ -11,7 +11,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 client_request eas_post(const std::string& device_id, const std::string& user = "alice@lab.test") {
   client_request r;

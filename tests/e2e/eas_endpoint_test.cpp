@@ -3,13 +3,13 @@
 
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 client_request eas_post(const std::string& query, const std::string& version = "14.1", std::string body = {}) {
   client_request r;

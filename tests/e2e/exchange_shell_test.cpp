@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/process.hpp"
@@ -13,7 +13,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 const std::string exe = EASEMU_EXE;
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/process.hpp"
@@ -18,7 +18,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 namespace json = boost::json;
 using wbxml::tag;

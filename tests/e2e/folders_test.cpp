@@ -2,7 +2,7 @@
 // FolderDelete) for two devices of one mailbox, and across a restart.
 #include <gtest/gtest.h>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/process.hpp"
@@ -11,7 +11,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 using wbxml::tag;
 

@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/test_server.hpp"
@@ -15,7 +15,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 using wbxml::tag;
 using clock_type = std::chrono::steady_clock;

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/process.hpp"
@@ -14,7 +14,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 
 std::string lab_file(const char* exchange, bool anp) {

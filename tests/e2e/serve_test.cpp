@@ -3,14 +3,14 @@
 
 #include <thread>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 client_request options_request(std::string user = "alice@lab.test", std::string password = "Passw0rd") {
   client_request r;
@@ -199,7 +199,7 @@ TEST(Health, ExitsZeroWhenReadyAndOneWhenNothingAnswers) {
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 
 TEST(ServeTransport, ExpectContinueIsHonoured) {
   test_server server;

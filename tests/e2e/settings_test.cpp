@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/test_server.hpp"
@@ -12,7 +12,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 
 std::string settings(const test_server& s, const std::string& version, const std::string& inner) {

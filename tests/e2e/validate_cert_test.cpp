@@ -7,7 +7,7 @@
 
 #include "easemu/certs/certs.hpp"
 #include "easemu/common/base64.hpp"
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/process.hpp"
@@ -16,7 +16,7 @@
 namespace {
 
 using namespace easemu::test;
-using namespace easemu::simulator;
+using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 
 const std::string exe = EASEMU_EXE;

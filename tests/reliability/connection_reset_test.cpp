@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "easemu/simulator/http_client.hpp"
+#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/process.hpp"
@@ -148,7 +148,7 @@ TEST_F(ConnectionReset, ThousandResetsAtRandomOffsetsLeaveTheServerServing) {
   ASSERT_EQ(ended(), "") << "the server ended after " << resets << " resets";
 
   // The same process still serves a phone.
-  easemu::simulator::client_request r;
+  easemu::client::client_request r;
   r.method = "POST";
   r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice&DeviceId=AFTERRESETS&DeviceType=iPhone";
   r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
@@ -156,7 +156,7 @@ TEST_F(ConnectionReset, ThousandResetsAtRandomOffsetsLeaveTheServerServing) {
   r.body = folder_sync_body();
   r.basic_user = "alice@lab.test";
   r.basic_password = "Passw0rd";
-  const auto res = easemu::simulator::send(server_->https_port, r);
+  const auto res = easemu::client::send(server_->https_port, r);
   EXPECT_EQ(res.status, 200) << res.error;
   const auto tree = wbxml::decode(res.body);
   ASSERT_TRUE(tree.has_value());

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "easemu/server/dns_message.hpp"
+#include "easemu/dns/message.hpp"
 
 namespace easemu::test::dns {
 
@@ -114,7 +114,7 @@ inline parsed parse(const bytes& m) {
   std::size_t pos = 12;
   const std::span<const std::uint8_t> view(m);
   for (std::size_t i = 0; i < p.qdcount; ++i) {
-    auto n = server::dns::decode_name(view, pos);
+    auto n = ::easemu::dns::decode_name(view, pos);
     if (n.error || n.end + 4 > m.size()) {
       p.error = "bad question";
       return p;
@@ -126,13 +126,13 @@ inline parsed parse(const bytes& m) {
   std::vector<rr>* sections[3] = {&p.answers, &p.authority, &p.additional};
   for (int s = 0; s < 3; ++s) {
     for (std::size_t i = 0; i < counts[s]; ++i) {
-      auto n = server::dns::decode_name(view, pos);
+      auto n = ::easemu::dns::decode_name(view, pos);
       if (n.error || n.end + 10 > m.size()) {
         p.error = "bad record";
         return p;
       }
       rr r;
-      r.owner = server::dns::to_text(*n.value);
+      r.owner = easemu::dns::to_text(*n.value);
       r.type = u16(n.end);
       r.klass = u16(n.end + 2);
       r.ttl = (std::uint32_t{u16(n.end + 4)} << 16) | u16(n.end + 6);
@@ -173,8 +173,8 @@ inline srv_fields srv_of(const bytes& message, const rr& r) {
   s.priority = static_cast<std::uint16_t>((r.rdata[0] << 8) | r.rdata[1]);
   s.weight = static_cast<std::uint16_t>((r.rdata[2] << 8) | r.rdata[3]);
   s.port = static_cast<std::uint16_t>((r.rdata[4] << 8) | r.rdata[5]);
-  auto n = server::dns::decode_name(std::span<const std::uint8_t>(message), r.rdata_offset + 6);
-  if (n.value) s.target = server::dns::to_text(*n.value);
+  auto n = ::easemu::dns::decode_name(std::span<const std::uint8_t>(message), r.rdata_offset + 6);
+  if (n.value) s.target = easemu::dns::to_text(*n.value);
   return s;
 }
 

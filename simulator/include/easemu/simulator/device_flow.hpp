@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "easemu/common/protocol_version.hpp"
-#include "easemu/simulator/phone/enforcement.hpp"
-#include "easemu/simulator/phone/presentation.hpp"
-#include "easemu/simulator/phone/profile.hpp"
+#include "easemu/phone/enforcement.hpp"
+#include "easemu/phone/presentation.hpp"
+#include "easemu/phone/profile.hpp"
 
 namespace easemu::simulator {
 
