@@ -40,6 +40,9 @@ constexpr bool ranges_and_flags_consistent() {
     if (c.has(command_flags::legacy) == c.code.has_value()) return false;
     // MIME bodies exist only where WBXML replaces them later.
     if (c.has(command_flags::mime_before_14) && !c.has(command_flags::wbxml_body)) return false;
+    // A command with a WBXML request answers in WBXML: a refusal's status has a body to go in.
+    if (c.has(command_flags::wbxml_body) && !c.envelope) return false;
+    if (c.has(command_flags::legacy) && c.envelope) return false;
   }
   return true;
 }

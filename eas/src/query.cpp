@@ -121,7 +121,7 @@ result<eas_query> parse_plain(std::string_view q, const query_limits& limits) {
   }
 
   if (cmd.empty()) return make_parse_error(errc::missing_command, 0);
-  out.command = find_command(cmd);
+  out.command = find_command(limits.table, cmd);
   if (out.command == nullptr) return make_parse_error(errc::unknown_command, cmd_offset, cmd);
   if (!seen[static_cast<std::size_t>(query_param::device_id)]) {
     return make_parse_error(errc::missing_device_id, 0);
@@ -236,7 +236,7 @@ result<eas_query> parse_base64(std::string_view q, const query_limits& limits) {
   }
   if (!r.can_read(1)) return truncated(1, "command code");
   const std::uint8_t code = r.u8();
-  out.command = find_command(code);
+  out.command = find_command(limits.table, code);
   if (out.command == nullptr) {
     return make_parse_error(errc::unknown_command_code, 1, std::to_string(code));
   }

@@ -1,6 +1,7 @@
 #include "easemu/provisioning/access.hpp"
 
 #include "easemu/common/text.hpp"
+#include "easemu/eas/status.hpp"
 
 #include <algorithm>
 #include <array>
@@ -202,81 +203,66 @@ access_decision decide_access(const access_input& in) {
 
 // --- what the device sees ---------------------------------------------------------------------------------------
 
-bool status_in_body(int status, protocol_version v) {
-  if (v < protocol_version::v14_0) return status < 101;
-  if (v == protocol_version::v14_0) return status <= 163;
-  if (v == protocol_version::v14_1) return status <= 177;
-  if (v == protocol_version::v16_0) return status <= 185;
-  return true;
-}
-
 namespace {
 
-// One row per EAS command (names as in MS-ASCMD 2.2.1 and server/eas command.hpp).
+using eas::command_id;
+
+// One row per EAS command, in the command table's order; whether a refusal's status can travel
+// in the response body is the command table's (eas/status.hpp), not this table's.
 struct quarantine_row {
-  std::string_view command;
-  bool has_body;  // the response has an XML root that can carry a Status (MS-ASCMD; MS-ASHTTP 2.2.2.1.3)
-  bool runs;      // allowed while quarantined
-  int status;     // refused: the Status in the body (0: none)
-  int http;       // refused: the HTTP status when the body cannot carry `status`
+  command_id command;
+  bool runs;   // allowed while quarantined
+  int status;  // refused: the Status in the body (0: none)
+  int http;    // refused: the HTTP status when the body cannot carry `status`
 };
 
 // PROVISIONING.md 5.1 "What the device sees", Quarantined / DeviceDiscovery. Rows marked
 // [inference] name an "error reply" the notes give no number for: we answer HTTP 500.
 constexpr std::array<quarantine_row, 24> quarantine_table = {{
-    {"Provision", true, true, 0, 200},
-    {"Settings", true, true, 0, 200},
-    {"FolderSync", true, true, 0, 200},
-    {"Ping", true, true, 0, 200},
-    {"Sync", true, true, 0, 200},  // every collection filtered down to the quarantine notice
-    {"GetItemEstimate", true, true, 0, 200},
-    {"GetHierarchy", false, true, 0, 200},
+    {command_id::sync, true, 0, 200},  // every collection filtered down to the quarantine notice
+    // Mail submission: 120 MailSubmissionFailed in the body from 14.0; before 14.0 these commands
+    // carry MIME and 120 cannot travel in a body, so HTTP 500.
+    {command_id::send_mail, false, 120, 500},
+    {command_id::smart_forward, false, 120, 500},
+    {command_id::smart_reply, false, 120, 500},
+    {command_id::get_attachment, false, 0, 500},
+    {command_id::get_hierarchy, true, 0, 200},
     // Folder and collection edits: status 6 (FolderCreate/Update/Delete: "an error occurred on the
     // server"). The 2.5 collection commands have no XML body, so they get the HTTP form.
-    {"FolderCreate", true, false, 6, 500},
-    {"FolderUpdate", true, false, 6, 500},
-    {"FolderDelete", true, false, 6, 500},
-    {"CreateCollection", false, false, 6, 500},
-    {"DeleteCollection", false, false, 6, 500},
-    {"MoveCollection", false, false, 6, 500},
-    // Status 3 ("server error" in both commands' status tables).
-    {"ItemOperations", true, false, 3, 500},
-    {"Search", true, false, 3, 500},
-    {"GetAttachment", false, false, 0, 500},
-    // 120 MailSubmissionFailed in the body from 14.0; before 14.0 these commands carry MIME and
-    // 120 cannot travel in a body (status_in_body), so HTTP 500.
-    {"SendMail", true, false, 120, 500},
-    {"SmartReply", true, false, 120, 500},
-    {"SmartForward", true, false, 120, 500},
-    {"MoveItems", true, false, 0, 500},          // [inference] "validation error"
-    {"MeetingResponse", true, false, 0, 500},    // [inference] "error reply"
-    {"ResolveRecipients", true, false, 0, 500},  // [inference] "error reply"
-    {"ValidateCert", true, false, 0, 500},       // [inference] "error reply"
-    {"Find", true, false, 0, 500},               // [inference] 16.1 only, not in the notes
+    {command_id::create_collection, false, 6, 500},
+    {command_id::delete_collection, false, 6, 500},
+    {command_id::move_collection, false, 6, 500},
+    {command_id::folder_sync, true, 0, 200},
+    {command_id::folder_create, false, 6, 500},
+    {command_id::folder_delete, false, 6, 500},
+    {command_id::folder_update, false, 6, 500},
+    {command_id::move_items, false, 0, 500},  // [inference] "validation error"
+    {command_id::get_item_estimate, true, 0, 200},
+    {command_id::meeting_response, false, 0, 500},  // [inference] "error reply"
+    {command_id::search, false, 3, 500},            // Status 3: "server error" in its status table
+    {command_id::settings, true, 0, 200},
+    {command_id::ping, true, 0, 200},
+    {command_id::item_operations, false, 3, 500},     // Status 3, as Search
+    {command_id::provision, true, 0, 200},
+    {command_id::resolve_recipients, false, 0, 500},  // [inference] "error reply"
+    {command_id::validate_cert, false, 0, 500},       // [inference] "error reply"
+    {command_id::find, false, 0, 500},                // [inference] 16.1 only, not in the notes
 }};
 
-constexpr bool unique_commands() {
+constexpr bool one_row_per_command() {
+  if (quarantine_table.size() != eas::commands.size()) return false;
   for (std::size_t i = 0; i < quarantine_table.size(); ++i) {
-    for (std::size_t j = i + 1; j < quarantine_table.size(); ++j) {
-      if (common::iequals(quarantine_table[i].command, quarantine_table[j].command)) return false;
-    }
+    if (quarantine_table[i].command != eas::commands[i].id) return false;
   }
   return true;
 }
-static_assert(unique_commands());
-
-const quarantine_row* find_row(std::string_view command) {
-  for (const auto& r : quarantine_table) {
-    if (iequals(r.command, command)) return &r;
-  }
-  return nullptr;
-}
+static_assert(one_row_per_command());
 
 // A refusal with `status` (0: none) resolved for the version: in the body where it can go, else HTTP.
-command_answer refuse(bool has_body, int status, int http, protocol_version v) {
+command_answer refuse(const eas::command_info* command, int status, int http, protocol_version v) {
   command_answer a;
   a.status = status;
-  if (status != 0 && has_body && status_in_body(status, v)) {
+  if (command != nullptr && eas::status_in_body(*command, v, status)) {
     a.action = command_answer::kind::status_in_body;
     a.http_status = 200;
   } else {
@@ -288,28 +274,37 @@ command_answer refuse(bool has_body, int status, int http, protocol_version v) {
 
 }  // namespace
 
-command_answer blocked_answer(std::string_view command, protocol_version v, device_access_state_reason reason) {
-  const quarantine_row* row = find_row(command);
+command_answer blocked_answer(const eas::command_info* command, protocol_version v, device_access_state_reason reason) {
   // 129 DeviceIsBlockedForThisUser (MS-ASCMD 2.2.2); HTTP 403 when it cannot go in the body.
-  command_answer a = refuse(row != nullptr && row->has_body, 129, 403, v);
+  command_answer a = refuse(command, 129, 403, v);
   // X-MS-ASThrottle (MS-ASHTTP 2.2.2.1.2.13) carries the reason's name (PROVISIONING.md 5.1).
   a.throttle = std::string(to_string(reason));
   return a;
 }
 
-command_answer quarantine_answer(std::string_view command, protocol_version v) {
-  const quarantine_row* row = find_row(command);
-  if (row == nullptr) return refuse(false, 0, 500, v);
+command_answer blocked_answer(std::string_view command, protocol_version v, device_access_state_reason reason) {
+  return blocked_answer(eas::find_command(command), v, reason);
+}
+
+command_answer quarantine_answer(const eas::command_info* command, protocol_version v) {
+  if (command == nullptr) return refuse(nullptr, 0, 500, v);
+  const auto* row = std::find_if(quarantine_table.begin(), quarantine_table.end(),
+                                 [&](const quarantine_row& r) { return r.command == command->id; });
+  if (row == quarantine_table.end()) return refuse(nullptr, 0, 500, v);  // a command of a test's own table
   if (row->runs) {
     command_answer a;
     a.restricted = true;
     return a;
   }
-  return refuse(row->has_body, row->status, row->http, v);
+  return refuse(command, row->status, row->http, v);
 }
 
-command_answer access_answer(device_access_state state, device_access_state_reason reason, std::string_view command,
-                             protocol_version v) {
+command_answer quarantine_answer(std::string_view command, protocol_version v) {
+  return quarantine_answer(eas::find_command(command), v);
+}
+
+command_answer access_answer(device_access_state state, device_access_state_reason reason,
+                             const eas::command_info* command, protocol_version v) {
   switch (state) {
     case device_access_state::blocked: return blocked_answer(command, v, reason);
     case device_access_state::quarantined:
@@ -318,6 +313,11 @@ command_answer access_answer(device_access_state state, device_access_state_reas
     case device_access_state::allowed: break;
   }
   return {};
+}
+
+command_answer access_answer(device_access_state state, device_access_state_reason reason, std::string_view command,
+                             protocol_version v) {
+  return access_answer(state, reason, eas::find_command(command), v);
 }
 
 }  // namespace easemu::provisioning

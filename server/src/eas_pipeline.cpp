@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "easemu/eas/headers.hpp"
+#include "easemu/eas/status.hpp"
 #include "easemu/wbxml/codec.hpp"
 
 namespace easemu::server {
@@ -17,38 +18,6 @@ constexpr const char* wbxml_content_type = "application/vnd.ms-sync.wbxml";
 
 }  // namespace
 
-std::optional<command_envelope> envelope_for(eas::command_id id) {
-  using c = eas::command_id;
-  switch (id) {
-    case c::sync: return command_envelope{tag("AirSync:Sync"), tag("AirSync:Status")};
-    case c::send_mail: return command_envelope{tag("ComposeMail:SendMail"), tag("ComposeMail:Status")};
-    case c::smart_forward: return command_envelope{tag("ComposeMail:SmartForward"), tag("ComposeMail:Status")};
-    case c::smart_reply: return command_envelope{tag("ComposeMail:SmartReply"), tag("ComposeMail:Status")};
-    case c::folder_sync: return command_envelope{tag("FolderHierarchy:FolderSync"), tag("FolderHierarchy:Status")};
-    case c::folder_create: return command_envelope{tag("FolderHierarchy:FolderCreate"), tag("FolderHierarchy:Status")};
-    case c::folder_delete: return command_envelope{tag("FolderHierarchy:FolderDelete"), tag("FolderHierarchy:Status")};
-    case c::folder_update: return command_envelope{tag("FolderHierarchy:FolderUpdate"), tag("FolderHierarchy:Status")};
-    case c::move_items: return command_envelope{tag("Move:MoveItems"), tag("Move:Status")};
-    case c::get_item_estimate: return command_envelope{tag("GetItemEstimate:GetItemEstimate"), tag("GetItemEstimate:Status")};
-    case c::meeting_response: return command_envelope{tag("MeetingResponse:MeetingResponse"), tag("MeetingResponse:Status")};
-    case c::search: return command_envelope{tag("Search:Search"), tag("Search:Status")};
-    case c::settings: return command_envelope{tag("Settings:Settings"), tag("Settings:Status")};
-    case c::ping: return command_envelope{tag("Ping:Ping"), tag("Ping:Status")};
-    case c::item_operations: return command_envelope{tag("ItemOperations:ItemOperations"), tag("ItemOperations:Status")};
-    case c::provision: return command_envelope{tag("Provision:Provision"), tag("Provision:Status")};
-    case c::resolve_recipients: return command_envelope{tag("ResolveRecipients:ResolveRecipients"), tag("ResolveRecipients:Status")};
-    case c::validate_cert: return command_envelope{tag("ValidateCert:ValidateCert"), tag("ValidateCert:Status")};
-    case c::find: return command_envelope{tag("Find:Find"), tag("Find:Status")};
-    case c::get_attachment:
-    case c::get_hierarchy:
-    case c::create_collection:
-    case c::delete_collection:
-    case c::move_collection:
-      return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 eas_pipeline::eas_pipeline(std::vector<protocol_version> advertised, std::string server_build,
                            std::shared_ptr<spdlog::logger> log)
     : advertised_(std::move(advertised)), server_build_(std::move(server_build)), log_(std::move(log)) {}
@@ -57,7 +26,7 @@ void eas_pipeline::set_handler(eas::command_id id, command_handler handler) { ha
 
 http_response eas_pipeline::error_status(const eas::command_info& command, protocol_version v,
                                          int status, int http_fallback, bool in_body) const {
-  const auto envelope = envelope_for(command.id);
+  const auto& envelope = command.envelope;
   http_response r;
   r.set("MS-Server-ActiveSync", server_build_);
   if ((v < protocol_version::v14_0 && !in_body) || !envelope) {
@@ -128,9 +97,9 @@ std::optional<http_response> eas_pipeline::fault_answer(const fault_hit& hit, co
     case fault_kind::eas_status: {
       // The status in the command's own body where Exchange would put it there, else the HTTP
       // status that replaces it (PROVISIONING.md 1.8; MS-ASCMD 2.2.2).
-      if (status_fits_body(v, a.eas_status)) return error_status(command, v, a.eas_status, http_status_for(a.eas_status), true);
+      if (eas::status_fits_body(v, a.eas_status)) return error_status(command, v, a.eas_status, eas::http_status_for(a.eas_status), true);
       http_response r;
-      r.status = http_status_for(a.eas_status);
+      r.status = eas::http_status_for(a.eas_status);
       r.set("MS-Server-ActiveSync", server_build_);
       return r;
     }

@@ -345,49 +345,6 @@ http_response fault_http_response(const fault_action& a, std::string_view server
   return r;
 }
 
-bool status_fits_body(protocol_version v, int status) {
-  // PROVISIONING.md 1.8 (Exchange's AirSyncResponse.SetErrorResponse, MS-ASCMD 2.2.2 R7461-R7462).
-  if (status < 101) return true;
-  switch (v) {
-    case protocol_version::v2_5:
-    case protocol_version::v12_0:
-    case protocol_version::v12_1: return false;
-    case protocol_version::v14_0: return status <= 163;
-    case protocol_version::v14_1: return status <= 177;
-    case protocol_version::v16_0: return status <= 185;
-    case protocol_version::v16_1: return true;
-  }
-  return false;
-}
-
-int http_status_for(int s) {
-  // MS-ASCMD 2.2.2 R7545-R7566 and PROVISIONING.md 6; statuses it does not name become 500.
-  if (s >= 101 && s <= 109) return 400;  // the request itself is wrong (InvalidContent .. DeviceType)
-  switch (s) {
-    case 110: return 500;  // ServerError
-    case 111: return 503;  // ServerErrorRetryLater
-    case 113: return 507;  // MailboxQuotaExceeded
-    case 114: return 503;  // MailboxServerOffline
-    case 115: return 507;  // SendQuotaExceeded
-    case 137: return 501;  // CommandNotSupported
-    case 138: return 400;  // VersionNotSupported
-    case 140: return 403;  // RemoteWipeRequested without a key header (449 with one)
-    case 142:              // DeviceNotProvisioned
-    case 143:              // PolicyRefresh
-    case 144: return 449;  // InvalidPolicyKey
-    case 112:              // ActiveDirectoryAccessDenied
-    case 126:              // UserDisabledForSync
-    case 129:              // DeviceIsBlockedForThisUser
-    case 130:              // AccessDenied
-    case 131:              // AccountDisabled
-    case 139:              // DeviceNotFullyProvisionable
-    case 141:              // LegacyDeviceOnStrictPolicy
-    case 145:              // ExternallyManagedDevicesNotAllowed
-    case 177: return 403;  // MaximumDevicesReached
-    default: return 500;
-  }
-}
-
 void damage_body(const fault_action& a, std::string& body) {
   if (a.kind == fault_kind::corrupt_body) {
     for (auto& c : body) c = static_cast<char>(~static_cast<unsigned char>(c));

@@ -136,6 +136,43 @@ TEST(CommandTable, RequestBodyByVersion) {
   EXPECT_EQ(request_body(info(command_id::provision), V::v14_1), body_kind::wbxml);
 }
 
+TEST(CommandTable, EveryWbxmlResponseHasItsRootAndStatus) {
+  using wbxml::tag;
+  const std::pair<command_id, response_envelope> expected[] = {
+      {command_id::sync, {tag("AirSync:Sync"), tag("AirSync:Status")}},
+      {command_id::send_mail, {tag("ComposeMail:SendMail"), tag("ComposeMail:Status")}},
+      {command_id::smart_forward, {tag("ComposeMail:SmartForward"), tag("ComposeMail:Status")}},
+      {command_id::smart_reply, {tag("ComposeMail:SmartReply"), tag("ComposeMail:Status")}},
+      {command_id::folder_sync, {tag("FolderHierarchy:FolderSync"), tag("FolderHierarchy:Status")}},
+      {command_id::folder_create, {tag("FolderHierarchy:FolderCreate"), tag("FolderHierarchy:Status")}},
+      {command_id::folder_delete, {tag("FolderHierarchy:FolderDelete"), tag("FolderHierarchy:Status")}},
+      {command_id::folder_update, {tag("FolderHierarchy:FolderUpdate"), tag("FolderHierarchy:Status")}},
+      {command_id::move_items, {tag("Move:MoveItems"), tag("Move:Status")}},
+      {command_id::get_item_estimate, {tag("GetItemEstimate:GetItemEstimate"), tag("GetItemEstimate:Status")}},
+      {command_id::meeting_response, {tag("MeetingResponse:MeetingResponse"), tag("MeetingResponse:Status")}},
+      {command_id::search, {tag("Search:Search"), tag("Search:Status")}},
+      {command_id::settings, {tag("Settings:Settings"), tag("Settings:Status")}},
+      {command_id::ping, {tag("Ping:Ping"), tag("Ping:Status")}},
+      {command_id::item_operations, {tag("ItemOperations:ItemOperations"), tag("ItemOperations:Status")}},
+      {command_id::provision, {tag("Provision:Provision"), tag("Provision:Status")}},
+      {command_id::resolve_recipients,
+       {tag("ResolveRecipients:ResolveRecipients"), tag("ResolveRecipients:Status")}},
+      {command_id::validate_cert, {tag("ValidateCert:ValidateCert"), tag("ValidateCert:Status")}},
+      {command_id::find, {tag("Find:Find"), tag("Find:Status")}},
+  };
+  for (const auto& [id, want] : expected) {
+    const auto& c = info(id);
+    ASSERT_TRUE(c.envelope.has_value()) << c.name;
+    EXPECT_EQ(c.envelope->root, want.root) << c.name;
+    EXPECT_EQ(c.envelope->status, want.status) << c.name;
+  }
+  // Answered with the file itself, or with HTTP alone.
+  for (auto id : {command_id::get_attachment, command_id::get_hierarchy, command_id::create_collection,
+                  command_id::delete_collection, command_id::move_collection}) {
+    EXPECT_FALSE(info(id).envelope.has_value()) << info(id).name;
+  }
+}
+
 TEST(CommandTable, EveryRowCitesItsSection) {
   for (const auto& c : commands) {
     EXPECT_TRUE(c.spec.starts_with("MS-ASCMD 2.2.1.") || c.spec.starts_with("MS-ASHTTP")) << c.name;

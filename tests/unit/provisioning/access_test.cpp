@@ -254,21 +254,6 @@ TEST(Access, IssueExampleRuleBlocksWp7) {
 
 // --- what the device sees ----------------------------------------------------------------------------------------
 
-TEST(AccessAnswers, StatusInBodyByVersion) {
-  using v = protocol_version;
-  EXPECT_TRUE(status_in_body(6, v::v2_5));
-  EXPECT_TRUE(status_in_body(100, v::v12_1));
-  EXPECT_FALSE(status_in_body(101, v::v12_1));
-  EXPECT_FALSE(status_in_body(129, v::v12_0));
-  EXPECT_TRUE(status_in_body(163, v::v14_0));
-  EXPECT_FALSE(status_in_body(164, v::v14_0));
-  EXPECT_TRUE(status_in_body(177, v::v14_1));
-  EXPECT_FALSE(status_in_body(178, v::v14_1));
-  EXPECT_TRUE(status_in_body(185, v::v16_0));
-  EXPECT_FALSE(status_in_body(186, v::v16_0));
-  EXPECT_TRUE(status_in_body(999, v::v16_1));
-}
-
 struct answer_row {
   const char* command;
   protocol_version version;

@@ -206,30 +206,6 @@ TEST(FaultRegistry, PolicyRefreshSkipsProvisionAndPing) {
   EXPECT_EQ(reg.list()[0].hits, 1u);
 }
 
-TEST(FaultAnswer, StatusInBodyFollowsExchangesVersionRules) {
-  using v = protocol_version;
-  EXPECT_TRUE(status_fits_body(v::v12_1, 3));
-  EXPECT_TRUE(status_fits_body(v::v2_5, 100));
-  EXPECT_FALSE(status_fits_body(v::v12_1, 142));
-  EXPECT_TRUE(status_fits_body(v::v14_0, 143));
-  EXPECT_FALSE(status_fits_body(v::v14_0, 177));
-  EXPECT_TRUE(status_fits_body(v::v14_1, 177));
-  EXPECT_FALSE(status_fits_body(v::v14_1, 178));
-  EXPECT_TRUE(status_fits_body(v::v16_0, 185));
-  EXPECT_TRUE(status_fits_body(v::v16_1, 999));
-  EXPECT_EQ(http_status_for(142), 449);
-  EXPECT_EQ(http_status_for(143), 449);
-  EXPECT_EQ(http_status_for(144), 449);
-  EXPECT_EQ(http_status_for(110), 500);
-  EXPECT_EQ(http_status_for(111), 503);
-  EXPECT_EQ(http_status_for(113), 507);
-  EXPECT_EQ(http_status_for(126), 403);
-  EXPECT_EQ(http_status_for(137), 501);
-  EXPECT_EQ(http_status_for(138), 400);
-  EXPECT_EQ(http_status_for(102), 400);
-  EXPECT_EQ(http_status_for(177), 403);
-}
-
 TEST(FaultAnswer, HttpStatusHeadersAndDrop) {
   fault_action a;
   a.http_status = 503;

@@ -1,7 +1,8 @@
 #pragma once
 // The EAS command table: every command a client can name in Cmd= (or by code in the base64
-// query), the protocol versions that have it and how the server treats it. One table drives
-// the query parser, the version gate, the provisioning gate and the OPTIONS response.
+// query), the protocol versions that have it, how the server treats it and the response element
+// a status travels in. One table drives the query parser, the version gate, the provisioning
+// gate, which handlers may answer later, the envelope of a refusal and the OPTIONS response.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,7 @@
 
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/common/text.hpp"
+#include "easemu/wbxml/code_pages.hpp"
 
 namespace easemu::eas {
 
@@ -45,9 +47,10 @@ enum class command_id : std::uint8_t {
 
 enum class command_flags : std::uint8_t {
   none = 0,
-  // The provisioning gate applies: the request must carry the current policy key. Provision and
-  // Ping are exempt (grommunio-sync gsync.php marks both UNPROVISIONED; Ping must keep working
-  // while the device re-provisions).
+  // The provisioning gate applies: the request must carry the current policy key (the server's
+  // pipeline runs the gate for exactly these commands). Provision and Ping are exempt
+  // (grommunio-sync gsync.php marks both UNPROVISIONED; Ping must keep working while the device
+  // re-provisions).
   policy_key = 1u << 0,
   // The request body is WBXML (for mime_before_14 commands only from 14.0 on).
   wbxml_body = 1u << 1,
@@ -55,7 +58,7 @@ enum class command_flags : std::uint8_t {
   // MS-ASCMD 2.2.1.17/.19/.20: WBXML ComposeMail from 14.0).
   mime_before_14 = 1u << 2,
   // May hang until something changes or a heartbeat expires (Ping; Sync with Wait or
-  // HeartbeatInterval).
+  // HeartbeatInterval): only these commands may have a handler that answers later.
   long_poll = 1u << 3,
   // Not in the base64 command code table and gone from current protocol versions.
   legacy = 1u << 4,
@@ -68,6 +71,14 @@ constexpr bool has(command_flags set, command_flags f) {
   return (static_cast<std::uint8_t>(set) & static_cast<std::uint8_t>(f)) != 0;
 }
 
+// The root element of a command's WBXML response and the Status element under it: where a
+// status that refuses the command travels when the version lets the body carry it (MS-ASCMD
+// 2.2.2; eas/status.hpp).
+struct response_envelope {
+  wbxml::tag_id root;
+  wbxml::tag_id status;
+};
+
 struct command_info {
   command_id id;
   std::string_view name;             // spelled as in MS-ASCMD and MS-ASProtocolCommands
@@ -75,6 +86,9 @@ struct command_info {
   protocol_version first;            // first protocol version that has the command
   protocol_version last;             // last protocol version that has it
   command_flags flags;
+  // nullopt for commands without a WBXML response (GetAttachment answers with the file; the
+  // 2.5 collection commands with HTTP alone).
+  std::optional<response_envelope> envelope;
   std::string_view spec;  // where the version table is
 
   constexpr bool has(command_flags f) const { return eas::has(flags, f); }
@@ -89,6 +103,17 @@ constexpr auto L = command_flags::long_poll;
 constexpr auto X = command_flags::legacy;
 constexpr auto N = command_flags::none;
 using V = protocol_version;
+
+// The response root "Page:Name" and the Status element of the same code page (every EAS
+// response root has one); a misspelt root does not compile.
+consteval std::optional<response_envelope> R(std::string_view root) {
+  const auto r = wbxml::tag(root);
+  for (const auto& t : wbxml::all_tags()) {
+    if (t.page == r.page && t.name == "Status") return response_envelope{r, wbxml::tag_id{t.page, t.token}};
+  }
+  throw "the response root's code page has no Status element";
+}
+inline constexpr std::optional<response_envelope> no_wbxml_response = std::nullopt;
 }  // namespace detail
 
 // Version ranges: the "Protocol Versions" table of each MS-ASCMD 2.2.1.x section. The four
@@ -96,58 +121,58 @@ using V = protocol_version;
 // MS-ASProtocolCommands example of MS-ASHTTP section 4 (an Exchange 2010 server that still
 // lists 1.0-2.5), so we give them 2.5 alone.
 inline constexpr std::array<command_info, 24> commands = {{
-    {command_id::sync, "Sync", 0, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W | detail::L, "MS-ASCMD 2.2.1.21"},
-    {command_id::send_mail, "SendMail", 1, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W | detail::M, "MS-ASCMD 2.2.1.17"},
+    {command_id::sync, "Sync", 0, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W | detail::L,
+     detail::R("AirSync:Sync"), "MS-ASCMD 2.2.1.21"},
+    {command_id::send_mail, "SendMail", 1, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W | detail::M,
+     detail::R("ComposeMail:SendMail"), "MS-ASCMD 2.2.1.17"},
     {command_id::smart_forward, "SmartForward", 2, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W | detail::M, "MS-ASCMD 2.2.1.19"},
-    {command_id::smart_reply, "SmartReply", 3, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W | detail::M, "MS-ASCMD 2.2.1.20"},
+     detail::P | detail::W | detail::M, detail::R("ComposeMail:SmartForward"), "MS-ASCMD 2.2.1.19"},
+    {command_id::smart_reply, "SmartReply", 3, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W | detail::M,
+     detail::R("ComposeMail:SmartReply"), "MS-ASCMD 2.2.1.20"},
     // No request body: the attachment is named by the AttachmentName parameter. Dropped in 14.0.
     {command_id::get_attachment, "GetAttachment", 4, detail::V::v2_5, detail::V::v12_1, detail::P,
-     "MS-ASCMD 2.2.1.7"},
+     detail::no_wbxml_response, "MS-ASCMD 2.2.1.7"},
     // No request body. 2.5-12.1 per the tables of MS-ASCMD 2.2.3.75.1 / 2.2.3.71.1.
     {command_id::get_hierarchy, "GetHierarchy", std::nullopt, detail::V::v2_5, detail::V::v12_1,
-     detail::P | detail::X, "MS-ASCMD 2.2.1.8"},
-    {command_id::create_collection, "CreateCollection", std::nullopt, detail::V::v2_5,
-     detail::V::v2_5, detail::P | detail::X, "MS-ASHTTP 4 (OPTIONS example)"},
-    {command_id::delete_collection, "DeleteCollection", std::nullopt, detail::V::v2_5,
-     detail::V::v2_5, detail::P | detail::X, "MS-ASHTTP 4 (OPTIONS example)"},
+     detail::P | detail::X, detail::no_wbxml_response, "MS-ASCMD 2.2.1.8"},
+    {command_id::create_collection, "CreateCollection", std::nullopt, detail::V::v2_5, detail::V::v2_5,
+     detail::P | detail::X, detail::no_wbxml_response, "MS-ASHTTP 4 (OPTIONS example)"},
+    {command_id::delete_collection, "DeleteCollection", std::nullopt, detail::V::v2_5, detail::V::v2_5,
+     detail::P | detail::X, detail::no_wbxml_response, "MS-ASHTTP 4 (OPTIONS example)"},
     {command_id::move_collection, "MoveCollection", std::nullopt, detail::V::v2_5, detail::V::v2_5,
-     detail::P | detail::X, "MS-ASHTTP 4 (OPTIONS example)"},
-    {command_id::folder_sync, "FolderSync", 9, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.5"},
-    {command_id::folder_create, "FolderCreate", 10, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.3"},
-    {command_id::folder_delete, "FolderDelete", 11, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.4"},
-    {command_id::folder_update, "FolderUpdate", 12, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.6"},
-    {command_id::move_items, "MoveItems", 13, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.12"},
-    {command_id::get_item_estimate, "GetItemEstimate", 14, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.9"},
-    {command_id::meeting_response, "MeetingResponse", 15, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.11"},
+     detail::P | detail::X, detail::no_wbxml_response, "MS-ASHTTP 4 (OPTIONS example)"},
+    {command_id::folder_sync, "FolderSync", 9, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("FolderHierarchy:FolderSync"), "MS-ASCMD 2.2.1.5"},
+    {command_id::folder_create, "FolderCreate", 10, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("FolderHierarchy:FolderCreate"), "MS-ASCMD 2.2.1.3"},
+    {command_id::folder_delete, "FolderDelete", 11, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("FolderHierarchy:FolderDelete"), "MS-ASCMD 2.2.1.4"},
+    {command_id::folder_update, "FolderUpdate", 12, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("FolderHierarchy:FolderUpdate"), "MS-ASCMD 2.2.1.6"},
+    {command_id::move_items, "MoveItems", 13, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("Move:MoveItems"), "MS-ASCMD 2.2.1.12"},
+    {command_id::get_item_estimate, "GetItemEstimate", 14, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("GetItemEstimate:GetItemEstimate"), "MS-ASCMD 2.2.1.9"},
+    {command_id::meeting_response, "MeetingResponse", 15, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("MeetingResponse:MeetingResponse"), "MS-ASCMD 2.2.1.11"},
     {command_id::search, "Search", 16, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
-     "MS-ASCMD 2.2.1.16"},
-    {command_id::settings, "Settings", 17, detail::V::v12_0, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.18"},
+     detail::R("Search:Search"), "MS-ASCMD 2.2.1.16"},
+    {command_id::settings, "Settings", 17, detail::V::v12_0, detail::V::v16_1, detail::P | detail::W,
+     detail::R("Settings:Settings"), "MS-ASCMD 2.2.1.18"},
     // An empty Ping reuses the cached previous request (MS-ASCMD 3.1.5.8).
-    {command_id::ping, "Ping", 18, detail::V::v2_5, detail::V::v16_1, detail::W | detail::L,
+    {command_id::ping, "Ping", 18, detail::V::v2_5, detail::V::v16_1, detail::W | detail::L, detail::R("Ping:Ping"),
      "MS-ASCMD 2.2.1.13"},
-    {command_id::item_operations, "ItemOperations", 19, detail::V::v12_0, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.10"},
+    {command_id::item_operations, "ItemOperations", 19, detail::V::v12_0, detail::V::v16_1, detail::P | detail::W,
+     detail::R("ItemOperations:ItemOperations"), "MS-ASCMD 2.2.1.10"},
     {command_id::provision, "Provision", 20, detail::V::v2_5, detail::V::v16_1, detail::W,
-     "MS-ASCMD 2.2.1.14"},
+     detail::R("Provision:Provision"), "MS-ASCMD 2.2.1.14"},
     {command_id::resolve_recipients, "ResolveRecipients", 21, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.15"},
-    {command_id::validate_cert, "ValidateCert", 22, detail::V::v2_5, detail::V::v16_1,
-     detail::P | detail::W, "MS-ASCMD 2.2.1.22"},
+     detail::P | detail::W, detail::R("ResolveRecipients:ResolveRecipients"), "MS-ASCMD 2.2.1.15"},
+    {command_id::validate_cert, "ValidateCert", 22, detail::V::v2_5, detail::V::v16_1, detail::P | detail::W,
+     detail::R("ValidateCert:ValidateCert"), "MS-ASCMD 2.2.1.22"},
     // Find is in the MS-ASHTTP 2.2.1.1.1.1.2 table; the value 23 is grommunio-sync's
     // (unverified against the spec text).
-    {command_id::find, "Find", 23, detail::V::v16_1, detail::V::v16_1, detail::P | detail::W,
+    {command_id::find, "Find", 23, detail::V::v16_1, detail::V::v16_1, detail::P | detail::W, detail::R("Find:Find"),
      "MS-ASCMD 2.2.1.2"},
 }};
 
@@ -160,20 +185,23 @@ using common::iequals;
 
 // By name, ASCII case-insensitive ("sync" finds Sync): no two commands differ only in case, and
 // servers built on ASP.NET or PHP differ in how strict they are, so we take the lenient side.
-constexpr const command_info* find_command(std::string_view name) {
-  for (const auto& c : commands) {
+// `table` is `commands` unless a test adds commands of its own.
+constexpr const command_info* find_command(std::span<const command_info> table, std::string_view name) {
+  for (const auto& c : table) {
     if (detail::iequals(c.name, name)) return &c;
   }
   return nullptr;
 }
+constexpr const command_info* find_command(std::string_view name) { return find_command(commands, name); }
 
 // By base64 query command code; nullptr for 5-8 and codes past the table.
-constexpr const command_info* find_command(std::uint8_t code) {
-  for (const auto& c : commands) {
+constexpr const command_info* find_command(std::span<const command_info> table, std::uint8_t code) {
+  for (const auto& c : table) {
     if (c.code && *c.code == code) return &c;
   }
   return nullptr;
 }
+constexpr const command_info* find_command(std::uint8_t code) { return find_command(commands, code); }
 
 enum class body_kind : std::uint8_t { none, wbxml, mime };
 

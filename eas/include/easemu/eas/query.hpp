@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -101,6 +102,8 @@ struct query_limits {
   // One decoded value (User, DeviceId, DeviceType, a command parameter). 255 is the most the
   // base64 form can carry in its one-byte lengths, so both forms accept the same values.
   std::size_t max_field_length = 255;
+  // The commands Cmd= and the base64 command code name (a test may add its own).
+  std::span<const command_info> table = commands;
 };
 
 enum class query_form : std::uint8_t { plain, base64 };

@@ -12,6 +12,7 @@
 
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/common/result.hpp"
+#include "easemu/eas/command.hpp"
 
 namespace easemu::provisioning {
 
@@ -136,23 +137,27 @@ struct command_answer {
   bool operator==(const command_answer&) const = default;
 };
 
-// Whether Exchange puts a status in the XML body (HTTP 200) rather than answering with the bare
-// HTTP code, for a command that has an XML response root (PROVISIONING.md 1.8, "How the (HTTP code,
-// EAS status) pair reaches the wire"): before 14.0 only statuses below 101; 14.0 up to 163; 14.1 up
-// to 177; 16.0 up to 185; later versions any.
-bool status_in_body(int status, protocol_version v);
+// Whether a refused command's status goes in its body (status_in_body) or becomes the bare HTTP
+// status (http_error) is the EAS rule of eas/status.hpp: the command table says which commands
+// have a WBXML response, the version how far the body can carry the status.
 
 // A Blocked device, whatever the command: 129 DeviceIsBlockedForThisUser, HTTP 403 where the body
-// cannot carry it, and X-MS-ASThrottle naming the reason (PROVISIONING.md 5.1).
+// cannot carry it, and X-MS-ASThrottle naming the reason (PROVISIONING.md 5.1). `command` is an
+// entry of the EAS command table (nullptr: an unknown command), or its name, ASCII
+// case-insensitive.
+command_answer blocked_answer(const eas::command_info* command, protocol_version v, device_access_state_reason reason);
 command_answer blocked_answer(std::string_view command, protocol_version v, device_access_state_reason reason);
 
 // A Quarantined or DeviceDiscovery device (PROVISIONING.md 5.1, "What the device sees"): the
 // commands it may run, run restricted; the others are refused per command. `command` is the EAS
 // command name, ASCII case-insensitive; an unknown name is refused with HTTP 500.
+command_answer quarantine_answer(const eas::command_info* command, protocol_version v);
 command_answer quarantine_answer(std::string_view command, protocol_version v);
 
 // The answer for a device in `state`: run (Allowed, Unknown), blocked_answer (Blocked) or
 // quarantine_answer (Quarantined, DeviceDiscovery).
+command_answer access_answer(device_access_state state, device_access_state_reason reason,
+                             const eas::command_info* command, protocol_version v);
 command_answer access_answer(device_access_state state, device_access_state_reason reason, std::string_view command,
                              protocol_version v);
 

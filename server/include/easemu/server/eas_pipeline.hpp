@@ -133,13 +133,4 @@ class eas_pipeline {
   request_gate gate_;
 };
 
-// The response root element and its Status element for a command (e.g. FolderSync ->
-// FolderHierarchy:FolderSync, FolderHierarchy:Status); nullopt for commands without WBXML
-// responses (GetAttachment and the 2.5-only ones).
-struct command_envelope {
-  wbxml::tag_id root;
-  wbxml::tag_id status;
-};
-std::optional<command_envelope> envelope_for(eas::command_id id);
-
 }  // namespace easemu::server

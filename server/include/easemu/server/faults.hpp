@@ -122,13 +122,6 @@ using fault_hit = fault_registry::hit;
 // MS-ASHTTP 2.2.2.1.1, 3.1.5.2) and drop. `realm` is the Basic realm of a 401.
 http_response fault_http_response(const fault_action& a, std::string_view server_build, std::string_view realm);
 
-// MS-ASCMD 2.2.2 / PROVISIONING.md 1.8: whether Exchange puts `status` in the command's body at
-// protocol version `v` (otherwise it sends the bare HTTP status, `http_status_for(status)`).
-bool status_fits_body(protocol_version v, int status);
-// The HTTP status that replaces an EAS status for clients that cannot read it (MS-ASCMD 2.2.2
-// R7545-R7566; PROVISIONING.md 6): 110 -> 500, 111 -> 503, 142-144 -> 449, ...
-int http_status_for(int eas_status);
-
 // corrupt_body flips every bit of the body (the WBXML version byte 0x03 becomes 0xFC, so no
 // decoder accepts it); truncate_body keeps the first half. Other kinds leave it alone.
 void damage_body(const fault_action& a, std::string& body);
