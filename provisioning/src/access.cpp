@@ -288,7 +288,7 @@ command_answer blocked_answer(std::string_view command, protocol_version v, devi
 
 command_answer quarantine_answer(const eas::command_info* command, protocol_version v) {
   if (command == nullptr) return refuse(nullptr, 0, 500, v);
-  const auto* row = std::find_if(quarantine_table.begin(), quarantine_table.end(),
+  const auto row = std::find_if(quarantine_table.begin(), quarantine_table.end(),
                                  [&](const quarantine_row& r) { return r.command == command->id; });
   if (row == quarantine_table.end()) return refuse(nullptr, 0, 500, v);  // a command of a test's own table
   if (row->runs) {

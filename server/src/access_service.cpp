@@ -144,7 +144,18 @@ std::string access_service::notice_item(const std::string& mailbox, const std::s
   return store_->get_lab_state(notice_key(mailbox, device_id)).value_or(std::string());
 }
 
-prov::command_answer access_service::check(const eas_context& ctx, std::int64_t now_ms) {
+stage_result access_service::check(eas_context& ctx, std::int64_t now_ms) {
+  const auto a = decide(ctx, now_ms);
+  if (a.action == prov::command_answer::kind::run) {
+    ctx.quarantined = a.restricted;
+    return std::nullopt;
+  }
+  stage_answer refused{a.status, a.http_status, {}, {}, a.throttle};
+  if (!a.throttle.empty()) refused.headers.emplace_back("X-MS-ASThrottle", a.throttle);
+  return refused;
+}
+
+prov::command_answer access_service::decide(const eas_context& ctx, std::int64_t now_ms) {
   const auto cfg = config();
   const auto device_id = ctx.query.printable_device_id();
   const auto device = store_->find_device(ctx.mailbox, device_id);
@@ -190,7 +201,7 @@ prov::command_answer access_service::check(const eas_context& ctx, std::int64_t 
       send_notices(ctx, *device, now_ms);
     }
   }
-  return prov::access_answer(decision.state, decision.reason, ctx.query.command->name, ctx.version);
+  return prov::access_answer(decision.state, decision.reason, ctx.query.command, ctx.version);
 }
 
 void access_service::send_notices(const eas_context& ctx, const store::device_record& device, std::int64_t now_ms) {

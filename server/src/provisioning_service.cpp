@@ -114,20 +114,22 @@ std::vector<std::shared_ptr<const provisioning::policy>> provisioning_service::p
   return policies_;
 }
 
-provisioning::eas_error provisioning_service::check(const eas_context& ctx) const {
+stage_result provisioning_service::check(const eas_context& ctx) const {
   {
     std::lock_guard lock(mutex_);
     for (const auto& m : disabled_) {
       // MS-ASCMD 2.2.2: 126 UserDisabledForSync, HTTP 403 for clients that cannot read it.
-      if (iequals(m, ctx.mailbox)) return {126, 403, "ActiveSync is disabled for the mailbox"};
+      if (iequals(m, ctx.mailbox)) return stage_answer{126, 403, {}, {}, "ActiveSync is disabled for the mailbox"};
     }
   }
   const auto policy = policy_for(ctx.mailbox);
   const auto device = store_->find_device(ctx.mailbox, ctx.query.printable_device_id());
   const auto state = device ? to_state(device->provisioning) : provisioning::device_state{};
   const std::string hash = policy ? hash_of(policy, ctx.version) : std::string();
-  return provisioning::check_policy_key({ctx.version, request_key(ctx), &state, policy.get(), rules_,
-                                         common::now_ms(), policy ? &hash : nullptr});
+  auto refused = provisioning::check_policy_key(
+      {ctx.version, request_key(ctx), &state, policy.get(), rules_, common::now_ms(), policy ? &hash : nullptr});
+  if (!refused) return std::nullopt;
+  return stage_answer{refused.status, refused.http_status, {}, {}, std::move(refused.reason)};
 }
 
 std::string provisioning_service::hash_of(const std::shared_ptr<const provisioning::policy>& p,

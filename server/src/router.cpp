@@ -2,8 +2,7 @@
 
 #include "easemu/common/text.hpp"
 
-#include "easemu/server/commands/settings.hpp"
-#include "easemu/server/commands/validate_cert.hpp"
+#include "easemu/server/activesync/endpoint.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -39,31 +38,6 @@ namespace easemu::server {
 
 namespace {
 
-// The journal's XML view of a body, with secrets blanked: passwords that ItemOperations, Search
-// and Settings requests can carry.
-std::string journal_xml(wbxml::element tree) {
-  std::vector<wbxml::element*> todo{&tree};
-  while (!todo.empty()) {
-    auto* e = todo.back();
-    todo.pop_back();
-    const auto name = e->name();
-    if ((name == "Password" || name == "DevicePassword") && e->kind != wbxml::content_kind::none) {
-      e->kind = wbxml::content_kind::text;
-      e->value = "***";
-    }
-    for (auto& c : e->children) todo.push_back(&c);
-  }
-  wbxml::xml_options o;
-  o.declaration = false;
-  return wbxml::to_xml(tree, o);
-}
-
-// The Status element on a response root's page (every EAS response root has one).
-wbxml::tag_id status_tag_of(wbxml::tag_id root) {
-  const auto* t = wbxml::find_tag(root.page, std::string_view("Status"));
-  return t != nullptr ? wbxml::tag_id{t->page, t->token} : wbxml::tag_id{};
-}
-
 using common::iequals;
 
 
@@ -78,17 +52,9 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
       store_(make_observed_store(std::move(store),
                                  [this](const std::string& mailbox, const std::string& device) { publish_device(mailbox, device); })),
       admin_token_(std::move(admin_token)),
-      log_(log),
-      pipeline_(lab_.versions, lab_.server_build, log) {
-  pipeline_.set_handler(eas::command_id::validate_cert, make_validate_cert_handler({lab_.ca.pem, lab_.ca.crl}, log));
+      log_(log) {
   provisioning_ = std::make_unique<provisioning_service>(store_, lab_.exchange_version, log);
-  pipeline_.set_handler(eas::command_id::provision,
-                        [this](const eas_context& ctx) { return provisioning_->provision(ctx); });
   folders_ = std::make_unique<folder_service>(store_, log);
-  pipeline_.set_handler(eas::command_id::folder_sync, [this](const eas_context& c) { return folders_->folder_sync(c); });
-  pipeline_.set_handler(eas::command_id::folder_create, [this](const eas_context& c) { return folders_->folder_create(c); });
-  pipeline_.set_handler(eas::command_id::folder_update, [this](const eas_context& c) { return folders_->folder_update(c); });
-  pipeline_.set_handler(eas::command_id::folder_delete, [this](const eas_context& c) { return folders_->folder_delete(c); });
   mail_ = std::make_unique<mail_service>(store_, *folders_, log);
   access_ = std::make_unique<access_service>(store_, *mail_, log);
   shell_ = std::make_unique<exchange_shell>(store_, *provisioning_, *access_);
@@ -99,122 +65,19 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                           [this](const std::string& mailbox, const std::string& device) {
                             return ping_ ? ping_->last_heartbeat(mailbox, device) : 0;
                           }});
-
-  pipeline_.set_handler(eas::command_id::get_item_estimate,
-                        [this](const eas_context& c) { return mail_->get_item_estimate(c); });
-  pipeline_.set_handler(eas::command_id::move_items, [this](const eas_context& c) { return mail_->move_items(c); });
-  pipeline_.set_handler(eas::command_id::settings, [this](const eas_context& c) { return settings_command(c, *store_); });
-  pipeline_.set_handler(eas::command_id::item_operations, [this](const eas_context& c) { return mail_->item_operations(c); });
-  pipeline_.set_handler(eas::command_id::get_attachment, [this](const eas_context& c) { return mail_->get_attachment(c); });
-  pipeline_.set_handler(eas::command_id::search, [this](const eas_context& c) { return mail_->search(c); });
-  pipeline_.set_handler(eas::command_id::resolve_recipients,
-                        [this](const eas_context& c) { return mail_->resolve_recipients(c); });
-  for (auto id : {eas::command_id::send_mail, eas::command_id::smart_reply, eas::command_id::smart_forward}) {
-    pipeline_.set_handler(id, [this](const eas_context& c) { return mail_->send(c); });
-  }
   ping_ = std::make_unique<ping_service>(*folders_, *mail_, lab_.ping, log);
   mail_->on_change([this](const std::string& mailbox, const std::string& folder) { ping_->notify(mailbox, folder); });
-  pipeline_.set_async_handler(eas::command_id::sync, [this](std::shared_ptr<const eas_context> c,
-                                                            std::function<void(command_reply)> done) {
-    mail_->sync_async(std::move(c), std::move(done), lab_.ping.min_heartbeat,
-                      [this](const std::string& mailbox, const std::string& device, std::vector<std::string> collections,
-                             int seconds, std::function<void(bool)> finished) {
-                        ping_->watch(mailbox, device, std::move(collections), seconds,
-                                     [finished = std::move(finished)](const std::vector<std::string>& changed) {
-                                       finished(!changed.empty());
-                                     });
-                      });
-  });
-  pipeline_.set_async_handler(eas::command_id::ping,
-                              [this](std::shared_ptr<const eas_context> c, std::function<void(command_reply)> done) {
-                                ping_->ping(std::move(c), std::move(done));
-                              });
   mail_->set_quarantine_notice([this](const std::string& mailbox, const std::string& device) {
     return access_->notice_item(mailbox, device);
   });
-  pipeline_.set_access_check([this](const eas_context& ctx) {
-    const auto a = access_->check(ctx, common::now_ms());
-    access_verdict v;
-    using k = provisioning::command_answer::kind;
-    v.action = a.action == k::run ? access_verdict::kind::run
-               : a.action == k::status_in_body ? access_verdict::kind::status_in_body
-                                               : access_verdict::kind::http_error;
-    v.status = a.status;
-    v.http_status = a.http_status;
-    v.quarantined = a.restricted;
-    v.throttle = a.throttle;
-    return v;
-  });
-  pipeline_.set_gate([this](const eas_context& ctx) {
-    const auto e = provisioning_->check(ctx);
-    return refusal{e.status, e.http_status, e.reason};
-  });
-  // Every device that reaches an authenticated command joins the device list.
-  pipeline_.set_device_observer([this](const eas_context& ctx) {
-    const auto* ua = ctx.http->header("User-Agent");
-    const auto now = common::now_ms();
-    try {
-      store_->record_device_contact(ctx.mailbox, ctx.query.printable_device_id(), ctx.query.device_type,
-                                    ua != nullptr ? *ua : std::string(), std::string(to_string(ctx.version)), now);
-    } catch (const std::exception& e) {
-      log_->error("request={} device not recorded: {}", ctx.http->request_id, e.what());
-    }
-  });
-  // Fault injection: the rule a request hits, with the lab's own defaults filled in.
   faults_ = std::make_unique<fault_registry>();
   fault_timer_ = std::make_unique<delay_timer>();
-  pipeline_.set_faults(fault_stage{
-      [this](const eas_context& ctx) -> std::optional<fault_hit> {
-        const auto device = ctx.query.printable_device_id();
-        const auto version = to_string(ctx.version);
-        auto hit = faults_->match({ctx.mailbox, device, ctx.query.device_type, ctx.query.command->name, version});
-        if (hit && hit->action.kind == fault_kind::http_status && hit->action.http_status == 451 &&
-            hit->action.location.empty()) {
-          hit->action.location = lab_.public_url + "/Microsoft-Server-ActiveSync";
-        }
-        return hit;
-      },
-      [this](std::chrono::milliseconds delay, std::function<void()> fn) { fault_timer_->after(delay, std::move(fn)); },
-      lab_.hostname});
   journal_ = std::make_unique<store::journal_writer>(
       store_, 10'000, [this](const std::vector<store::journal_entry>& written) { publish_journal(written); });
-  pipeline_.set_journal_observer([this](const eas_context& ctx, const http_response& response, std::int64_t ms) {
-    store::journal_entry e;
-    e.time_ms = common::now_ms();
-    e.user = ctx.mailbox;
-    e.device_id = ctx.query.printable_device_id();
-    e.device_type = ctx.query.device_type;
-    e.command = std::string(ctx.query.command->name);
-    e.protocol_version = std::string(to_string(ctx.version));
-    e.http_status = response.status;
-    e.duration_ms = ms;
-    if (ctx.body) e.request_xml = journal_xml(*ctx.body);
-    const auto* type = find_header(response.headers, "Content-Type");
-    if (type != nullptr && type->starts_with("application/vnd.ms-sync.wbxml") && !response.body.empty()) {
-      if (auto tree = wbxml::decode(response.body)) {
-        e.response_xml = journal_xml(*tree);
-        const auto status = tree->child_text(status_tag_of(tree->tag));
-        e.eas_status = status.empty() ? 0 : std::atoi(std::string(status).c_str());
-      }
-    }
-    // A fault's hit shows in the journal as a comment before the response (docs/faults.md).
-    if (ctx.fault) {
-      e.response_xml = "<!-- easemu fault " + ctx.fault->rule_id + ": " + describe(ctx.fault->action) + " -->" +
-                       (e.response_xml.empty() ? "" : "\n" + e.response_xml);
-    }
-    metrics_.count(e.command, e.http_status, e.eas_status);
-    // Mailbox logging (Set-CASMailbox -ActiveSyncDebugLogging $true) adds the headers, with the
-    // credentials blanked: they never reach the journal or the log.
-    if (exchange_shell::debug_logging(*store_, ctx.mailbox)) {
-      for (const auto& [name, value] : ctx.http->headers) {
-        const bool secret = iequals(name, "Authorization") || iequals(name, "Cookie") || iequals(name, "Proxy-Authorization");
-        e.request_headers += name + ": " + (secret ? std::string("(removed)") : value) + "\n";
-      }
-      e.response_headers = "HTTP " + std::to_string(response.status) + "\n";
-      for (const auto& [name, value] : response.headers) e.response_headers += name + ": " + value + "\n";
-    }
-    journal_->push(std::move(e));
-  });
+  eas_ = make_eas_pipeline(
+      {{store_, *provisioning_, *access_, *folders_, *mail_, *ping_, {lab_.ca.pem, lab_.ca.crl}, lab_.ping, log},
+       *faults_, *fault_timer_, *journal_, metrics_},
+      {lab_.versions, lab_.server_build, lab_.hostname, [this] { return lab_.public_url; }}, log);
 }
 
 router::~router() = default;
@@ -320,7 +183,7 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     return;
   }
   if (request.method == "POST") {
-    pipeline_.handle(std::make_shared<const http_request>(std::move(request)), mailbox->address, std::move(respond));
+    eas_->handle(std::make_shared<const http_request>(std::move(request)), mailbox->address, std::move(respond));
     return;
   }
   // GET and the rest are not part of the protocol; Exchange answers them with 501.

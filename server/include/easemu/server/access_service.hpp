@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "easemu/provisioning/access.hpp"
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace spdlog {
 class logger;
@@ -40,15 +40,18 @@ class access_service {
   // Stores a changed configuration; devices are decided again on their next request.
   void save(const access_config& config);
 
-  // The answer for this request's device (after the device list recorded it). Records a changed
-  // access state and, when a device enters quarantine, sends the notices once.
-  provisioning::command_answer check(const eas_context& ctx, std::int64_t now_ms);
+  // The pipeline's access stage for this request's device (after the device list recorded it):
+  // an answer for a Blocked device and for the commands a quarantined one may not run; a
+  // quarantined device that may run the command has its context marked. Records a changed access
+  // state and, when a device enters quarantine, sends the notices once.
+  stage_result check(eas_context& ctx, std::int64_t now_ms);
 
   // The quarantine notice in the mailbox for this device (its ServerId), empty when there is none:
   // what a quarantined device's Sync shows.
   std::string notice_item(const std::string& mailbox, const std::string& device_id) const;
 
  private:
+  provisioning::command_answer decide(const eas_context& ctx, std::int64_t now_ms);
   void send_notices(const eas_context& ctx, const store::device_record& device, std::int64_t now_ms);
 
   std::shared_ptr<store::store> store_;

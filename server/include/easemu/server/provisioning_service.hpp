@@ -11,7 +11,7 @@
 
 #include "easemu/provisioning/policy.hpp"
 #include "easemu/provisioning/provision.hpp"
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace spdlog {
 class logger;
@@ -36,9 +36,9 @@ class provisioning_service {
   std::shared_ptr<const provisioning::policy> policy_for(const std::string& mailbox) const;
   std::vector<std::shared_ptr<const provisioning::policy>> policies() const;
 
-  // For every command except Provision and Ping: 126 for a mailbox without ActiveSync, then the
-  // policy-key gate (PROVISIONING.md 1.8). A zero status passes.
-  provisioning::eas_error check(const eas_context& ctx) const;
+  // The pipeline's provisioning gate, for the command table's policy_key commands: 126 for a
+  // mailbox without ActiveSync, then the policy-key check (PROVISIONING.md 1.8).
+  stage_result check(const eas_context& ctx) const;
 
   // The Provision command handler.
   command_reply provision(const eas_context& ctx);

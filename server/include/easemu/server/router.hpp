@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "easemu/common/protocol_version.hpp"
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/pipeline.hpp"
 #include "easemu/server/http.hpp"
 #include "easemu/server/access_service.hpp"
 #include "easemu/server/commands/folders.hpp"
@@ -79,7 +79,6 @@ class router {
 
   void handle(http_request&& request, respond_fn respond);
   void set_ready(bool ready) { ready_ = ready; }
-  eas_pipeline& pipeline() { return pipeline_; }
   provisioning_service& provisioning() { return *provisioning_; }
   exchange_shell& shell() { return *shell_; }
   access_service& access() { return *access_; }
@@ -137,7 +136,6 @@ class router {
   tls_control tls_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};
-  eas_pipeline pipeline_;
   std::unique_ptr<provisioning_service> provisioning_;
   std::unique_ptr<exchange_shell> shell_;
   std::unique_ptr<folder_service> folders_;
@@ -148,6 +146,9 @@ class router {
   std::function<std::string()> reset_;
   std::unique_ptr<fault_registry> faults_;
   std::unique_ptr<delay_timer> fault_timer_;
+  // /Microsoft-Server-ActiveSync past authentication (activesync/endpoint.hpp); last, so it goes
+  // first.
+  std::unique_ptr<eas_pipeline> eas_;
 };
 
 }  // namespace easemu::server

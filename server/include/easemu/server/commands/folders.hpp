@@ -9,7 +9,7 @@
 #include <string>
 
 #include "easemu/mailbox/folders.hpp"
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace spdlog {
 class logger;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "easemu/server/commands/folders.hpp"
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace spdlog {
 class logger;

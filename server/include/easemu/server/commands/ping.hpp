@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace spdlog {
 class logger;

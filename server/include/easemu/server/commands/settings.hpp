@@ -1,7 +1,7 @@
 #pragma once
 // The Settings command (MS-ASCMD 2.2.1.18): Oof get and set, DeviceInformation (kept on the
 // device record), UserInformation, DevicePassword.
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace easemu::store {
 class store;

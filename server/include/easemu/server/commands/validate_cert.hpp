@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "easemu/certs/validate.hpp"
-#include "easemu/server/eas_pipeline.hpp"
+#include "easemu/server/activesync/context.hpp"
 
 namespace spdlog {
 class logger;

@@ -1,0 +1,41 @@
+#pragma once
+// The command table as the server's one registration point: a registration names a command of
+// the table and its handler, immediate or waiting. What the pipeline does around the handler
+// comes from the command's row (eas/command.hpp): the versions that have it, the body it reads,
+// whether the provisioning gate applies (policy_key), whether its handler may answer later
+// (long_poll) and the envelope of a refusal.
+#include <span>
+#include <variant>
+#include <vector>
+
+#include "easemu/eas/command.hpp"
+#include "easemu/server/activesync/context.hpp"
+
+namespace easemu::server {
+
+struct command_registration {
+  eas::command_id command;
+  std::variant<command_handler, waiting_command_handler> handler;
+};
+
+class command_registry {
+ public:
+  // `table` is eas::commands; a test may pass a table with commands of its own. It must outlive
+  // the registry (the pipeline keeps pointers into it).
+  explicit command_registry(std::span<const eas::command_info> table = eas::commands);
+
+  // Throws std::logic_error, a start-up bug: a command the table does not have, a command
+  // registered twice, a waiting handler for a command that is not long_poll, an empty handler.
+  command_registry& add(command_registration registration);
+  command_registry& add(std::vector<command_registration> registrations);
+
+  // The registration of a command, or nullptr (the pipeline answers: not supported).
+  const command_registration* find(eas::command_id id) const;
+  std::span<const eas::command_info> table() const { return table_; }
+
+ private:
+  std::span<const eas::command_info> table_;
+  std::vector<command_registration> registrations_;
+};
+
+}  // namespace easemu::server
