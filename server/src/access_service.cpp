@@ -7,7 +7,7 @@
 
 #include "easemu/common/text.hpp"
 #include "easemu/mailbox/message.hpp"
-#include "easemu/server/commands/mail.hpp"
+#include "easemu/server/mail_service.hpp"
 #include "easemu/store/store.hpp"
 
 namespace easemu::server {

@@ -67,9 +67,6 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                           }});
   ping_ = std::make_unique<ping_service>(*folders_, *mail_, lab_.ping, log);
   mail_->on_change([this](const std::string& mailbox, const std::string& folder) { ping_->notify(mailbox, folder); });
-  mail_->set_quarantine_notice([this](const std::string& mailbox, const std::string& device) {
-    return access_->notice_item(mailbox, device);
-  });
   faults_ = std::make_unique<fault_registry>();
   fault_timer_ = std::make_unique<delay_timer>();
   journal_ = std::make_unique<store::journal_writer>(

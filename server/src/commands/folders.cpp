@@ -1,5 +1,7 @@
 #include "easemu/server/commands/folders.hpp"
 
+#include "easemu/server/commands/commands.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -173,5 +175,20 @@ command_reply folder_service::folder_delete(const eas_context& ctx) {
                                   text_of(root, tag("FolderHierarchy:ServerId")).value_or(""));
   });
 }
+
+namespace commands {
+
+std::vector<command_registration> folders(const command_services& s) {
+  using c = eas::command_id;
+  auto& f = s.folders;
+  return {
+      {c::folder_sync, [&f](const eas_context& ctx) { return f.folder_sync(ctx); }},
+      {c::folder_create, [&f](const eas_context& ctx) { return f.folder_create(ctx); }},
+      {c::folder_update, [&f](const eas_context& ctx) { return f.folder_update(ctx); }},
+      {c::folder_delete, [&f](const eas_context& ctx) { return f.folder_delete(ctx); }},
+  };
+}
+
+}  // namespace commands
 
 }  // namespace easemu::server

@@ -7,7 +7,8 @@
 
 #include "easemu/common/text.hpp"
 #include "easemu/server/commands/folders.hpp"
-#include "easemu/server/commands/mail.hpp"
+#include "easemu/server/commands/commands.hpp"
+#include "easemu/server/mail_service.hpp"
 
 namespace easemu::server {
 
@@ -205,5 +206,15 @@ void ping_service::shutdown() {
   if (timer_.joinable()) timer_.join();
   for (auto& d : all) d({});
 }
+
+namespace commands {
+
+command_registration ping(const command_services& s) {
+  return {eas::command_id::ping, waiting_command_handler([&p = s.ping](std::shared_ptr<const eas_context> ctx, reply_fn done) {
+            p.ping(std::move(ctx), std::move(done));
+          })};
+}
+
+}  // namespace commands
 
 }  // namespace easemu::server

@@ -1,4 +1,6 @@
-#include "easemu/server/commands/settings.hpp"
+// Settings (MS-ASCMD 2.2.1.18): Oof get and set, DeviceInformation (kept on the device record),
+// UserInformation, DevicePassword.
+#include "easemu/server/commands/commands.hpp"
 
 #include <boost/json.hpp>
 
@@ -77,9 +79,7 @@ void oof(const element& request, element& out, store::store& s, const std::strin
   result.add(tag("Settings:Status"), "1");
 }
 
-}  // namespace
-
-command_reply settings_command(const eas_context& ctx, store::store& s) {
+command_reply settings_reply(const eas_context& ctx, store::store& s) {
   command_reply reply;
   auto& out = reply.body.emplace(tag("Settings:Settings"));
   const element* root = ctx.body && ctx.body->tag == tag("Settings:Settings") ? &*ctx.body : nullptr;
@@ -127,5 +127,15 @@ command_reply settings_command(const eas_context& ctx, store::store& s) {
   }
   return reply;
 }
+
+}  // namespace
+
+namespace commands {
+
+command_registration settings(const command_services& s) {
+  return {eas::command_id::settings, [store = s.store](const eas_context& ctx) { return settings_reply(ctx, *store); }};
+}
+
+}  // namespace commands
 
 }  // namespace easemu::server

@@ -1,4 +1,10 @@
+// ValidateCert (MS-ASCMD 2.2.1.22): the certificates a device sends (for S/MIME), validated
+// against the lab CA and, when asked, the lab CRL.
 #include "easemu/server/commands/validate_cert.hpp"
+
+#include <variant>
+
+#include "easemu/server/commands/commands.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -51,66 +57,83 @@ int validate_cert_status(certs::verdict v) {
   return 17;
 }
 
-command_handler make_validate_cert_handler(lab_trust trust, std::shared_ptr<spdlog::logger> log) {
-  return [trust = std::move(trust), log = std::move(log)](const eas_context& ctx) -> command_reply {
-    const auto rid = ctx.http != nullptr ? ctx.http->request_id : 0;
-    const wbxml::element* root = ctx.body ? &*ctx.body : nullptr;
-    if (root == nullptr || root->tag != tag("ValidateCert:ValidateCert")) {
-      log->info("request={} ValidateCert: the body is not a ValidateCert element", rid);
-      return protocol_error();
-    }
-    std::vector<std::string> chain;
-    std::vector<std::optional<std::string>> subjects;
-    bool check_crl = false;
-    std::size_t count = 0;
-    for (const auto& child : root->children) {
-      if (child.tag == tag("ValidateCert:CheckCRL")) {
-        check_crl = child.value == "1";
-        continue;
-      }
-      const bool is_chain = child.tag == tag("ValidateCert:CertificateChain");
-      if (!is_chain && child.tag != tag("ValidateCert:Certificates")) continue;
-      for (const auto& c : child.children) {
-        if (c.tag != tag("ValidateCert:Certificate")) continue;
-        if (++count > max_validate_certificates) {
-          log->info("request={} ValidateCert: more than {} certificates", rid, max_validate_certificates);
-          return protocol_error();
-        }
-        auto bytes = certificate_bytes(c);
-        if (is_chain) {
-          if (bytes) chain.push_back(std::move(*bytes));
-        } else {
-          subjects.push_back(std::move(bytes));
-        }
-      }
-    }
-    if (subjects.empty()) {
-      log->info("request={} ValidateCert: no Certificates/Certificate element", rid);
-      return protocol_error();
-    }
-    std::vector<std::string> crls;
-    if (check_crl && trust.crl_der) crls.push_back(trust.crl_der());
+namespace {
 
-    command_reply reply;
-    auto& body = reply.body.emplace(tag("ValidateCert:ValidateCert"));
-    body.add(tag("ValidateCert:Status"), std::to_string(status_success));
-    std::size_t index = 0;
-    for (const auto& subject : subjects) {
-      ++index;
-      certs::validation v;
-      if (subject) {
-        v = certs::validate_certificate({*subject, chain, check_crl, 0}, trust.ca_pem, crls);
-      } else {
-        v.result = certs::verdict::malformed;
-        v.detail = "the certificate is not base64";
-      }
-      const int status = validate_cert_status(v.result);
-      log->info("request={} ValidateCert certificate {}: status {} ({}; {} at depth {})", rid, index, status,
-                certs::to_string(v.result), v.detail, v.depth);
-      body.add(tag("ValidateCert:Certificate")).add(tag("ValidateCert:Status"), std::to_string(status));
+// What a ValidateCert request asks: the certificates to check (nullopt: not base64), the chain
+// that comes with them and whether to check the CRL.
+struct validate_request {
+  std::vector<std::optional<std::string>> subjects;
+  std::vector<std::string> chain;
+  bool check_crl = false;
+};
+
+// The request, or the log line of why it is a protocol error.
+std::variant<validate_request, std::string> read_request(const wbxml::element* root) {
+  if (root == nullptr || root->tag != tag("ValidateCert:ValidateCert")) return "the body is not a ValidateCert element";
+  validate_request out;
+  std::size_t count = 0;
+  for (const auto& child : root->children) {
+    if (child.tag == tag("ValidateCert:CheckCRL")) {
+      out.check_crl = child.value == "1";
+      continue;
     }
-    return reply;
-  };
+    const bool is_chain = child.tag == tag("ValidateCert:CertificateChain");
+    if (!is_chain && child.tag != tag("ValidateCert:Certificates")) continue;
+    for (const auto& c : child.children) {
+      if (c.tag != tag("ValidateCert:Certificate")) continue;
+      if (++count > max_validate_certificates) return "more than " + std::to_string(max_validate_certificates) + " certificates";
+      auto bytes = certificate_bytes(c);
+      if (is_chain) {
+        if (bytes) out.chain.push_back(std::move(*bytes));
+      } else {
+        out.subjects.push_back(std::move(bytes));
+      }
+    }
+  }
+  if (out.subjects.empty()) return "no Certificates/Certificate element";
+  return out;
 }
+
+command_reply validate(const lab_trust& trust, spdlog::logger& log, const eas_context& ctx) {
+  const auto rid = ctx.request_id();
+  auto parsed = read_request(ctx.body ? &*ctx.body : nullptr);
+  if (const auto* why = std::get_if<std::string>(&parsed)) {
+    log.info("request={} ValidateCert: {}", rid, *why);
+    return protocol_error();
+  }
+  const auto& request = std::get<validate_request>(parsed);
+  std::vector<std::string> crls;
+  if (request.check_crl && trust.crl_der) crls.push_back(trust.crl_der());
+  command_reply reply;
+  auto& body = reply.body.emplace(tag("ValidateCert:ValidateCert"));
+  body.add(tag("ValidateCert:Status"), std::to_string(status_success));
+  std::size_t index = 0;
+  for (const auto& subject : request.subjects) {
+    ++index;
+    certs::validation v;
+    if (subject) {
+      v = certs::validate_certificate({*subject, request.chain, request.check_crl, 0}, trust.ca_pem, crls);
+    } else {
+      v.result = certs::verdict::malformed;
+      v.detail = "the certificate is not base64";
+    }
+    const int status = validate_cert_status(v.result);
+    log.info("request={} ValidateCert certificate {}: status {} ({}; {} at depth {})", rid, index, status,
+             certs::to_string(v.result), v.detail, v.depth);
+    body.add(tag("ValidateCert:Certificate")).add(tag("ValidateCert:Status"), std::to_string(status));
+  }
+  return reply;
+}
+
+}  // namespace
+
+namespace commands {
+
+command_registration validate_cert(const command_services& s) {
+  return {eas::command_id::validate_cert,
+          [trust = s.trust, log = s.log](const eas_context& ctx) { return validate(trust, *log, ctx); }};
+}
+
+}  // namespace commands
 
 }  // namespace easemu::server

@@ -2,7 +2,7 @@
 // device cmdlets, with Exchange's identities and PowerShell-like errors.
 #include "easemu/server/access_service.hpp"
 #include "easemu/server/commands/folders.hpp"
-#include "easemu/server/commands/mail.hpp"
+#include "easemu/server/mail_service.hpp"
 #include "easemu/server/exchange_shell.hpp"
 
 #include <gtest/gtest.h>

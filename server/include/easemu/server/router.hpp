@@ -13,7 +13,7 @@
 #include "easemu/server/http.hpp"
 #include "easemu/server/access_service.hpp"
 #include "easemu/server/commands/folders.hpp"
-#include "easemu/server/commands/mail.hpp"
+#include "easemu/server/mail_service.hpp"
 #include "easemu/server/commands/ping.hpp"
 #include "easemu/server/event_hub.hpp"
 #include "easemu/server/exchange_shell.hpp"
@@ -136,6 +136,9 @@ class router {
   tls_control tls_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> ready_{false};
+  // /Microsoft-Server-ActiveSync past authentication (activesync/endpoint.hpp). Before the
+  // services it calls: a Ping that ends while they go still answers through it.
+  std::unique_ptr<eas_pipeline> eas_;
   std::unique_ptr<provisioning_service> provisioning_;
   std::unique_ptr<exchange_shell> shell_;
   std::unique_ptr<folder_service> folders_;
@@ -146,9 +149,6 @@ class router {
   std::function<std::string()> reset_;
   std::unique_ptr<fault_registry> faults_;
   std::unique_ptr<delay_timer> fault_timer_;
-  // /Microsoft-Server-ActiveSync past authentication (activesync/endpoint.hpp); last, so it goes
-  // first.
-  std::unique_ptr<eas_pipeline> eas_;
 };
 
 }  // namespace easemu::server

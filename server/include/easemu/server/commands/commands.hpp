@@ -1,6 +1,7 @@
 #pragma once
-// Every EAS command the server answers, registered through the command table: one registration
-// per command (command_registration: the command and its handler, immediate or waiting).
+// Every EAS command the server answers, one file each under server/src/commands/, registered
+// through the command table: each function gives its command's registration (the command and
+// its handler, immediate or waiting), and all_commands() is the list the endpoint registers.
 #include <memory>
 #include <vector>
 
@@ -26,14 +27,33 @@ class provisioning_service;
 struct command_services {
   std::shared_ptr<store::store> store;
   provisioning_service& provisioning;
-  access_service& access;
+  access_service& access;  // the quarantine notice a quarantined device's Sync shows
   folder_service& folders;
   mail_service& mail;
-  ping_service& ping;
-  lab_trust trust;    // ValidateCert
-  ping_limits limits;  // Ping, and Sync's HeartbeatInterval
+  ping_service& ping;  // Ping, and the Syncs that wait
+  lab_trust trust;     // ValidateCert
+  ping_limits limits;  // the lowest HeartbeatInterval
   std::shared_ptr<spdlog::logger> log;
 };
+
+namespace commands {
+
+command_registration sync(const command_services& s);               // sync.cpp
+command_registration get_item_estimate(const command_services& s);  // get_item_estimate.cpp
+command_registration move_items(const command_services& s);         // move_items.cpp
+command_registration item_operations(const command_services& s);    // item_operations.cpp
+command_registration get_attachment(const command_services& s);     // get_attachment.cpp
+command_registration search(const command_services& s);             // search.cpp
+command_registration resolve_recipients(const command_services& s); // resolve_recipients.cpp
+std::vector<command_registration> send(const command_services& s);  // send.cpp: SendMail, SmartReply, SmartForward
+// folders.cpp: FolderSync, FolderCreate, FolderUpdate, FolderDelete
+std::vector<command_registration> folders(const command_services& s);
+command_registration ping(const command_services& s);           // ping.cpp
+command_registration settings(const command_services& s);       // settings.cpp
+command_registration provision(const command_services& s);      // provision.cpp
+command_registration validate_cert(const command_services& s);  // validate_cert.cpp
+
+}  // namespace commands
 
 std::vector<command_registration> all_commands(const command_services& s);
 

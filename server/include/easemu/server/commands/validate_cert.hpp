@@ -1,6 +1,6 @@
 #pragma once
-// The ValidateCert command (MS-ASCMD 2.2.1.22): validates the certificates a device sends (for
-// S/MIME) against the lab CA and, when asked, the lab CRL.
+// The ValidateCert command (MS-ASCMD 2.2.1.22; registered by commands::validate_cert): what it
+// trusts, its limit and how a validation verdict becomes its per-certificate Status.
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,8 +24,6 @@ struct lab_trust {
 
 // At most this many certificates (Certificates plus CertificateChain) in one request.
 inline constexpr std::size_t max_validate_certificates = 64;
-
-command_handler make_validate_cert_handler(lab_trust trust, std::shared_ptr<spdlog::logger> log);
 
 // The per-certificate Status value of MS-ASCMD 2.2.3.177.18 for a validation verdict.
 int validate_cert_status(certs::verdict v);

@@ -1,0 +1,287 @@
+// Sync for e-mail folders (MS-ASCMD 2.2.1.21 with MS-ASEMAIL and MS-ASAIRS ApplicationData): read
+// the request, apply the device's own commands, let the pure engine (mailbox/sync.hpp) decide
+// what the device hears next, encode. A Sync with Wait or HeartbeatInterval that has nothing to
+// say waits for a change (its result says so; MS-ASCMD 2.2.3.188, 2.2.3.88.2).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "easemu/common/time.hpp"
+#include "easemu/server/access_service.hpp"
+#include "easemu/server/commands/commands.hpp"
+#include "easemu/server/commands/folders.hpp"
+#include "easemu/server/mail_service.hpp"
+#include "mail_common.hpp"
+#include "sync_request.hpp"
+
+namespace easemu::server::commands {
+
+namespace {
+
+using namespace mail_common;
+using wbxml::element;
+using wbxml::tag;
+
+// What a Sync answers, and whether it may wait instead: no top-level Status, and every
+// collection Status 1 with no Commands, Responses or MoreAvailable.
+struct sync_result {
+  command_reply reply;
+  bool quiet = false;
+  std::vector<std::string> collections;  // what a wait watches
+};
+
+// One collection's answer and the folders the device's own commands changed.
+struct collection_result {
+  element response{tag("AirSync:Collection")};
+  bool quiet = false;
+  std::vector<std::string> touched;
+};
+
+// What applying a device's commands works on.
+struct device_changes {
+  const eas_context& ctx;
+  const collection_request& c;
+  mailbox::sync_request& req;
+  element& responses;
+  std::vector<std::string>& touched;
+};
+
+void not_found(element& responses, wbxml::tag_id kind, const std::string& id);
+
+class sync_command {
+ public:
+  explicit sync_command(const command_services& s) : s_(s), cache_() {}
+  void handle(std::shared_ptr<const eas_context> ctx, reply_fn done);
+
+ private:
+  sync_result run(const eas_context& ctx);
+  collection_result sync_one(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
+                             const collection_request& c);
+  element apply_commands(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
+                         const collection_request& c, mailbox::sync_request& req, std::vector<std::string>& touched);
+  void change_item(device_changes& d, const element& cmd, const std::string& id, std::optional<store::item_record> item);
+  void delete_item(device_changes& d, const std::vector<mailbox::folder>& folders, const std::string& id,
+                   std::optional<store::item_record> item);
+  void add_items(const eas_context& ctx, const collection_request& c, mailbox::sync_request& req);
+  bool encode(const eas_context& ctx, const collection_request& c, const mailbox::sync_result& r, element& res);
+
+  command_services s_;
+  request_cache cache_;
+};
+
+void sync_command::handle(std::shared_ptr<const eas_context> original, reply_fn done) {
+  // Empty and partial requests (12.1+) stand for the cached one.
+  auto effective = cache_.effective(*original, s_.mail);
+  if (!effective) {
+    // 12.1+: 13, send the full request (MS-ASCMD 2.2.3.177.17); older versions have no empty Sync.
+    command_reply r;
+    r.body.emplace(tag("AirSync:Sync")).add(tag("AirSync:Status"), original->version >= protocol_version::v12_1 ? "13" : "4");
+    return done(std::move(r));
+  }
+  auto copy = std::make_shared<eas_context>(*original);
+  copy->body = std::move(*effective);
+  std::shared_ptr<const eas_context> ctx = copy;
+  auto wait = read_wait(*ctx, s_.limits.min_heartbeat);
+  if (wait.refusal) return done(std::move(*wait.refusal));
+  auto result = run(*ctx);
+  if (wait.seconds == 0 || !result.quiet || result.collections.empty()) return done(std::move(result.reply));
+  s_.ping.watch(ctx->mailbox, ctx->query.printable_device_id(), std::move(result.collections), wait.seconds,
+                [this, ctx, done = std::move(done)](const std::vector<std::string>& changed) {
+                  // The interval ended with nothing new: an empty response (MS-ASCMD 2.2.3.88.2).
+                  done(!changed.empty() ? run(*ctx).reply : command_reply{});
+                });
+}
+
+sync_result sync_command::run(const eas_context& ctx) {
+  sync_result out;
+  auto& body = out.reply.body.emplace(tag("AirSync:Sync"));
+  const element* root = request_root(ctx, tag("AirSync:Sync"));
+  const element* collections = root != nullptr ? root->child(tag("AirSync:Collections")) : nullptr;
+  if (collections == nullptr) {
+    body.add(tag("AirSync:Status"), "4");  // protocol error (empty requests were resolved before)
+    return out;
+  }
+  const auto requests = read_collections(*root, common::now_ms());
+  auto& results = body.add(tag("AirSync:Collections"));
+  std::vector<std::string> touched;
+  out.quiet = true;
+  {
+    auto lock = s_.mail.lock_items();
+    const auto folders = s_.folders.folders(ctx.mailbox);
+    for (const auto& c : requests) {
+      auto one = sync_one(ctx, folders, c);
+      out.quiet = out.quiet && one.quiet;
+      out.collections.push_back(c.id);
+      touched.insert(touched.end(), one.touched.begin(), one.touched.end());
+      results.add(std::move(one.response));
+    }
+  }
+  // Other devices' Pings hear of this device's changes (outside the lock: they ask has_changes).
+  s_.mail.changed(ctx.mailbox, touched);
+  return out;
+}
+
+collection_result sync_command::sync_one(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
+                                         const collection_request& c) {
+  collection_result out;
+  auto& res = out.response;
+  res.add(tag("AirSync:SyncKey"), c.client_key.value_or("0"));
+  res.add(tag("AirSync:CollectionId"), c.id);
+  if (std::none_of(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == c.id; })) {
+    res.add(tag("AirSync:Status"), "12");  // the hierarchy changed: FolderSync first
+    return out;
+  }
+  const auto device = ctx.query.printable_device_id();
+  const auto state = s_.mail.collection_state(ctx.mailbox, device, c.id);
+  auto req = engine_request(c);
+  auto responses = key_accepted(c, state) ? apply_commands(ctx, folders, c, req, out.touched)
+                                          : element(tag("AirSync:Responses"));
+  add_items(ctx, c, req);
+  const auto r = mailbox::sync_collection(req, state);
+  out.quiet = encode(ctx, c, r, res);
+  if (r.status != 1) return out;
+  if (!responses.children.empty()) {
+    res.add(std::move(responses));
+    out.quiet = false;
+  }
+  s_.store->save_collection_state(ctx.mailbox, device, c.id,
+                                  {r.state.key, mailbox::serialize(r.state.known), r.state.previous_key,
+                                   mailbox::serialize(r.state.previous_known)});
+  s_.log->debug("Sync user={} device={} collection={} key {} -> {}: +{} ~{} -{}{}", ctx.mailbox, device, c.id,
+                c.client_key.value_or(""), r.sync_key, r.added.size(), r.changed.size(),
+                r.deleted.size() + r.soft_deleted.size(), r.more_available ? " (more)" : "");
+  return out;
+}
+
+// The device's own Commands (Change, Delete, Fetch, Add) under an accepted key: applied to the
+// store, told to the engine (not echoed back), answered in Responses where they need an answer.
+element sync_command::apply_commands(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
+                                     const collection_request& c, mailbox::sync_request& req,
+                                     std::vector<std::string>& touched) {
+  element responses(tag("AirSync:Responses"));
+  if (c.commands == nullptr) return responses;
+  req.client_commands = true;
+  device_changes changes{ctx, c, req, responses, touched};
+  for (const auto& cmd : c.commands->children) {
+    const std::string id(cmd.child_text(tag("AirSync:ServerId")));
+    auto item = id.empty() ? std::nullopt : s_.store->find_item(ctx.mailbox, id);
+    if (item && item->folder_id != c.id) item.reset();
+    if (cmd.tag == tag("AirSync:Change")) {
+      change_item(changes, cmd, id, std::move(item));
+    } else if (cmd.tag == tag("AirSync:Delete")) {
+      delete_item(changes, folders, id, std::move(item));
+    } else if (cmd.tag == tag("AirSync:Fetch")) {
+      auto& r = responses.add(tag("AirSync:Fetch"));
+      r.add(tag("AirSync:ServerId"), id);
+      const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+      r.add(tag("AirSync:Status"), props ? "1" : "8");
+      if (props) r.add(email_data(*item, *props, c.body, ctx.version));
+    } else if (cmd.tag == tag("AirSync:Add")) {
+      // Creating mail on the server from a device is not part of mail folders before 16.0.
+      auto& r = responses.add(tag("AirSync:Add"));
+      r.add(tag("AirSync:ClientId"), std::string(cmd.child_text(tag("AirSync:ClientId"))));
+      r.add(tag("AirSync:Status"), "6");
+    }
+  }
+  return responses;
+}
+
+// A Change or Delete of an item that is not in the collection: Status 8 (object not found).
+void not_found(element& responses, wbxml::tag_id kind, const std::string& id) {
+  auto& r = responses.add(kind);
+  r.add(tag("AirSync:ServerId"), id);
+  r.add(tag("AirSync:Status"), "8");
+}
+
+// Read and Flag, the state a device may change of an e-mail.
+void sync_command::change_item(device_changes& d, const element& cmd, const std::string& id,
+                               std::optional<store::item_record> item) {
+  if (!item) return not_found(d.responses, tag("AirSync:Change"), id);
+  if (const auto* app = cmd.child(tag("AirSync:ApplicationData"))) {
+    if (const auto* read = app->child(tag("Email:Read"))) item->read = read->value == "1";
+    if (const auto* flag = app->child(tag("Email:Flag"))) {
+      auto st = number(flag->child_text(tag("Email:Status")));
+      item->flag = st && *st <= 2 ? static_cast<int>(*st) : 0;
+    }
+  }
+  ++item->version;
+  s_.store->put_items(d.ctx.mailbox, {*item});
+  d.req.applied_by_client[id] = item->version;
+  d.touched.push_back(d.c.id);
+}
+
+// DeletesAsMoves (the default): the item goes to Deleted Items with a new ServerId.
+void sync_command::delete_item(device_changes& d, const std::vector<mailbox::folder>& folders, const std::string& id,
+                               std::optional<store::item_record> item) {
+  if (!item) return not_found(d.responses, tag("AirSync:Delete"), id);
+  const auto& mailbox = d.ctx.mailbox;
+  s_.store->delete_item(mailbox, id);
+  const auto trash = std::find_if(folders.begin(), folders.end(),
+                                  [](const mailbox::folder& f) { return f.type == mailbox::deleted_items; });
+  if (d.c.deletes_as_moves && trash != folders.end() && trash->server_id != d.c.id) {
+    auto moved = *item;
+    moved.item_id = s_.mail.next_item_id(mailbox, trash->server_id);
+    moved.folder_id = trash->server_id;
+    moved.version = 1;
+    s_.store->put_items(mailbox, {moved});
+    d.touched.push_back(trash->server_id);
+  }
+  d.req.deleted_by_client.insert(id);
+  d.touched.push_back(d.c.id);
+}
+
+// Every item of the collection the device may see (a quarantined device only the quarantine
+// notice, PROVISIONING.md 5.1); those inside the FilterType window are current.
+void sync_command::add_items(const eas_context& ctx, const collection_request& c, mailbox::sync_request& req) {
+  const auto only =
+      ctx.quarantined ? s_.access.notice_item(ctx.mailbox, ctx.query.printable_device_id()) : std::string();
+  for (const auto& s : s_.store->list_items(ctx.mailbox, c.id)) {
+    if (ctx.quarantined && s.item_id != only) continue;
+    req.existing.insert(s.item_id);
+    if (s.received_ms >= c.cutoff) req.current.push_back({s.item_id, s.version});
+  }
+}
+
+// The collection's answer from the engine's result: the key, Status, MoreAvailable and the
+// Commands; true when there is nothing to tell.
+bool sync_command::encode(const eas_context& ctx, const collection_request& c, const mailbox::sync_result& r,
+                          element& res) {
+  res.add(tag("AirSync:Status"), std::to_string(r.status));
+  if (r.status != 1) return false;
+  res.children[0].value = r.sync_key;
+  if (r.more_available) res.add(tag("AirSync:MoreAvailable"));
+  element commands(tag("AirSync:Commands"));
+  for (const auto& id : r.deleted) commands.add(tag("AirSync:Delete")).add(tag("AirSync:ServerId"), id);
+  for (const auto& id : r.soft_deleted) commands.add(tag("AirSync:SoftDelete")).add(tag("AirSync:ServerId"), id);
+  for (const auto& id : r.changed) {
+    const auto item = s_.store->find_item(ctx.mailbox, id);
+    if (!item) continue;
+    auto& e = commands.add(tag("AirSync:Change"));
+    e.add(tag("AirSync:ServerId"), id);
+    e.add(email_change(*item));
+  }
+  for (const auto& id : r.added) {
+    const auto item = s_.store->find_item(ctx.mailbox, id);
+    const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
+    if (!props) continue;
+    auto& e = commands.add(tag("AirSync:Add"));
+    e.add(tag("AirSync:ServerId"), id);
+    e.add(email_data(*item, *props, c.body, ctx.version));
+  }
+  const bool quiet = !r.more_available && commands.children.empty();
+  if (!commands.children.empty()) res.add(std::move(commands));
+  return quiet;
+}
+
+}  // namespace
+
+command_registration sync(const command_services& s) {
+  auto command = std::make_shared<sync_command>(s);
+  return {eas::command_id::sync, waiting_command_handler([command](std::shared_ptr<const eas_context> ctx, reply_fn done) {
+            command->handle(std::move(ctx), std::move(done));
+          })};
+}
+
+}  // namespace easemu::server::commands
