@@ -3,6 +3,8 @@
 #include "easemu/common/text.hpp"
 
 #include "easemu/server/activesync/endpoint.hpp"
+#include "easemu/server/activesync/journal.hpp"
+#include "easemu/store/journal_view.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -48,8 +50,8 @@ using common::iequals;
 router::router(lab_view lab, std::shared_ptr<store::store> store, std::string admin_token,
                std::shared_ptr<spdlog::logger> log)
     : lab_(std::move(lab)),
-      // Device changes feed the dashboard's live events.
-      store_(make_observed_store(std::move(store),
+      // Device changes feed the dashboard's live events; journal readers get the bodies as XML.
+      store_(make_observed_store(store::make_rendered_journal_store(std::move(store), render_journal_body),
                                  [this](const std::string& mailbox, const std::string& device) { publish_device(mailbox, device); })),
       admin_token_(std::move(admin_token)),
       log_(log) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "easemu/store/journal_view.hpp"
 #include "easemu/store/store.hpp"
 
 namespace easemu::store {
@@ -138,6 +139,11 @@ constexpr migration migrations[] = {
       ALTER TABLE journal ADD COLUMN request_headers TEXT NOT NULL DEFAULT '';
       ALTER TABLE journal ADD COLUMN response_headers TEXT NOT NULL DEFAULT '';
     )sql"},
+    // The bodies as WBXML, rendered as XML when read; older rows keep their XML and empty blobs.
+    {9, R"sql(
+      ALTER TABLE journal ADD COLUMN request_wbxml BLOB NOT NULL DEFAULT x'';
+      ALTER TABLE journal ADD COLUMN response_wbxml BLOB NOT NULL DEFAULT x'';
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -162,12 +168,6 @@ std::vector<std::pair<std::string, std::string>> split_parameters(const std::str
   return out;
 }
 
-std::string capped(const std::string& xml) {
-  if (xml.size() <= journal_xml_cap) return xml;
-  std::size_t cut = journal_xml_cap;
-  while (cut > 0 && (static_cast<unsigned char>(xml[cut]) & 0xC0) == 0x80) --cut;  // whole characters
-  return xml.substr(0, cut) + "\n<!-- truncated: " + std::to_string(xml.size()) + " bytes in all -->";
-}
 
 // Prepared statements kept per SQL text: parsing SQL was a third of a no-change FolderSync's
 // cost. Used under the store's mutex only.
@@ -220,6 +220,11 @@ class statement {
   }
   statement& bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  statement& bind_blob(int i, std::string_view v) {
+    // Never a null pointer: SQLite binds NULL for one, and the columns are NOT NULL.
+    sqlite3_bind_blob(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
   // true while there is a row
@@ -416,13 +421,16 @@ class sqlite_store final : public store {
       ids.clear();  // a retried transaction starts over
       statement ins(cache_, "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, "
                          "http_status, eas_status, duration_ms, request_xml, response_xml, request_headers, "
-                         "response_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                         "response_headers, request_wbxml, response_wbxml) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
       for (const auto& e : entries) {
         sqlite3_reset(ins.handle());
         ins.bind(1, e.time_ms).bind(2, e.user).bind(3, e.device_id).bind(4, e.device_type).bind(5, e.command)
             .bind(6, e.protocol_version).bind(7, std::int64_t{e.http_status}).bind(8, std::int64_t{e.eas_status})
-            .bind(9, e.duration_ms).bind(10, capped(e.request_xml)).bind(11, capped(e.response_xml))
-            .bind(12, e.request_headers).bind(13, e.response_headers);
+            .bind(9, e.duration_ms).bind(10, capped_journal_xml(e.request_xml)).bind(11, capped_journal_xml(e.response_xml))
+            .bind(12, e.request_headers).bind(13, e.response_headers)
+            .bind_blob(14, std::string_view(e.request_wbxml).substr(0, journal_wbxml_cap))
+            .bind_blob(15, std::string_view(e.response_wbxml).substr(0, journal_wbxml_cap));
         ins.step();
         ids.push_back(sqlite3_last_insert_rowid(db_));
       }
@@ -446,9 +454,11 @@ class sqlite_store final : public store {
             // A summary keeps only a fault's comment of the response (the text up to its "-->").
             ? "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
               "duration_ms, '', CASE WHEN substr(response_xml, 1, 18) = '<!-- easemu fault ' "
-              "THEN substr(response_xml, 1, instr(response_xml, '-->') + 2) ELSE '' END, '', '' FROM journal WHERE 1 = 1"
+              "THEN substr(response_xml, 1, instr(response_xml, '-->') + 2) ELSE '' END, '', '', x'', x'' "
+              "FROM journal WHERE 1 = 1"
             : "SELECT id, time_ms, user, device_id, device_type, command, protocol_version, http_status, eas_status, "
-              "duration_ms, request_xml, response_xml, request_headers, response_headers FROM journal WHERE 1 = 1";
+              "duration_ms, request_xml, response_xml, request_headers, response_headers, request_wbxml, "
+              "response_wbxml FROM journal WHERE 1 = 1";
     if (f.user) sql += " AND user = ?1";
     if (f.device_id) sql += " AND device_id = ?2";
     if (f.command) sql += " AND command = ?3";
@@ -468,7 +478,7 @@ class sqlite_store final : public store {
     while (s.step()) {
       out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
                      static_cast<int>(s.integer(7)), static_cast<int>(s.integer(8)), s.integer(9), s.text(10),
-                     s.text(11), s.text(12), s.text(13)});
+                     s.text(11), s.text(12), s.text(13), s.blob(14), s.blob(15)});
     }
     return out;
   }

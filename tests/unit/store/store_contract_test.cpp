@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "easemu/store/cached_store.hpp"
+#include "easemu/store/journal_view.hpp"
 #include "easemu/store/journal_writer.hpp"
 #include "easemu/store/store.hpp"
 #include "support/process.hpp"
@@ -21,6 +22,9 @@ struct store_kind {
   const char* name;
   std::function<std::unique_ptr<store>(const std::string& dir)> open;
 };
+
+// Stands for the server's WBXML renderer: says how many bytes it was given.
+std::string test_renderer(std::string_view wbxml) { return "<wbxml bytes=\"" + std::to_string(wbxml.size()) + "\"/>"; }
 
 class StoreContract : public ::testing::TestWithParam<store_kind> {
  protected:
@@ -82,7 +86,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(store_kind{"sqlite_file", [](const std::string& dir) { return open_sqlite_store(dir + "/easemu.db"); }},
                       store_kind{"sqlite_memory", [](const std::string&) { return open_memory_store(); }},
                       store_kind{"cached_sqlite_file",
-                                 [](const std::string& dir) { return make_cached_store(open_sqlite_store(dir + "/easemu.db")); }}),
+                                 [](const std::string& dir) { return make_cached_store(open_sqlite_store(dir + "/easemu.db")); }},
+                      // The server's read path: the journal rendered when read (journal_view.hpp).
+                      store_kind{"rendered_journal_sqlite_file",
+                                 [](const std::string& dir) {
+                                   return make_rendered_journal_store(open_sqlite_store(dir + "/easemu.db"), test_renderer);
+                                 }}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(SqliteStore, DataSurvivesReopening) {
@@ -236,6 +245,100 @@ TEST_P(StoreContract, JournalCapsXmlOnCharacterBoundaries) {
   EXPECT_EQ(back.substr(0, journal_xml_cap - 1), std::string(journal_xml_cap - 1, 'a'));
   EXPECT_NE(back.find("<!-- truncated: "), std::string::npos);
   EXPECT_EQ(back.find("\xC3\n"), std::string::npos);  // no half character
+}
+
+TEST_P(StoreContract, JournalKeepsTheWbxmlBodiesAsBytes) {
+  auto s = open();
+  auto e = entry(1, "alice@lab.test", "Sync");
+  e.request_xml.clear();
+  e.response_xml = std::string(journal_fault_comment) + "f2: delay_ms=100 -->";
+  e.request_wbxml = std::string("\x03\x01\x6a\x00\x00\x00\x45\x01", 8);  // NUL bytes survive
+  e.response_wbxml = std::string("\x03\x01\x6a\x00\x45\x4e\x03" "1\x00\x01\x01", 12);
+  s->append_journal({e, entry(2, "alice@lab.test", "Sync")});
+  const auto all = s->query_journal({});
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].request_wbxml, e.request_wbxml);
+  EXPECT_EQ(all[1].response_wbxml, e.response_wbxml);
+  EXPECT_TRUE(all[0].request_wbxml.empty());  // an entry without WBXML has none
+  EXPECT_TRUE(all[0].response_wbxml.empty());
+  // The response's XML starts with the fault's comment, whoever renders the rest.
+  EXPECT_EQ(all[1].response_xml.rfind(e.response_xml, 0), 0u) << all[1].response_xml;
+  journal_filter f;
+  f.summary = true;
+  const auto summary = s->query_journal(f);
+  ASSERT_EQ(summary.size(), 2u);
+  EXPECT_TRUE(summary[1].request_wbxml.empty());
+  EXPECT_TRUE(summary[1].response_wbxml.empty());
+  EXPECT_EQ(summary[1].request_xml, "");
+  EXPECT_EQ(summary[1].response_xml, e.response_xml);
+}
+
+TEST_P(StoreContract, JournalCutsWbxmlPastItsCap) {
+  auto s = open();
+  auto e = entry(1, "alice@lab.test", "ItemOperations");
+  e.response_wbxml = std::string(journal_wbxml_cap + 10, '\x45');
+  s->append_journal({e});
+  EXPECT_EQ(s->query_journal({}).at(0).response_wbxml.size(), journal_wbxml_cap);
+}
+
+TEST(RenderedJournal, RendersTheBodiesWhenReadAfterTheFaultComment) {
+  auto s = make_rendered_journal_store(open_memory_store(), test_renderer);
+  auto recorded = entry(1, "alice@lab.test", "Sync");
+  recorded.request_xml.clear();
+  recorded.response_xml = std::string(journal_fault_comment) + "f1: eas_status=3 -->";
+  recorded.request_wbxml = "abc";
+  recorded.response_wbxml = "abcdef";
+  auto no_body = entry(2, "alice@lab.test", "Ping");
+  no_body.request_xml.clear();
+  no_body.response_xml.clear();
+  s->append_journal({recorded, no_body, entry(3, "alice@lab.test", "FolderSync")});
+  const auto all = s->query_journal({});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].request_xml, "<wbxml bytes=\"3\"/>");
+  EXPECT_EQ(all[2].response_xml, recorded.response_xml + "\n<wbxml bytes=\"6\"/>");
+  EXPECT_EQ(all[1].request_xml, "");
+  EXPECT_EQ(all[1].response_xml, "");
+  // An entry written with its XML (before schema 9) is read as it was written.
+  EXPECT_EQ(all[0].request_xml, entry(3, "alice@lab.test", "FolderSync").request_xml);
+  EXPECT_EQ(all[0].response_xml, entry(3, "alice@lab.test", "FolderSync").response_xml);
+}
+
+TEST(RenderedJournal, CapsTheRenderedXml) {
+  journal_entry e;
+  e.request_wbxml = "x";
+  render_journal_entry(e, [](std::string_view) { return std::string(journal_xml_cap + 5, 'a'); });
+  EXPECT_NE(e.request_xml.find("<!-- truncated: "), std::string::npos);
+  EXPECT_LT(e.request_xml.size(), journal_xml_cap + 100);
+}
+
+TEST(SqliteStore, JournalRowsOfSchema8StayReadable) {
+  easemu::test::temp_dir dir;
+  const auto path = (dir / "easemu.db").string();
+  {
+    // The journal as schema 8 left it, with one row.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const char* sql =
+        "CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, user TEXT NOT NULL "
+        "COLLATE NOCASE, device_id TEXT NOT NULL COLLATE NOCASE, device_type TEXT NOT NULL, command TEXT NOT NULL "
+        "COLLATE NOCASE, protocol_version TEXT NOT NULL, http_status INTEGER NOT NULL, eas_status INTEGER NOT NULL, "
+        "duration_ms INTEGER NOT NULL, request_xml TEXT NOT NULL, response_xml TEXT NOT NULL, request_headers TEXT "
+        "NOT NULL DEFAULT '', response_headers TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, http_status, "
+        "eas_status, duration_ms, request_xml, response_xml) VALUES (7, 'alice@lab.test', 'dev1', 'WP', 'Sync', "
+        "'14.1', 200, 1, 3, '<Sync xmlns=\"AirSync:\"/>', '<Sync xmlns=\"AirSync:\"><Status>1</Status></Sync>');"
+        "PRAGMA user_version = 8;";
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = make_rendered_journal_store(open_sqlite_store(path), test_renderer);
+  EXPECT_EQ(s->schema_version(), current_schema_version());
+  const auto all = s->query_journal({});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].request_xml, "<Sync xmlns=\"AirSync:\"/>");
+  EXPECT_EQ(all[0].response_xml, "<Sync xmlns=\"AirSync:\"><Status>1</Status></Sync>");
+  EXPECT_TRUE(all[0].request_wbxml.empty());
+  EXPECT_TRUE(all[0].response_wbxml.empty());
 }
 
 TEST(JournalWriter, WritesEverythingPushedInBatches) {

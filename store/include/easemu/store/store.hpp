@@ -131,6 +131,9 @@ struct item_summary {
 };
 
 // One EAS request and its answer, as the request journal keeps them (secrets already redacted).
+// The server records the bodies as the WBXML that travelled (request_wbxml, response_wbxml);
+// readers get them as XML in request_xml and response_xml, rendered when they read
+// (journal_view.hpp). Entries written before schema 9 keep the XML they were written with.
 struct journal_entry {
   std::int64_t id = 0;  // assigned by the store
   std::int64_t time_ms = 0;
@@ -143,11 +146,15 @@ struct journal_entry {
   int eas_status = 0;  // the response's top-level Status, 0 when there is none
   std::int64_t duration_ms = 0;
   std::string request_xml;
+  // A fault's comment (journal_fault_comment ... " -->"), then the response as XML.
   std::string response_xml;
   // Only while the mailbox's ActiveSyncDebugLogging is on: the HTTP headers, one "Name: value"
   // per line, with credentials already blanked.
   std::string request_headers;
   std::string response_headers;
+  // The bodies as WBXML bytes (kept up to journal_wbxml_cap each); empty when there was none.
+  std::string request_wbxml;
+  std::string response_wbxml;
 
   bool operator==(const journal_entry&) const = default;
 };
@@ -159,8 +166,8 @@ struct journal_filter {
   std::optional<std::int64_t> since_ms;
   std::optional<std::int64_t> id;        // exactly this entry
   std::optional<std::int64_t> after_id;  // entries newer than this one
-  // Without the bodies and headers: request_xml and response_xml are empty, except for the
-  // comment a fault's hit puts in front of the response (journal_fault_comment).
+  // Without the bodies and headers: request_xml, response_xml and the WBXML are empty, except
+  // for the comment a fault's hit puts in front of the response (journal_fault_comment).
   bool summary = false;
   std::size_t limit = 100;
 };
@@ -170,6 +177,9 @@ inline constexpr const char* journal_fault_comment = "<!-- easemu fault ";
 
 // Each XML text in the journal is capped at this many bytes (then marked as truncated).
 inline constexpr std::size_t journal_xml_cap = 64 * 1024;
+// Each WBXML body is kept up to this many bytes; a longer one is kept cut (and no longer decodes:
+// its reader sees a note instead of the XML).
+inline constexpr std::size_t journal_wbxml_cap = 1024 * 1024;
 
 // Opening or migrating failed (start-up), or the database is broken (invariant).
 struct store_error : std::runtime_error {
