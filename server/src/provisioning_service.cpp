@@ -91,11 +91,14 @@ void provisioning_service::reload() {
     if (!mb.policy.empty()) assignments.emplace_back(mb.address, mb.policy);
     if (!mb.activesync_enabled) disabled.push_back(mb.address);
   }
-  std::lock_guard lock(mutex_);
-  policies_ = std::move(loaded);
-  default_ = std::move(def);
-  assignments_ = std::move(assignments);
-  disabled_ = std::move(disabled);
+  {
+    std::lock_guard lock(mutex_);
+    policies_ = std::move(loaded);
+    default_ = std::move(def);
+    assignments_ = std::move(assignments);
+    disabled_ = std::move(disabled);
+  }
+  if (reloaded_) reloaded_();
 }
 
 std::shared_ptr<const provisioning::policy> provisioning_service::policy_for(const std::string& mailbox) const {

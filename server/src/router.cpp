@@ -69,6 +69,10 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                           }});
   ping_ = std::make_unique<ping_service>(*folders_, *mail_, lab_.ping, log);
   mail_->on_change([this](const std::string& mailbox, const std::string& folder) { ping_->notify(mailbox, folder); });
+  directory_ = std::make_unique<mailbox_directory>(store_, lab_.netbios_domain, log);
+  // Every change of the mailboxes reloads provisioning: a removed mailbox's held Pings and Syncs
+  // end then (its next request gets 401).
+  provisioning_->on_reload([this] { ping_->end_waits_unless([this](const std::string& m) { return directory_->exists(m); }); });
   faults_ = std::make_unique<fault_registry>();
   fault_timer_ = std::make_unique<delay_timer>();
   journal_ = std::make_unique<store::journal_writer>(
@@ -83,30 +87,8 @@ router::~router() = default;
 
 void router::flush_journal() { journal_->flush(); }
 
-const lab_mailbox* router::find_login(std::string_view user) const {
-  auto name = eas::split_user_name(user);
-  if (!name) return nullptr;
-  for (const auto& mb : lab_.mailboxes) {
-    const std::string_view address = mb.address;
-    const auto at = address.find('@');
-    const auto alias = address.substr(0, at);
-    const auto domain = address.substr(at + 1);
-    switch (name->form) {
-      case eas::user_name_form::upn:
-        if (iequals(name->user, alias) && iequals(name->domain, domain)) return &mb;
-        break;
-      case eas::user_name_form::down_level:
-        if (iequals(name->user, alias) &&
-            (iequals(name->domain, lab_.netbios_domain) || iequals(name->domain, domain))) {
-          return &mb;
-        }
-        break;
-      case eas::user_name_form::bare:
-        if (iequals(name->user, alias)) return &mb;
-        break;
-    }
-  }
-  return nullptr;
+std::optional<store::mailbox_record> router::find_login(std::string_view user) const {
+  return directory_->find_login(user);
 }
 
 void router::handle(http_request&& request, respond_fn respond) {
@@ -163,8 +145,8 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     respond(http_response::text(403, "Exchange ActiveSync requires HTTPS\n"));
     return;
   }
-  const lab_mailbox* mailbox = authenticate(request);
-  if (mailbox == nullptr) {
+  const auto mailbox = authenticate(request);
+  if (!mailbox) {
     respond(challenge());
     return;
   }
@@ -191,18 +173,8 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
   respond(std::move(r));
 }
 
-const lab_mailbox* router::authenticate(const http_request& request) const {
-  const auto* auth = request.header("Authorization");
-  if (auth == nullptr) return nullptr;
-  auto creds = eas::parse_basic_authorization(*auth);
-  if (!creds) {
-    log_->info("request={} unreadable Authorization header: {}", request.request_id, creds.error().message());
-    return nullptr;
-  }
-  const auto* mb = find_login(creds->user);
-  if (mb != nullptr && mb->password == creds->password) return mb;
-  log_->info("request={} authentication failed for user '{}'", request.request_id, creds->user);
-  return nullptr;
+std::optional<store::mailbox_record> router::authenticate(const http_request& request) const {
+  return directory_->authenticate(request);
 }
 
 http_response router::challenge() const {
@@ -220,8 +192,8 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
     respond(std::move(r));
     return;
   }
-  const lab_mailbox* caller = authenticate(request);
-  if (caller == nullptr) {
+  const auto caller = authenticate(request);
+  if (!caller) {
     respond(challenge());
     return;
   }
@@ -244,8 +216,8 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
     error(parsed.error, parsed.reason);
     return;
   }
-  const auto* target = find_login(parsed.request->email_address);
-  if (target == nullptr || parsed.request->email_address.find('@') == std::string::npos) {
+  const auto target = find_login(parsed.request->email_address);
+  if (!target || parsed.request->email_address.find('@') == std::string::npos) {
     error(eas::autodiscover_error::invalid_request, "unknown address '" + parsed.request->email_address + "'");
     return;
   }

@@ -117,6 +117,28 @@ void ping_service::end_waits(const std::string& mailbox, const std::string& devi
   for (auto& d : ended) d({});
 }
 
+void ping_service::end_waits_unless(const std::function<bool(const std::string& mailbox)>& keep) {
+  std::vector<std::string> mailboxes;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, w] : waiting_) mailboxes.push_back(w.mailbox);
+  }
+  std::erase_if(mailboxes, [&](const std::string& m) { return keep(m); });  // outside the lock: it may read the store
+  std::vector<watch_done> ended;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+      if (std::find(mailboxes.begin(), mailboxes.end(), it->second.mailbox) != mailboxes.end()) {
+        ended.push_back(std::move(it->second.done));
+        it = waiting_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& d : ended) d({});
+}
+
 void ping_service::watch(const std::string& mailbox, const std::string& device, std::vector<std::string> folders,
                          int seconds, watch_done done) {
   // A newer request from the same device ends the older one (answered as if nothing changed).

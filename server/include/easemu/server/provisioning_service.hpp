@@ -3,6 +3,7 @@
 // for every command, the Provision command, and remote wipe requests. Decisions come from the
 // pure provisioning module; this class loads and persists the state around them.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,8 +29,11 @@ class provisioning_service {
   provisioning_service(std::shared_ptr<store::store> store, std::string exchange_version,
                        std::shared_ptr<spdlog::logger> log);
 
-  // Re-reads policies and mailbox assignments from the store (after a change).
+  // Re-reads policies and mailbox assignments from the store (after a change), then tells the
+  // listener: whoever changes the store's mailboxes or policies calls it.
   void reload();
+  // Called after every reload (not the one of construction).
+  void on_reload(std::function<void()> listener) { reloaded_ = std::move(listener); }
 
   // The policy of a mailbox: its own (Set-CASMailbox -ActiveSyncMailboxPolicy) or the default
   // one; nullptr when neither exists.
@@ -64,6 +68,7 @@ class provisioning_service {
   std::vector<std::pair<std::string, std::string>> assignments_;  // mailbox -> policy name
   std::vector<std::string> disabled_;                              // mailboxes without ActiveSync
   std::uint64_t rng_state_;
+  std::function<void()> reloaded_;
   struct remembered_hash {
     std::weak_ptr<const provisioning::policy> policy;  // policies are immutable: same object, same hash
     protocol_version version;

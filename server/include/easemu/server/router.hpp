@@ -19,6 +19,7 @@
 #include "easemu/server/exchange_shell.hpp"
 #include "easemu/server/metrics.hpp"
 #include "easemu/server/faults.hpp"
+#include "easemu/server/mailbox_directory.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
 namespace spdlog {
@@ -66,6 +67,8 @@ struct lab_view {
   std::string exchange_version = "2010SP1";  // whose provisioning rules apply
   ping_limits ping;
   std::vector<protocol_version> versions;
+  // The lab file's mailboxes as serve started (its report); logins read the store's
+  // (mailbox_directory), which the admin API, the shell and a lab reset change at run time.
   std::vector<lab_mailbox> mailboxes;
   ca_downloads ca;
 };
@@ -104,17 +107,18 @@ class router {
   // The live feed of GET /api/v1/events.
   event_hub& events() { return *events_; }
 
-  // The mailbox a Basic user name names: user@domain, DOMAIN\user (the lab's NetBIOS domain)
-  // or the alias (the address's local part); case-insensitive. nullptr when none.
-  const lab_mailbox* find_login(std::string_view user) const;
+  // The mailbox a Basic user name names, among the store's mailboxes now: user@domain,
+  // DOMAIN\user (the lab's NetBIOS domain) or the alias (the address's local part);
+  // case-insensitive (mailbox_directory).
+  std::optional<store::mailbox_record> find_login(std::string_view user) const;
 
  private:
   http_response landing_page() const;
   http_response certsrv(std::string_view path) const;
   void handle_eas(http_request&& request, respond_fn respond);
   void handle_autodiscover(http_request&& request, respond_fn respond);
-  // The mailbox whose Basic credentials the request carries, or nullptr (logged, no secrets).
-  const lab_mailbox* authenticate(const http_request& request) const;
+  // The mailbox whose Basic credentials the request carries, or nullopt (logged, no secrets).
+  std::optional<store::mailbox_record> authenticate(const http_request& request) const;
   http_response challenge() const;
   http_response metrics_page() const;
   http_response handle_admin(const http_request& request) const;
@@ -139,6 +143,7 @@ class router {
   // /Microsoft-Server-ActiveSync past authentication (activesync/endpoint.hpp). Before the
   // services it calls: a Ping that ends while they go still answers through it.
   std::unique_ptr<eas_pipeline> eas_;
+  std::unique_ptr<mailbox_directory> directory_;  // who may log in: the store's mailboxes
   std::unique_ptr<provisioning_service> provisioning_;
   std::unique_ptr<exchange_shell> shell_;
   std::unique_ptr<folder_service> folders_;

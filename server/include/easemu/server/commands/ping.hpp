@@ -45,6 +45,9 @@ class ping_service {
              watch_done done);
   // A folder of a mailbox changed: the Pings watching it answer now.
   void notify(const std::string& mailbox, const std::string& folder_id);
+  // Ends the waits of every mailbox for which `keep` is false (answered as if the heartbeat
+  // ended): a mailbox removed from the lab.
+  void end_waits_unless(const std::function<bool(const std::string& mailbox)>& keep);
   // Requests waiting for a change now (Ping, and Sync with Wait or HeartbeatInterval).
   std::size_t waiting() const;
   // The HeartbeatInterval of the device's last complete Ping (LastPingHeartbeat), 0 when none.
