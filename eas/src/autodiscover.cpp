@@ -155,6 +155,8 @@ namespace {
 using reply_result = common::result<autodiscover_reply, autodiscover_reply_error>;
 
 autodiscover_reply_error reply_error(pugi::xml_node at, std::string reason) {
+  // offset_debug is -1 when unknown; for a body pugixml converted (UTF-16, UTF-32) it counts in
+  // the converted text, so parse_autodiscover_response clamps it to the body.
   const auto offset = at ? at.offset_debug() : 0;
   return {std::move(reason), offset > 0 ? static_cast<std::size_t>(offset) : 0};
 }
@@ -199,20 +201,8 @@ reply_result read_action(pugi::xml_node action, autodiscover_reply reply) {
   return reply_error(settings, "no MobileSync Server in Settings");
 }
 
-}  // namespace
-
-common::result<autodiscover_reply, autodiscover_reply_error> parse_autodiscover_response(std::string_view body,
-                                                                                         std::size_t max_size) {
-  if (body.size() > max_size) {
-    return autodiscover_reply_error{"response of " + std::to_string(body.size()) + " bytes is over the limit", max_size};
-  }
-  pugi::xml_document doc;
-  const auto parsed = load(doc, body);
-  if (!parsed) {
-    return autodiscover_reply_error{std::string("malformed XML: ") + parsed.description(),
-                                    static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0))};
-  }
-  const auto root = doc.document_element();
+// The document: one Response with an Error or an Action.
+reply_result read_response(pugi::xml_node root) {
   if (local_name(root.name()) != "Autodiscover") return reply_error(root, "root element is not Autodiscover");
   // MS-ASCMD 2.2.3.153.1: exactly one Response.
   if (count_children(root, "Response") != 1) return reply_error(root, "Autodiscover must hold exactly one Response");
@@ -226,6 +216,25 @@ common::result<autodiscover_reply, autodiscover_reply_error> parse_autodiscover_
   const auto action = child(response, "Action");
   if (!action) return reply_error(response, "Response holds neither Action nor Error");
   return read_action(action, std::move(reply));
+}
+
+}  // namespace
+
+common::result<autodiscover_reply, autodiscover_reply_error> parse_autodiscover_response(std::string_view body,
+                                                                                         std::size_t max_size) {
+  if (body.size() > max_size) {
+    return autodiscover_reply_error{"response of " + std::to_string(body.size()) + " bytes is over the limit", max_size};
+  }
+  pugi::xml_document doc;
+  const auto parsed = load(doc, body);
+  if (!parsed) {
+    // pugixml may point one past the end when the input stops inside a token.
+    const auto offset = std::clamp<std::ptrdiff_t>(parsed.offset, 0, static_cast<std::ptrdiff_t>(body.size()));
+    return autodiscover_reply_error{std::string("malformed XML: ") + parsed.description(), static_cast<std::size_t>(offset)};
+  }
+  auto reply = read_response(doc.document_element());
+  if (!reply && reply.error().offset > body.size()) return autodiscover_reply_error{reply.error().reason, body.size()};
+  return reply;
 }
 
 }  // namespace easemu::eas
