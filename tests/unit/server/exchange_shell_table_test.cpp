@@ -4,9 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "easemu/common/text.hpp"
 #include "shell_fixture.hpp"
 
 namespace {
@@ -115,6 +120,95 @@ TEST_F(ShellTable, AnUnknownCmdletGetsTheListOfWhatEasemuRuns) {
 TEST_F(ShellTable, NamesAreCaseInsensitive) {
   EXPECT_TRUE(one("get-casmailbox ALICE").ok);
   EXPECT_TRUE(one("GET-MOBILEDEVICEMAILBOXPOLICY default").ok);
+}
+
+TEST_F(ShellTable, TheTableHoldsEachNameOnceAndEveryNameAbove) {
+  std::set<std::string> in_table;
+  std::size_t entries = 0;
+  for (const auto& family : shell->cmdlets()) {
+    for (const auto& spec : family.cmdlets) {
+      EXPECT_NE(spec.handler, nullptr) << spec.name;
+      for (const auto& p : spec.parameters) {
+        for (const auto& shared : server::common_cmdlet_parameters()) {
+          EXPECT_FALSE(common::iequals(p.name, shared.name)) << spec.name << " lists the common " << p.name;
+        }
+      }
+      for (const auto name : {spec.name, spec.twin}) {
+        if (name.empty()) continue;
+        ++entries;
+        EXPECT_TRUE(in_table.insert(common::ascii_lowercase(name)).second) << name << " twice";
+      }
+    }
+  }
+  std::set<std::string> listed;
+  for (const auto& c : every_cmdlet) listed.insert(common::ascii_lowercase(c.cmdlet));
+  EXPECT_EQ(in_table, listed);
+  EXPECT_EQ(entries, every_cmdlet.size());
+}
+
+// A cmdlet that exists only in this test: its entry is all it takes to run it.
+boost::json::array echo(const server::cmdlet_arguments& args, const server::cmdlet_context& context) {
+  return {boost::json::object{{"Message", args.text("Message")},
+                              {"Loud", args.flag("Loud")},
+                              {"AsTwin", args.as_twin()},
+                              {"Mailboxes", context.db.list_mailboxes().size()},
+                              {"Requestor", context.requestor}}};
+}
+constexpr server::cmdlet_parameter_spec echo_parameters[] = {{"Message"}, {"Loud"}};
+constexpr server::cmdlet_spec echo_cmdlets[] = {
+    {.name = "Test-EasemuEcho", .parameters = echo_parameters, .positional = "Message", .handler = echo}};
+constexpr server::cmdlet_spec twin_cmdlets[] = {{.name = "Test-EasemuTwin",
+                                                 .twin = "Invoke-EasemuTwin",
+                                                 .parameters = echo_parameters,
+                                                 .positional = "Message",
+                                                 .handler = echo}};
+
+TEST_F(ShellTable, ACmdletRegisteredThroughTheTableIsDispatchedCheckedAndListed) {
+  shell->add_cmdlets({"tests", echo_cmdlets});
+
+  const auto named = one("test-easemuecho -Message hello -Loud:$true -WhatIf");
+  ASSERT_TRUE(named.ok) << named.error;
+  const auto& o = named.output.at(0).as_object();
+  EXPECT_EQ(o.at("Message"), "hello");
+  EXPECT_EQ(o.at("Loud"), true);
+  EXPECT_EQ(o.at("AsTwin"), false);
+  EXPECT_EQ(o.at("Mailboxes"), 2);
+  EXPECT_EQ(o.at("Requestor"), "test");
+  EXPECT_EQ(one("Test-EasemuEcho bare").output.at(0).at("Message"), "bare");  // the positional parameter
+
+  EXPECT_EQ(one("Test-EasemuEcho -Message hi -Colour blue").error,
+            "A parameter cannot be found that matches parameter name 'Colour'.");
+  EXPECT_EQ(one("Test-EasemuEcho one two").error, "A positional parameter cannot be found that accepts argument 'two'.");
+  EXPECT_EQ(one("Test-EasemuEcho one -Message two").error,
+            "A positional parameter cannot be found that accepts argument 'one'.");
+
+  const auto unknown = one("Get-Mailbox alice").error;
+  EXPECT_NE(unknown.find("; New/Set/Remove/Get-ActiveSyncDeviceAccessRule; tests: Test-EasemuEcho)."), std::string::npos)
+      << unknown;
+}
+
+TEST_F(ShellTable, ARegisteredTwinRunsTheSameEntryAndSaysSo) {
+  shell->add_cmdlets({"", twin_cmdlets});
+  EXPECT_EQ(one("Test-EasemuTwin x").output.at(0).at("AsTwin"), false);
+  EXPECT_EQ(one("Invoke-EasemuTwin x").output.at(0).at("AsTwin"), true);
+  EXPECT_EQ(one("Invoke-EasemuTwin -Colour x").error, "A parameter cannot be found that matches parameter name 'Colour'.");
+  // The twins are mentioned once, after the last family that has any.
+  const auto unknown = one("Get-Mailbox").error;
+  EXPECT_NE(unknown.find("Get-ActiveSyncDeviceStatistics; Set/Get-ActiveSyncOrganizationSettings; "
+                         "New/Set/Remove/Get-ActiveSyncDeviceAccessRule; Test-EasemuTwin, and their MobileDevice twins)."),
+            std::string::npos)
+      << unknown;
+}
+
+TEST_F(ShellTable, TheTableRefusesANameItHasAndAnEntryWithoutAHandler) {
+  static constexpr server::cmdlet_spec taken[] = {{.name = "Test-Fresh", .twin = "get-mobiledevice", .handler = echo}};
+  static constexpr server::cmdlet_spec twice[] = {{.name = "Test-Twice", .handler = echo},
+                                                  {.name = "Test-Twice", .handler = echo}};
+  static constexpr server::cmdlet_spec no_handler[] = {{.name = "Test-Nothing"}};
+  EXPECT_THROW(shell->add_cmdlets({"", taken}), std::invalid_argument);
+  EXPECT_THROW(shell->add_cmdlets({"", twice}), std::invalid_argument);
+  EXPECT_THROW(shell->add_cmdlets({"", no_handler}), std::invalid_argument);
+  EXPECT_NE(one("Test-Fresh").error.find("is not recognized"), std::string::npos);  // nothing was added
 }
 
 }  // namespace
