@@ -7,9 +7,10 @@
 #include <future>
 #include <thread>
 
-#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -20,23 +21,10 @@ namespace wbxml = easemu::wbxml;
 using wbxml::tag;
 using clock_type = std::chrono::steady_clock;
 
+// alice's iPhone P1; the timeout outlasts the longest heartbeat the tests hold.
 client_response post(const test_server& s, const std::string& cmd, const std::string& xml,
                      const std::string& device = "P1") {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=alice&DeviceId=" + device + "&DeviceType=iPhone";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  r.timeout = std::chrono::seconds(40);
-  return send(s.https_port, r);
-}
-
-std::string xml_of(const client_response& r) {
-  auto t = wbxml::decode(r.body);
-  return t ? wbxml::to_xml(*t, {false, false}) : "HTTP " + std::to_string(r.status) + " " + r.error;
+  return eas_client{.port = s.https_port, .device_id = device, .timeout = std::chrono::seconds(40)}.post(cmd, xml);
 }
 
 std::string ping_xml(int heartbeat, const std::string& folder = "1") {
@@ -59,15 +47,9 @@ void sync_inbox(const test_server& s, const std::string& device = "P1") {
   ASSERT_TRUE(all);
 }
 
-void inject(const test_server& s) {
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/mailboxes/alice@lab.test/messages";
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = "{\"subject\": \"push!\", \"text\": \"new\"}";
-  ASSERT_EQ(send(s.http_port, r).status, 201);
+// New mail in alice's Inbox, which her Pings and waiting Syncs watch.
+void new_mail(const test_server& s) {
+  ASSERT_EQ(inject(s, "alice@lab.test", "{\"subject\": \"push!\", \"text\": \"new\"}").status, 201);
 }
 
 const std::string status1 = "<Ping xmlns=\"Ping:\"><Status>1</Status></Ping>";
@@ -85,7 +67,7 @@ TEST(Ping, HeartbeatEndsWithStatus1AndNewMailWithStatus2WithinASecond) {
   auto pending = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto injected = clock_type::now();
-  inject(server);
+  new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const auto answer = pending.get();
   EXPECT_LT(clock_type::now() - injected, std::chrono::seconds(1));
@@ -148,7 +130,7 @@ TEST(SyncWait, EmptyAnswerAfterTheIntervalNewMailAtOnceAndLimits) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto injected = clock_type::now();
-  inject(server);
+  new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_LT(clock_type::now() - injected, std::chrono::seconds(1));
   EXPECT_NE(xml_of(pending.get()).find("push!"), std::string::npos);
@@ -172,7 +154,7 @@ TEST(SyncWait, EmptyAndPartialRequestsStandForTheCachedOne) {
   // An empty Sync now waits like that request did, with the key the device holds.
   auto pending = std::async(std::launch::async, [&] { return post(server, "Sync", ""); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  inject(server);
+  new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const auto pushed = xml_of(pending.get());
   EXPECT_NE(pushed.find("push!"), std::string::npos) << pushed;
