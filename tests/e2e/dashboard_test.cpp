@@ -23,7 +23,6 @@
 #include <memory>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "easemu/simulator/device_flow.hpp"
@@ -35,6 +34,7 @@
 #include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -379,15 +379,12 @@ TEST(DashboardEvents, AtMost32StreamsAndStopEndsThemAtOnce) {
   // A client that goes away frees its slot at once.
   streams.pop_back();
   std::unique_ptr<sse_client> replacement;
-  for (int attempt = 0; attempt < 20 && !replacement; ++attempt) {
+  ASSERT_TRUE(wait_until("the server to give the freed slot to a new stream", [&] {
     auto c = std::make_unique<sse_client>(server.http_port, "/api/v1/events?ticket=" + ticket(server));
-    if (c->read_until("retry: 3000\n\n", 2s)) {
-      replacement = std::move(c);
-    } else {
-      std::this_thread::sleep_for(100ms);
-    }
-  }
-  ASSERT_NE(replacement, nullptr);
+    if (!c->read_until("retry: 3000\n\n", 2s)) return false;
+    replacement = std::move(c);
+    return true;
+  }));
   streams.push_back(std::move(replacement));
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(server.stop(), 0);

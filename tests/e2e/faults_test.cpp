@@ -16,6 +16,7 @@
 #include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -141,7 +142,7 @@ TEST(Faults, DelayAnswersNormallyAfterTheDelay) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(900));
   // While three requests wait (more than the server's two I/O threads), another is answered:
   // no thread is held by a delay. An ordering check, with seconds of margin, not a time limit.
-  add_fault(server, R"({"match": {"device_id": "SLOW"}, "action": {"delay_ms": 5000}})");
+  const auto slow_rule = add_fault(server, R"({"match": {"device_id": "SLOW"}, "action": {"delay_ms": 5000}})");
   std::atomic<int> slow_done{0};
   std::vector<std::thread> slow;
   for (int i = 0; i < 3; ++i) {
@@ -152,7 +153,9 @@ TEST(Faults, DelayAnswersNormallyAfterTheDelay) {
       ++slow_done;
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // All three are in the server once the rule has matched each (it counts before the delay).
+  // EXPECT, not ASSERT: the threads must still be joined.
+  EXPECT_TRUE(wait_until("the rule to delay the three SLOW requests", [&] { return hits_of(server, slow_rule) == 3; }));
   c.device_id = "QUICK";
   EXPECT_EQ(eas(c).status, 200);
   EXPECT_EQ(slow_done, 0);

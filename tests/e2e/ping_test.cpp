@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <future>
-#include <thread>
 
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
@@ -65,7 +64,9 @@ TEST(Ping, HeartbeatEndsWithStatus1AndNewMailWithStatus2WithinASecond) {
   EXPECT_LT(waited, std::chrono::seconds(10));
 
   auto pending = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // New mail only once the Ping is held: its answer is then the wake-up, not a Ping that came
+  // after the mail and answered at once.
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));
   const auto injected = clock_type::now();
   new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
@@ -91,11 +92,11 @@ TEST(Ping, ANewerPingEndsTheOlderAndShutdownAnswersTheRest) {
   test_server server({"--heartbeat-min", "1"});
   sync_inbox(server);
   auto older = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // the older is held before the newer comes
   auto newer = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
   ASSERT_EQ(older.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_EQ(xml_of(older.get()), status1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // the older is answered: this is the newer
   const auto stopping = clock_type::now();
   server.stop();
   ASSERT_EQ(newer.wait_for(std::chrono::seconds(5)), std::future_status::ready);
@@ -128,7 +129,7 @@ TEST(SyncWait, EmptyAnswerAfterTheIntervalNewMailAtOnceAndLimits) {
   auto pending = std::async(std::launch::async, [&] {
     return post(server, "Sync", waiting_sync(key, "<HeartbeatInterval>30</HeartbeatInterval>"));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // held, so the mail ends the wait
   const auto injected = clock_type::now();
   new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
@@ -153,7 +154,7 @@ TEST(SyncWait, EmptyAndPartialRequestsStandForTheCachedOne) {
   EXPECT_NE(xml_of(first).find("Welcome to the easemu lab"), std::string::npos);
   // An empty Sync now waits like that request did, with the key the device holds.
   auto pending = std::async(std::launch::async, [&] { return post(server, "Sync", ""); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // it waits, as the cached request did
   new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const auto pushed = xml_of(pending.get());
