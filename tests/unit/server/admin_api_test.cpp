@@ -1,15 +1,25 @@
 // The admin API's route table without a server: path matching ({param} capture, percent-decoding,
-// trailing slashes), the 405 messages it makes from its routes, and the API's front door (the
-// Bearer token, the one-shot-ticket route that skips it, 404 and 405) around a route registered
-// by the test alone.
+// trailing slashes), the 405 messages it makes from its routes, the API's front door (the Bearer
+// token, the one-shot-ticket route that skips it, 404 and 405) around a route registered by the
+// test alone, and the whole table against docs/openapi.yaml.
 #include "admin/api/admin_api.hpp"
 #include "admin/api/route_table.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
 #include <string>
+
+#include "easemu/server/router.hpp"
+#include "easemu/store/store.hpp"
 
 namespace {
 
@@ -174,6 +184,73 @@ TEST_F(AdminApi, ARouteWithAnotherCredentialSkipsTheToken) {
   EXPECT_EQ(error_of(wrong), "use GET with a ticket");
   // Only that path: a path below it is the token's again.
   EXPECT_EQ(api.handle(request("GET", "/api/v1/test-ticket/x")).status, 401);
+}
+
+// The services a whole API runs over, as the router builds them, over an in-memory store.
+class WholeApi : public ::testing::Test {
+ protected:
+  WholeApi() {
+    prov = std::make_unique<provisioning_service>(db, "2010SP1", log);
+    folders = std::make_unique<folder_service>(db, log);
+    mail = std::make_unique<mail_service>(db, *folders, log);
+    access = std::make_unique<access_service>(db, *mail, log);
+    shell = std::make_unique<exchange_shell>(db, *prov, *access);
+    api = std::make_unique<admin_api>("t", api_context{lab, db, *shell, *prov, *folders, *mail, faults, events, tls, reset,
+                                                       [] { return std::size_t{0}; }, [] {}, log});
+  }
+
+  lab_view lab;
+  std::shared_ptr<easemu::store::store> db = easemu::store::open_memory_store();
+  std::shared_ptr<spdlog::logger> log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  std::unique_ptr<provisioning_service> prov;
+  std::unique_ptr<folder_service> folders;
+  std::unique_ptr<mail_service> mail;
+  std::unique_ptr<access_service> access;
+  std::unique_ptr<exchange_shell> shell;
+  fault_registry faults{1};
+  event_hub events;
+  tls_control tls;
+  std::function<std::string()> reset;
+  std::unique_ptr<admin_api> api;
+};
+
+// docs/openapi.yaml's operations as "METHOD /path", and whether each takes the event ticket.
+std::map<std::string, bool> documented_operations() {
+  std::map<std::string, bool> out;
+  for (const auto& path : YAML::LoadFile(EASEMU_SOURCE_DIR "/docs/openapi.yaml")["paths"]) {
+    const auto name = path.first.as<std::string>();
+    if (!name.starts_with("/api/v1/")) continue;
+    for (const auto& op : path.second) {
+      auto method = op.first.as<std::string>();
+      static const std::set<std::string> methods = {"get", "put", "post", "delete", "patch", "head", "options"};
+      if (!methods.contains(method)) continue;  // parameters, summary, ...
+      std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
+      bool ticket = false;
+      if (const auto security = op.second["security"]; security && security.IsSequence()) {
+        for (const auto& scheme : security) ticket = ticket || scheme["eventTicket"];
+      }
+      out[method + " " + name] = ticket;
+    }
+  }
+  return out;
+}
+
+// The table and the documentation name the same operations (POST /api/v1/tls, PUT's older twin,
+// is the one route the documents leave out), with the same credential.
+TEST_F(WholeApi, TheTableIsWhatOpenApiDocuments) {
+  const auto documented = documented_operations();
+  std::set<std::string> routed;
+  for (const auto& r : api->routes().routes()) {
+    for (const auto& m : r.methods) {
+      const auto op = m + " " + r.pattern;
+      routed.insert(op);
+      if (op == "POST /api/v1/tls") continue;
+      const auto doc = documented.find(op);
+      ASSERT_NE(doc, documented.end()) << op << " is not in docs/openapi.yaml";
+      EXPECT_EQ(doc->second, r.needs == credential::event_ticket) << op;
+    }
+  }
+  for (const auto& [op, ticket] : documented) EXPECT_TRUE(routed.contains(op)) << op << " has no route";
 }
 
 }  // namespace
