@@ -7,9 +7,7 @@ namespace easemu::server::admin {
 
 admin_api::admin_api(std::string admin_token) : admin_token_(std::move(admin_token)) {}
 
-admin_api::admin_api(std::string admin_token, api_context context)
-    : admin_token_(std::move(admin_token)), context_(std::make_unique<api_context>(std::move(context))) {
-  const auto& c = *context_;
+admin_api::admin_api(std::string admin_token, const api_context& c) : admin_token_(std::move(admin_token)) {
   add_device_routes(routes_, c.store, c.shell, c.provisioning, c.flush_journal, c.log);
   add_mailbox_routes(routes_, c.lab, {c.store, c.provisioning, c.folders, c.mail}, c.log);
   add_outbound_routes(routes_, c.mail);

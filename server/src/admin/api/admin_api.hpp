@@ -28,7 +28,8 @@ class event_hub;
 
 namespace admin {
 
-// Everything the resources use; the references outlive the API (the router owns them).
+// Everything the resources use. The references must outlive the API (the router owns both); the
+// routes keep the references and shared pointers, not the context.
 struct api_context {
   const lab_view& lab;
   std::shared_ptr<store::store> store;
@@ -50,7 +51,7 @@ class admin_api {
   // An API with no routes yet (tests add their own).
   explicit admin_api(std::string admin_token);
   // The whole API: every resource's routes.
-  admin_api(std::string admin_token, api_context context);
+  admin_api(std::string admin_token, const api_context& context);
   ~admin_api();
   admin_api(const admin_api&) = delete;
   admin_api& operator=(const admin_api&) = delete;
@@ -65,7 +66,6 @@ class admin_api {
   bool has_admin_token(const http_request& request) const;
 
   std::string admin_token_;
-  std::unique_ptr<api_context> context_;  // the resources' routes refer to it
   route_table routes_;
 };
 
