@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "../../admin_json.hpp"
+#include "../device_view.hpp"
 #include "cmdlets.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/provisioning/provision.hpp"
@@ -54,65 +55,16 @@ device_statistics statistics_of(const store::store& db, const exchange_shell::ma
   return out;
 }
 
-// Exchange shows a device's phone number with all but its last four digits hidden
-// (PROVISIONING.md 5.2).
-boost::json::value obfuscated_phone(const std::string& number) {
-  if (number.empty()) return nullptr;
-  if (number.size() <= 4) return boost::json::value(number);
-  return boost::json::value(std::string(number.size() - 4, '*') + number.substr(number.size() - 4));
-}
-
-boost::json::value optional_text(const std::string& text) {
-  return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
-}
-
 // A device as Exchange shows it: Get-ActiveSyncDevice's properties; with `full`, those of
 // Get-ActiveSyncDeviceStatistics too; with `derived`, the values it derives from the journal
-// (statistics_of). The one place that builds the shell's device object (the admin API's
-// device_json shows the same record).
+// (statistics_of). Rendered from the device view, the one table the admin API's device JSON
+// comes from too.
 boost::json::object mobile_device_object(const store::device_record& d, bool full, const device_statistics* derived) {
-  const auto alias = d.mailbox.substr(0, d.mailbox.find('@'));
-  const auto& p = d.provisioning;
-  boost::json::object o{
-      {"Identity", alias + "\\ExchangeActiveSyncDevices\\" + d.device_type + "\xC2\xA7" + d.device_id},
-      {"DeviceId", d.device_id},
-      {"DeviceType", d.device_type},
-      {"DeviceUserAgent", d.user_agent},
-      {"DeviceModel", d.information.model},
-      {"DeviceImei", d.information.imei},
-      {"DeviceFriendlyName", d.information.friendly_name},
-      {"DeviceOS", d.information.os},
-      {"DeviceOSLanguage", d.information.os_language},
-      {"DeviceMobileOperator", d.information.mobile_operator},
-      {"DevicePhoneNumber", obfuscated_phone(d.information.phone_number)},
-      {"ClientVersion", d.protocol_version},
-      {"ClientType", "EAS"},
-      {"FirstSyncTime", optional_time(d.first_seen_ms)},
-      {"UserDisplayName", d.mailbox},
-      {"DeviceAccessState", d.access.state.empty() ? "Allowed" : d.access.state},
-      {"DeviceAccessStateReason", d.access.reason.empty() ? "Global" : d.access.reason},
-      {"DeviceAccessControlRule", optional_text(d.access.rule)},
-  };
-  if (!full) return o;
-  const bool account_only = p.wipe_account_only;
-  o["LastSyncAttemptTime"] = optional_time(d.last_seen_ms);
-  o["LastPolicyUpdateTime"] = optional_time(p.last_policy_ms);
-  o["DevicePolicyApplied"] = optional_text(p.policy_name);
-  o["DevicePolicyApplicationStatus"] = prov::to_string(static_cast<prov::application_status>(p.policy_status));
-  o["DeviceWipeRequestTime"] = optional_time(account_only ? 0 : p.wipe_requested_ms);
-  o["DeviceWipeSentTime"] = optional_time(account_only ? 0 : p.wipe_sent_ms);
-  o["DeviceWipeAckTime"] = optional_time(account_only ? 0 : p.wipe_ack_ms);
-  o["AccountOnlyDeviceWipeRequestTime"] = optional_time(account_only ? p.wipe_requested_ms : 0);
-  o["AccountOnlyDeviceWipeSentTime"] = optional_time(account_only ? p.wipe_sent_ms : 0);
-  o["AccountOnlyDeviceWipeAckTime"] = optional_time(account_only ? p.wipe_ack_ms : 0);
-  o["LastDeviceWipeRequestor"] = optional_text(p.wipe_requestor);
-  o["IsRemoteWipeSupported"] = p.last_policy_ms != 0;
-  o["Status"] = device_status(p);
+  using admin::exchange_device_view;
+  auto o = admin::exchange_device_object({d, nullptr}, full ? exchange_device_view::device_statistics
+                                                            : exchange_device_view::device);
   if (derived == nullptr) return o;
-  o["LastSuccessSync"] = optional_time(derived->last_success_sync_ms);
-  o["LastPingHeartbeat"] = derived->last_ping_heartbeat == 0 ? boost::json::value(nullptr)
-                                                             : boost::json::value(derived->last_ping_heartbeat);
-  o["NumberOfFoldersSynced"] = derived->folders_synced;
+  for (auto& [k, v] : admin::exchange_device_object({d, derived}, exchange_device_view::derived_statistics)) o[k] = v;
   return o;
 }
 
