@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -314,43 +315,38 @@ bool only_ok(const client::load_stats& s) {
   return s.failures == 0 && s.statuses.size() == 1 && s.statuses.count(200) == 1;
 }
 
-int run(bench_cli o) {
-  std::optional<child_server> child;
-  client::url_parts eas, admin;
+using say_fn = std::function<void(const std::string&)>;
+
+// The server to measure: the one --server names, or one started now (with a fresh admin token).
+// False after printing a usage error.
+bool connect(bench_cli& o, std::optional<child_server>& child, client::url_parts& eas, client::url_parts& admin) {
   if (o.server.empty()) {
     o.admin_token = "bench-" + std::to_string(std::random_device{}());
     child.emplace(o.admin_token);
     eas = {true, "127.0.0.1", child->https_port, "/", "", ""};
     admin = {false, "127.0.0.1", child->http_port, "/", "", ""};
-  } else {
-    if (!client::parse_url(o.server, eas) || !eas.tls) {
-      std::cerr << "easemu bench: --server must be an https:// URL\n";
-      return exit_usage;
-    }
-    if (o.admin_url.empty() || o.admin_token.empty() || !client::parse_url(o.admin_url, admin)) {
-      std::cerr << "easemu bench: with --server, give --admin-url and --admin-token (memory and Ping figures)\n";
-      return exit_usage;
-    }
+    return true;
   }
-  bench b(o, eas, admin);
-  const auto duration = std::chrono::milliseconds(static_cast<long long>(o.duration * 1000));
-  boost::json::object report{{"devices", o.devices}, {"held_pings", o.pings}, {"seconds", o.duration}, {"rounds", o.rounds},
-                             {"client_threads", o.client_threads}};
-  auto say = [&](const std::string& text) {
-    if (!o.json) std::cout << text << std::endl;
-  };
+  if (!client::parse_url(o.server, eas) || !eas.tls) {
+    std::cerr << "easemu bench: --server must be an https:// URL\n";
+    return false;
+  }
+  if (o.admin_url.empty() || o.admin_token.empty() || !client::parse_url(o.admin_url, admin)) {
+    std::cerr << "easemu bench: with --server, give --admin-url and --admin-token (memory and Ping figures)\n";
+    return false;
+  }
+  return true;
+}
 
-  // 1. Enrol the devices, a few at a time. Pings need devices that synced the Inbox too (a Ping
-  //    wakes for changes the device has not seen), so the loop devices are the first of them.
-  const unsigned enrolled = std::max(o.devices, o.pings);
-  std::vector<device> devices(enrolled);
-  std::string failure;
+// 1. Enrols `count` devices, eight at a time; nullopt with `failure` naming the device.
+std::optional<std::vector<device>> enrol_devices(const bench& b, unsigned count, std::string& failure) {
+  std::vector<device> devices(count);
   std::mutex failure_mutex;
   std::atomic<unsigned> next{0};
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < 8; ++w) {
     workers.emplace_back([&] {
-      for (unsigned i = next++; i < enrolled; i = next++) {
+      for (unsigned i = next++; i < count; i = next++) {
         std::string error;
         char id[32];
         std::snprintf(id, sizeof id, "BenchDev%05u", i);
@@ -365,13 +361,14 @@ int run(bench_cli o) {
     });
   }
   for (auto& t : workers) t.join();
-  if (!failure.empty()) {
-    std::cerr << "easemu bench: enrolling a device failed: " << failure << '\n';
-    return exit_failed;
-  }
-  say("enrolled " + std::to_string(enrolled) + " devices (Provision, FolderSync, Sync of the Inbox)");
+  if (!failure.empty()) return std::nullopt;
+  return devices;
+}
 
-  // 2. Held Pings: the server's memory per open Ping, then one message wakes them all.
+// 2. Held Pings: the server's memory per open Ping, then one message wakes them all. Returns how
+//    the Pings were answered.
+client::load_stats measure_held_pings(const bench& b, const bench_cli& o, const std::vector<device>& devices,
+                                      boost::json::object& report, const say_fn& say) {
   const auto [rss_before, waiting_before] = b.server_state();
   std::vector<std::string> pings;
   const auto ping_body = b.ping_body();
@@ -406,32 +403,29 @@ int run(bench_cli o) {
                 held.percentile(50) / 1000.0, held.percentile(99) / 1000.0,
                 static_cast<unsigned long long>(held.requests), o.pings);
   say(buf);
+  return held;
+}
 
-  // 3. FolderSync with no changes, then the same load on a bare Beast TLS server answering a
-  //    body of the same size.
-  // The message that woke the Pings is new to the loop devices too: they fetch it first, so
-  // the Sync loop below measures Syncs without changes.
-  for (unsigned i = 0; i < o.devices && o.pings > 0; ++i) {
-    std::string error;
-    if (!b.catch_up(devices[i], error)) {
-      std::cerr << "easemu bench: " << devices[i].id << ": " << error << '\n';
-      return exit_failed;
-    }
-  }
-  std::vector<std::string> folder_syncs, syncs;
-  for (unsigned i = 0; i < o.devices; ++i) {
-    const auto& d = devices[i];
-    folder_syncs.push_back(
-        b.raw(d, "FolderSync", wbxml_of("<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>" + d.folder_key +
-                                         "</SyncKey></FolderSync>")));
-    syncs.push_back(b.raw(d, "Sync", wbxml_of(bench::sync_xml(d.inbox_key))));
-  }
-  const auto sample = b.eas(devices.front(), "FolderSync",
-                            "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>" + devices.front().folder_key +
-                                "</SyncKey></FolderSync>");
-  // The two are measured in alternating slices, so that whatever else the machine does at the
-  // time weighs on both alike.
-  client::load_stats folder_sync, baseline;
+std::string folder_sync_xml(const device& d) {
+  return "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>" + d.folder_key + "</SyncKey></FolderSync>";
+}
+
+struct folder_sync_figures {
+  client::load_stats folder_sync;
+  client::load_stats baseline;
+  double ratio = 0;  // folder_sync / baseline requests per second
+  std::size_t body_bytes = 0;
+};
+
+// 3. FolderSync with no changes, then the same load on a bare Beast TLS server answering a body
+//    of the same size. The two are measured in alternating slices, so that whatever else the
+//    machine does at the time weighs on both alike.
+folder_sync_figures measure_folder_sync(const bench& b, const bench_cli& o, const std::vector<device>& devices,
+                                        std::chrono::milliseconds duration, const say_fn& say) {
+  std::vector<std::string> folder_syncs;
+  for (unsigned i = 0; i < o.devices; ++i) folder_syncs.push_back(b.raw(devices[i], "FolderSync", wbxml_of(folder_sync_xml(devices[i]))));
+  const auto sample = b.eas(devices.front(), "FolderSync", folder_sync_xml(devices.front()));
+  folder_sync_figures out;
   {
     certs::server_options so;
     so.common_name = "localhost";
@@ -441,31 +435,73 @@ int run(bench_cli o) {
                                     "application/vnd.ms-sync.wbxml", o.server_threads);
     const auto slice = duration / o.rounds;
     for (unsigned round = 0; round < o.rounds; ++round) {
-      add(folder_sync, client::run_load(b.target(), folder_syncs, o.devices, slice, o.client_threads));
-      add(baseline, client::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, slice, o.client_threads));
+      add(out.folder_sync, client::run_load(b.target(), folder_syncs, o.devices, slice, o.client_threads));
+      add(out.baseline, client::run_load({"127.0.0.1", bare.port()}, folder_syncs, o.devices, slice, o.client_threads));
     }
   }
-  say(line("FolderSync, no changes (easemu)", folder_sync));
-  say(line("same body, bare Beast TLS server", baseline));
-  const double ratio = baseline.per_second() > 0 ? folder_sync.per_second() / baseline.per_second() : 0;
-  std::snprintf(buf, sizeof buf, "FolderSync / bare Beast: %.2f (target >= 0.50); body %zu bytes", ratio,
-                sample.body.size());
+  say(line("FolderSync, no changes (easemu)", out.folder_sync));
+  say(line("same body, bare Beast TLS server", out.baseline));
+  out.ratio = out.baseline.per_second() > 0 ? out.folder_sync.per_second() / out.baseline.per_second() : 0;
+  out.body_bytes = sample.body.size();
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "FolderSync / bare Beast: %.2f (target >= 0.50); body %zu bytes", out.ratio, out.body_bytes);
   say(buf);
+  return out;
+}
 
-  // 4. Sync of the Inbox with no changes.
+// 4. Sync of the Inbox with no changes.
+client::load_stats measure_sync(const bench& b, const bench_cli& o, const std::vector<device>& devices,
+                                std::chrono::milliseconds duration, const say_fn& say) {
+  std::vector<std::string> syncs;
+  for (unsigned i = 0; i < o.devices; ++i) syncs.push_back(b.raw(devices[i], "Sync", wbxml_of(bench::sync_xml(devices[i].inbox_key))));
   const auto sync = client::run_load(b.target(), syncs, o.devices, duration, o.client_threads);
   say(line("Sync of the Inbox, no changes", sync));
+  return sync;
+}
 
-  report["folder_sync"] = figures(folder_sync);
-  report["baseline"] = figures(baseline);
-  report["folder_sync_vs_baseline"] = ratio;
-  report["response_bytes"] = sample.body.size();
+int run(bench_cli o) {
+  std::optional<child_server> child;
+  client::url_parts eas, admin;
+  if (!connect(o, child, eas, admin)) return exit_usage;
+  bench b(o, eas, admin);
+  const auto duration = std::chrono::milliseconds(static_cast<long long>(o.duration * 1000));
+  boost::json::object report{{"devices", o.devices}, {"held_pings", o.pings}, {"seconds", o.duration}, {"rounds", o.rounds},
+                             {"client_threads", o.client_threads}};
+  const say_fn say = [&](const std::string& text) {
+    if (!o.json) std::cout << text << std::endl;
+  };
+  // Pings need devices that synced the Inbox too (a Ping wakes for changes the device has not
+  // seen), so the loop devices are the first of them.
+  const unsigned enrolled = std::max(o.devices, o.pings);
+  std::string failure;
+  auto devices = enrol_devices(b, enrolled, failure);
+  if (!devices) {
+    std::cerr << "easemu bench: enrolling a device failed: " << failure << '\n';
+    return exit_failed;
+  }
+  say("enrolled " + std::to_string(enrolled) + " devices (Provision, FolderSync, Sync of the Inbox)");
+  const auto held = measure_held_pings(b, o, *devices, report, say);
+  // The message that woke the Pings is new to the loop devices too: they fetch it first, so the
+  // Sync loop measures Syncs without changes.
+  for (unsigned i = 0; i < o.devices && o.pings > 0; ++i) {
+    std::string error;
+    if (!b.catch_up((*devices)[i], error)) {
+      std::cerr << "easemu bench: " << (*devices)[i].id << ": " << error << '\n';
+      return exit_failed;
+    }
+  }
+  const auto fs = measure_folder_sync(b, o, *devices, duration, say);
+  const auto sync = measure_sync(b, o, *devices, duration, say);
+  report["folder_sync"] = figures(fs.folder_sync);
+  report["baseline"] = figures(fs.baseline);
+  report["folder_sync_vs_baseline"] = fs.ratio;
+  report["response_bytes"] = fs.body_bytes;
   report["sync"] = figures(sync);
   // The server this command started must have survived every phase's clients closing.
   const std::string server_end = child ? child->ended() : std::string();
   if (child) report["server_survived"] = server_end.empty();
   if (o.json) std::cout << boost::json::serialize(report) << std::endl;
-  const bool ok = only_ok(folder_sync) && only_ok(baseline) && only_ok(sync) && held.requests == o.pings &&
+  const bool ok = only_ok(fs.folder_sync) && only_ok(fs.baseline) && only_ok(sync) && held.requests == o.pings &&
                   held.statuses.count(200) == 1 && held.statuses.size() == 1;
   if (!ok) std::cerr << "easemu bench: some requests failed or were refused (see the statuses above)\n";
   if (!server_end.empty()) std::cerr << "easemu bench: the server it started ended during the run: " << server_end << '\n';

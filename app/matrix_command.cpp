@@ -8,10 +8,12 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -169,16 +171,25 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return out;
 }
 
-int run(const matrix_cli& o) {
+// What a run needs before it asks the server anything.
+struct matrix_setup {
+  client::url_parts admin;
+  std::vector<phone::device_profile> profiles;
+  std::string ca_pem;
+  std::vector<std::pair<std::string, std::string>> resolve;
+};
+
+// The URLs, the profiles, --ca and --resolve; nullopt after printing why (a usage error).
+std::optional<matrix_setup> set_up(const matrix_cli& o) {
   std::string error;
   client::url_parts eas, admin;
   if (!client::parse_url(o.server, eas)) {
     std::cerr << "easemu matrix: '" << o.server << "' is not an https:// or http:// URL\n";
-    return exit_usage;
+    return std::nullopt;
   }
   if (!client::parse_url(o.admin_server.empty() ? o.server : o.admin_server, admin)) {
     std::cerr << "easemu matrix: '" << o.admin_server << "' is not an https:// or http:// URL\n";
-    return exit_usage;
+    return std::nullopt;
   }
   admin.target = "/";
   const auto all = load_device_profiles(o.profiles_file, error);
@@ -186,156 +197,209 @@ int run(const matrix_cli& o) {
   const auto resolve = parse_resolve(o.resolve, error);
   if (!all || !ca || !resolve) {
     std::cerr << "easemu matrix: " << error << '\n';
-    return exit_usage;
+    return std::nullopt;
   }
   // The admin API is reached through the same --resolve names as the phones.
   for (const auto& [host, address] : *resolve) {
     if (common::iequals(host, admin.host)) admin.connect_address = address;
   }
-  std::vector<phone::device_profile> profiles;
+  matrix_setup s{std::move(admin), {}, *ca, *resolve};
   if (o.profiles.empty()) {
-    profiles = *all;
-  } else {
-    for (const auto& name : o.profiles) {
-      const auto p = std::find_if(all->begin(), all->end(), [&](const phone::device_profile& d) { return common::iequals(d.name, name); });
-      if (p == all->end()) {
-        std::cerr << "easemu matrix: unknown profile '" << name << "'\n";
-        return exit_usage;
-      }
-      profiles.push_back(*p);
-    }
+    s.profiles = *all;
+    return s;
   }
-  // The server's policies (for the names and the offline bisection) and the mailbox's current one.
+  for (const auto& name : o.profiles) {
+    const auto p = std::find_if(all->begin(), all->end(), [&](const phone::device_profile& d) { return common::iequals(d.name, name); });
+    if (p == all->end()) {
+      std::cerr << "easemu matrix: unknown profile '" << name << "'\n";
+      return std::nullopt;
+    }
+    s.profiles.push_back(*p);
+  }
+  return s;
+}
+
+// The server's policies (for the names and the offline bisection), the columns, and the policy
+// the mailbox has now (empty: the default), to give it back at the end.
+struct server_policies {
+  std::vector<prov::policy> known;
+  std::vector<std::string> columns;
+  std::string original;
+};
+
+// Nullopt after printing why, with the exit code in `status`.
+std::optional<server_policies> read_server_policies(const matrix_cli& o, const client::url_parts& admin, int& status) {
+  std::string error;
   const auto listed = shell(admin, o.token, "Get-ActiveSyncMailboxPolicy", error);
   const auto mailbox = listed ? shell(admin, o.token, "Get-CASMailbox -Identity " + quote(o.user), error) : std::nullopt;
   if (!listed || !mailbox) {
     std::cerr << "easemu matrix: " << error << '\n';
-    return error.find("answered") != std::string::npos ? exit_failed : exit_usage;
+    status = error.find("answered") != std::string::npos ? exit_failed : exit_usage;
+    return std::nullopt;
   }
-  std::vector<prov::policy> known;
-  for (const auto& item : listed->at(0).at("output").as_array()) known.push_back(policy_from_output(item.as_object()));
-  std::vector<std::string> policies = o.policies;
-  if (policies.empty()) {
-    for (const auto& p : known) policies.push_back(p.name);
+  server_policies out;
+  for (const auto& item : listed->at(0).at("output").as_array()) out.known.push_back(policy_from_output(item.as_object()));
+  out.columns = o.policies;
+  if (out.columns.empty()) {
+    for (const auto& p : out.known) out.columns.push_back(p.name);
   }
   const auto& box = mailbox->at(0).at("output").as_array().at(0).as_object();
   const bool defaulted = box.at("ActiveSyncMailboxPolicyIsDefaulted").as_bool();
-  const std::string original = defaulted || box.at("ActiveSyncMailboxPolicy").is_null()
-                                   ? std::string()
-                                   : std::string(box.at("ActiveSyncMailboxPolicy").as_string());
+  out.original = defaulted || box.at("ActiveSyncMailboxPolicy").is_null()
+                     ? std::string()
+                     : std::string(box.at("ActiveSyncMailboxPolicy").as_string());
+  return out;
+}
 
-  std::vector<std::vector<cell>> table(profiles.size(), std::vector<cell>(policies.size()));
+// Every profile adds the account at once, each as a fresh device.
+std::vector<simulator::flow_result> run_profiles(const matrix_cli& o, const matrix_setup& s) {
+  std::vector<simulator::flow_result> results(s.profiles.size());
+  std::vector<std::thread> threads;
+  for (std::size_t row = 0; row < s.profiles.size(); ++row) {
+    threads.emplace_back([&, row] {
+      simulator::flow_options f;
+      f.profile = s.profiles[row];
+      f.server = o.server;
+      f.user = o.user;
+      f.password = o.password;
+      f.extra_ca_pem = s.ca_pem;
+      f.resolve = s.resolve;
+      f.ping_hold = std::chrono::seconds(o.ping_hold);
+      f.device_id = simulator::make_device_id(s.profiles[row]);  // a fresh partnership per cell
+      results[row] = simulator::run_device_flow(f);
+    });
+  }
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+using matrix_table = std::vector<std::vector<cell>>;  // [profile][policy]
+
+// Column by column: the mailbox gets the policy, then every profile tries. The mailbox gets its
+// own policy back in the end. exit_failed when a policy could not be assigned.
+int fill_table(const matrix_cli& o, const matrix_setup& s, const server_policies& sp, matrix_table& table) {
+  std::string error;
   int status = exit_ok;
-  for (std::size_t col = 0; col < policies.size(); ++col) {
-    if (!shell(admin, o.token,
-               "Set-CASMailbox -Identity " + quote(o.user) + " -ActiveSyncMailboxPolicy " + quote(policies[col]), error)) {
+  for (std::size_t col = 0; col < sp.columns.size(); ++col) {
+    if (!shell(s.admin, o.token,
+               "Set-CASMailbox -Identity " + quote(o.user) + " -ActiveSyncMailboxPolicy " + quote(sp.columns[col]), error)) {
       std::cerr << "easemu matrix: " << error << '\n';
       status = exit_failed;
       break;
     }
     std::optional<prov::policy> policy;
-    for (const auto& p : known) {
-      if (common::iequals(p.name, policies[col])) policy = p;
+    for (const auto& p : sp.known) {
+      if (common::iequals(p.name, sp.columns[col])) policy = p;
     }
-    std::vector<simulator::flow_result> results(profiles.size());
-    std::vector<std::thread> threads;
-    for (std::size_t row = 0; row < profiles.size(); ++row) {
-      threads.emplace_back([&, row] {
-        simulator::flow_options f;
-        f.profile = profiles[row];
-        f.server = o.server;
-        f.user = o.user;
-        f.password = o.password;
-        f.extra_ca_pem = *ca;
-        f.resolve = *resolve;
-        f.ping_hold = std::chrono::seconds(o.ping_hold);
-        f.device_id = simulator::make_device_id(profiles[row]);  // a fresh partnership per cell
-        results[row] = simulator::run_device_flow(f);
-      });
-    }
-    for (auto& t : threads) t.join();
-    for (std::size_t row = 0; row < profiles.size(); ++row) table[row][col] = judge(profiles[row], policy, std::move(results[row]));
+    auto results = run_profiles(o, s);
+    for (std::size_t row = 0; row < s.profiles.size(); ++row) table[row][col] = judge(s.profiles[row], policy, std::move(results[row]));
   }
   // Give the mailbox its policy back.
-  (void)shell(admin, o.token,
-              "Set-CASMailbox -Identity " + quote(o.user) + " -ActiveSyncMailboxPolicy " + (original.empty() ? "$null" : quote(original)),
+  (void)shell(s.admin, o.token,
+              "Set-CASMailbox -Identity " + quote(o.user) + " -ActiveSyncMailboxPolicy " +
+                  (sp.original.empty() ? "$null" : quote(sp.original)),
               error);
-  if (status != exit_ok) return status;
+  return status;
+}
 
+void print_json(const std::vector<phone::device_profile>& profiles, const std::vector<std::string>& policies,
+                const matrix_table& table) {
+  boost::json::array rows;
+  for (std::size_t r = 0; r < profiles.size(); ++r) {
+    boost::json::array cells;
+    for (std::size_t c = 0; c < policies.size(); ++c) {
+      const auto& x = table[r][c];
+      boost::json::array resp;
+      for (const auto& s : x.responsible) resp.emplace_back(s);
+      cells.push_back(boost::json::object{
+          {"policy", policies[c]},
+          {"cell", x.text},
+          {"syncing", x.flow.syncing},
+          {"partial", x.flow.partial},
+          {"outcome", std::string(phone::to_string(x.flow.outcome.kind))},
+          {"status", x.flow.outcome.status},
+          {"code", x.flow.screen.code ? boost::json::value(x.flow.screen.code_text()) : boost::json::value(nullptr)},
+          {"screen", x.flow.screen.text()},
+          {"responsible", std::move(resp)},
+          {"device_id", x.flow.device_id}});
+    }
+    rows.push_back(boost::json::object{{"profile", profiles[r].name}, {"cells", std::move(cells)}});
+  }
+  boost::json::array cols;
+  for (const auto& p : policies) cols.emplace_back(p);
+  std::cout << boost::json::serialize(boost::json::object{{"policies", std::move(cols)}, {"rows", std::move(rows)}}) << '\n';
+}
+
+void print_markdown(const std::vector<phone::device_profile>& profiles, const std::vector<std::string>& policies,
+                    const matrix_table& table) {
+  std::cout << "| Profile |";
+  for (const auto& p : policies) std::cout << ' ' << p << " |";
+  std::cout << "\n|---|";
+  for (std::size_t c = 0; c < policies.size(); ++c) std::cout << "---|";
+  std::cout << '\n';
+  for (std::size_t r = 0; r < profiles.size(); ++r) {
+    std::cout << "| `" << profiles[r].name << "` |";
+    for (std::size_t c = 0; c < policies.size(); ++c) {
+      const auto& x = table[r][c];
+      std::cout << ' ' << x.text;
+      if (!x.responsible.empty()) std::cout << "<br>" << join(x.responsible, ", ");
+      std::cout << " |";
+    }
+    std::cout << '\n';
+  }
+}
+
+// Columns as wide as their widest cell, then the settings responsible for each cell.
+void print_text(const std::vector<phone::device_profile>& profiles, const std::vector<std::string>& policies,
+                const matrix_table& table) {
+  std::size_t first = 7;
+  for (const auto& p : profiles) first = std::max(first, p.name.size());
+  std::vector<std::size_t> widths;
+  for (std::size_t c = 0; c < policies.size(); ++c) {
+    std::size_t w = policies[c].size();
+    for (std::size_t r = 0; r < profiles.size(); ++r) w = std::max(w, table[r][c].text.size());
+    widths.push_back(w);
+  }
+  std::cout << std::left << std::setw(static_cast<int>(first)) << "Profile";
+  for (std::size_t c = 0; c < policies.size(); ++c) std::cout << "  " << std::setw(static_cast<int>(widths[c])) << policies[c];
+  std::cout << '\n';
+  for (std::size_t r = 0; r < profiles.size(); ++r) {
+    std::cout << std::setw(static_cast<int>(first)) << profiles[r].name;
+    for (std::size_t c = 0; c < policies.size(); ++c) std::cout << "  " << std::setw(static_cast<int>(widths[c])) << table[r][c].text;
+    std::cout << '\n';
+  }
+  bool header = false;
+  for (std::size_t r = 0; r < profiles.size(); ++r) {
+    for (std::size_t c = 0; c < policies.size(); ++c) {
+      const auto& x = table[r][c];
+      if (x.responsible.empty()) continue;
+      if (!header) std::cout << "\nSettings responsible:\n";
+      header = true;
+      std::cout << "  " << profiles[r].name << " x " << policies[c] << ": " << join(x.responsible, ", ")
+                << (x.flow.syncing ? " (not enforced)" : "") << '\n';
+    }
+  }
+}
+
+int run(const matrix_cli& o) {
+  const auto s = set_up(o);
+  if (!s) return exit_usage;
+  int status = exit_ok;
+  const auto sp = read_server_policies(o, s->admin, status);
+  if (!sp) return status;
+  matrix_table table(s->profiles.size(), std::vector<cell>(sp->columns.size()));
+  status = fill_table(o, *s, *sp, table);
+  if (status != exit_ok) return status;
   bool nothing_answered = true;
   for (const auto& row : table) {
     for (const auto& c : row) nothing_answered = nothing_answered && !c.flow.answered;
   }
-
   if (o.json) {
-    boost::json::array rows;
-    for (std::size_t r = 0; r < profiles.size(); ++r) {
-      boost::json::array cells;
-      for (std::size_t c = 0; c < policies.size(); ++c) {
-        const auto& x = table[r][c];
-        boost::json::array resp;
-        for (const auto& s : x.responsible) resp.emplace_back(s);
-        cells.push_back(boost::json::object{
-            {"policy", policies[c]},
-            {"cell", x.text},
-            {"syncing", x.flow.syncing},
-            {"partial", x.flow.partial},
-            {"outcome", std::string(phone::to_string(x.flow.outcome.kind))},
-            {"status", x.flow.outcome.status},
-            {"code", x.flow.screen.code ? boost::json::value(x.flow.screen.code_text()) : boost::json::value(nullptr)},
-            {"screen", x.flow.screen.text()},
-            {"responsible", std::move(resp)},
-            {"device_id", x.flow.device_id}});
-      }
-      rows.push_back(boost::json::object{{"profile", profiles[r].name}, {"cells", std::move(cells)}});
-    }
-    boost::json::array cols;
-    for (const auto& p : policies) cols.emplace_back(p);
-    std::cout << boost::json::serialize(boost::json::object{{"policies", std::move(cols)}, {"rows", std::move(rows)}}) << '\n';
+    print_json(s->profiles, sp->columns, table);
   } else if (o.markdown) {
-    std::cout << "| Profile |";
-    for (const auto& p : policies) std::cout << ' ' << p << " |";
-    std::cout << "\n|---|";
-    for (std::size_t c = 0; c < policies.size(); ++c) std::cout << "---|";
-    std::cout << '\n';
-    for (std::size_t r = 0; r < profiles.size(); ++r) {
-      std::cout << "| `" << profiles[r].name << "` |";
-      for (std::size_t c = 0; c < policies.size(); ++c) {
-        const auto& x = table[r][c];
-        std::cout << ' ' << x.text;
-        if (!x.responsible.empty()) std::cout << "<br>" << join(x.responsible, ", ");
-        std::cout << " |";
-      }
-      std::cout << '\n';
-    }
+    print_markdown(s->profiles, sp->columns, table);
   } else {
-    std::size_t first = 7;
-    for (const auto& p : profiles) first = std::max(first, p.name.size());
-    std::vector<std::size_t> widths;
-    for (std::size_t c = 0; c < policies.size(); ++c) {
-      std::size_t w = policies[c].size();
-      for (std::size_t r = 0; r < profiles.size(); ++r) w = std::max(w, table[r][c].text.size());
-      widths.push_back(w);
-    }
-    std::cout << std::left << std::setw(static_cast<int>(first)) << "Profile";
-    for (std::size_t c = 0; c < policies.size(); ++c) std::cout << "  " << std::setw(static_cast<int>(widths[c])) << policies[c];
-    std::cout << '\n';
-    for (std::size_t r = 0; r < profiles.size(); ++r) {
-      std::cout << std::setw(static_cast<int>(first)) << profiles[r].name;
-      for (std::size_t c = 0; c < policies.size(); ++c) std::cout << "  " << std::setw(static_cast<int>(widths[c])) << table[r][c].text;
-      std::cout << '\n';
-    }
-    bool header = false;
-    for (std::size_t r = 0; r < profiles.size(); ++r) {
-      for (std::size_t c = 0; c < policies.size(); ++c) {
-        const auto& x = table[r][c];
-        if (x.responsible.empty()) continue;
-        if (!header) std::cout << "\nSettings responsible:\n";
-        header = true;
-        std::cout << "  " << profiles[r].name << " x " << policies[c] << ": " << join(x.responsible, ", ")
-                  << (x.flow.syncing ? " (not enforced)" : "") << '\n';
-      }
-    }
+    print_text(s->profiles, sp->columns, table);
   }
   return nothing_answered ? exit_usage : exit_ok;
 }

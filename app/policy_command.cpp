@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -133,19 +134,15 @@ common::result<prov::policy, std::string> policy_from_cmdlets(const std::string&
   return p;
 }
 
-int run(const policy_cli& o) {
-  std::string error;
-  const auto profile = find_device_profile(o.profile, o.profiles_file, error);
-  if (!profile) {
-    std::cerr << "easemu policy check: " << error << '\n';
-    return exit_usage;
-  }
+// The policy of --policy-file (YAML) or --exchange (cmdlet lines); nullopt after printing why.
+std::optional<prov::policy> read_policy(const policy_cli& o) {
   common::result<prov::policy, std::string> policy = std::string();
   if (!o.policy_file.empty()) {
+    std::string error;
     auto text = read_input(o.policy_file, 4 << 20, error);
     if (!text) {
       std::cerr << "easemu policy check: " << error << '\n';
-      return exit_usage;
+      return std::nullopt;
     }
     policy = policy_from_yaml(*text, o.policy_file);
   } else {
@@ -153,81 +150,108 @@ int run(const policy_cli& o) {
   }
   if (!policy) {
     std::cerr << "easemu policy check: " << policy.error() << '\n';
-    return exit_usage;
+    return std::nullopt;
   }
+  return *policy;
+}
+
+// --protocol-version, else what the phone picks from what the Exchange version advertises;
+// nullopt after printing why, with the exit code in `status`.
+std::optional<protocol_version> check_version(const policy_cli& o, const phone::device_profile& profile, int& status) {
+  status = exit_usage;
   const auto* exchange = server::find_exchange_profile(o.exchange_version);
   if (exchange == nullptr) {
     std::cerr << "easemu policy check: unknown --exchange-version '" << o.exchange_version
               << "' (2010SP1, 2013, 2016, 2019, online)\n";
-    return exit_usage;
+    return std::nullopt;
   }
-  std::optional<protocol_version> version;
   if (!o.protocol.empty()) {
-    version = parse_protocol_version(o.protocol);
-    if (!version) {
-      std::cerr << "easemu policy check: unknown --protocol-version '" << o.protocol << "'\n";
-      return exit_usage;
-    }
-  } else {
-    std::string offered;
-    for (const auto v : server::advertised_versions(*exchange)) offered += (offered.empty() ? "" : ",") + std::string(to_string(v));
-    version = phone::pick_version(*profile, offered);
-    if (!version) {
-      std::cerr << "easemu policy check: " << profile->name << " and Exchange " << o.exchange_version
-                << " have no protocol version in common\n";
-      return exit_failed;
-    }
+    const auto version = parse_protocol_version(o.protocol);
+    if (!version) std::cerr << "easemu policy check: unknown --protocol-version '" << o.protocol << "'\n";
+    return version;
   }
-  const auto guess = phone::predict_policy(*profile, *policy, *version, prov::rules_for(o.exchange_version), "The server");
+  std::string offered;
+  for (const auto v : server::advertised_versions(*exchange)) offered += (offered.empty() ? "" : ",") + std::string(to_string(v));
+  const auto version = phone::pick_version(profile, offered);
+  if (!version) {
+    std::cerr << "easemu policy check: " << profile.name << " and Exchange " << o.exchange_version
+              << " have no protocol version in common\n";
+    status = exit_failed;
+  }
+  return version;
+}
+
+void print_json(const policy_cli& o, const phone::device_profile& profile, protocol_version version,
+                const phone::policy_prediction& guess, const std::vector<std::string>& smallest) {
   const auto& e = guess.enforced;
   const auto& screen = guess.shown;
-  const auto smallest = guess.syncs ? std::vector<std::string>() : phone::bisect_policy(*profile, *policy, *version);
-  const auto& unenforceable = guess.unenforceable;
+  boost::json::array settings;
+  for (const auto& el : e.elements) {
+    if (!el.requiring) continue;
+    settings.push_back(boost::json::object{{"name", std::string(el.name)},
+                                           {"value", el.text},
+                                           {"support", std::string(phone::to_string(el.verdict))},
+                                           {"unenforceable", el.unenforceable()}});
+  }
+  boost::json::array un, fix;
+  for (const auto& u : guess.unenforceable) un.emplace_back(u);
+  for (const auto& s : smallest) fix.emplace_back(s);
+  boost::json::object out{{"profile", profile.name},
+                          {"exchange_version", o.exchange_version},
+                          {"protocol_version", std::string(to_string(version))},
+                          {"requirements", std::move(settings)},
+                          {"unenforceable", std::move(un)},
+                          {"ack_status", e.ack_status},
+                          {"syncs", guess.syncs},
+                          {"partial", guess.partial},
+                          {"why", guess.why},
+                          {"screen", screen.text()},
+                          {"code", screen.code ? boost::json::value(screen.code_text()) : boost::json::value(nullptr)},
+                          {"smallest_fix", std::move(fix)}};
+  std::cout << boost::json::serialize(out) << '\n';
+}
 
+void print_text(const policy_cli& o, const phone::device_profile& profile, protocol_version version,
+                const phone::policy_prediction& guess, const std::vector<std::string>& smallest) {
+  const auto& e = guess.enforced;
+  std::cout << profile.name << " (" << profile.display_name << ") against Exchange " << o.exchange_version
+            << ", EAS " << to_string(version) << "\n\nRequired by the policy:\n";
+  bool any = false;
+  for (const auto& el : e.elements) {
+    if (!el.requiring) continue;
+    any = true;
+    std::cout << "  " << (el.unenforceable() ? "cannot enforce  " : std::string(phone::to_string(el.verdict)) + std::string(16 - std::min<std::size_t>(16, phone::to_string(el.verdict).size()), ' '))
+              << el.name << " = " << el.text << '\n';
+  }
+  if (!any) std::cout << "  nothing beyond the defaults\n";
+  std::cout << "\nAcknowledgement Status " << e.ack_status << "; " << guess.why << "\n\nThe phone shows:\n";
+  std::istringstream lines(guess.shown.text());
+  for (std::string line; std::getline(lines, line);) std::cout << "  " << line << '\n';
+  if (!smallest.empty()) {
+    std::cout << "\nSmallest change that lets it apply the policy: relax";
+    for (const auto& s : smallest) std::cout << ' ' << s;
+    std::cout << " (or set AllowNonProvisionableDevices $true)\n";
+  }
+}
+
+int run(const policy_cli& o) {
+  std::string error;
+  const auto profile = find_device_profile(o.profile, o.profiles_file, error);
+  if (!profile) {
+    std::cerr << "easemu policy check: " << error << '\n';
+    return exit_usage;
+  }
+  const auto policy = read_policy(o);
+  if (!policy) return exit_usage;
+  int status = exit_ok;
+  const auto version = check_version(o, *profile, status);
+  if (!version) return status;
+  const auto guess = phone::predict_policy(*profile, *policy, *version, prov::rules_for(o.exchange_version), "The server");
+  const auto smallest = guess.syncs ? std::vector<std::string>() : phone::bisect_policy(*profile, *policy, *version);
   if (o.json) {
-    boost::json::array settings;
-    for (const auto& el : e.elements) {
-      if (!el.requiring) continue;
-      settings.push_back(boost::json::object{{"name", std::string(el.name)},
-                                             {"value", el.text},
-                                             {"support", std::string(phone::to_string(el.verdict))},
-                                             {"unenforceable", el.unenforceable()}});
-    }
-    boost::json::array un, fix;
-    for (const auto& u : unenforceable) un.emplace_back(u);
-    for (const auto& s : smallest) fix.emplace_back(s);
-    boost::json::object out{{"profile", profile->name},
-                            {"exchange_version", o.exchange_version},
-                            {"protocol_version", std::string(to_string(*version))},
-                            {"requirements", std::move(settings)},
-                            {"unenforceable", std::move(un)},
-                            {"ack_status", e.ack_status},
-                            {"syncs", guess.syncs},
-                            {"partial", guess.partial},
-                            {"why", guess.why},
-                            {"screen", screen.text()},
-                            {"code", screen.code ? boost::json::value(screen.code_text()) : boost::json::value(nullptr)},
-                            {"smallest_fix", std::move(fix)}};
-    std::cout << boost::json::serialize(out) << '\n';
+    print_json(o, *profile, *version, guess, smallest);
   } else {
-    std::cout << profile->name << " (" << profile->display_name << ") against Exchange " << o.exchange_version
-              << ", EAS " << to_string(*version) << "\n\nRequired by the policy:\n";
-    bool any = false;
-    for (const auto& el : e.elements) {
-      if (!el.requiring) continue;
-      any = true;
-      std::cout << "  " << (el.unenforceable() ? "cannot enforce  " : std::string(phone::to_string(el.verdict)) + std::string(16 - std::min<std::size_t>(16, phone::to_string(el.verdict).size()), ' '))
-                << el.name << " = " << el.text << '\n';
-    }
-    if (!any) std::cout << "  nothing beyond the defaults\n";
-    std::cout << "\nAcknowledgement Status " << e.ack_status << "; " << guess.why << "\n\nThe phone shows:\n";
-    std::istringstream lines(screen.text());
-    for (std::string line; std::getline(lines, line);) std::cout << "  " << line << '\n';
-    if (!smallest.empty()) {
-      std::cout << "\nSmallest change that lets it apply the policy: relax";
-      for (const auto& s : smallest) std::cout << ' ' << s;
-      std::cout << " (or set AllowNonProvisionableDevices $true)\n";
-    }
+    print_text(o, *profile, *version, guess, smallest);
   }
   return guess.syncs ? exit_ok : exit_failed;
 }

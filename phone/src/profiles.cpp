@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "easemu/common/text.hpp"
+#include "embedded_profiles.hpp"
 
 namespace easemu::phone {
 
@@ -15,19 +16,16 @@ namespace {
 
 using common::iequals;
 using provisioning::setting;
-using enum protocol_version;
+
+const device_profile* find_profile_in(std::string_view name, std::span<const device_profile> profiles) {
+  for (const auto& p : profiles) {
+    if (iequals(p.name, name)) return &p;
+  }
+  return nullptr;
+}
 
 // ---------------------------------------------------------------------------------------------
-// Built-in profiles. The support lists are PROVISIONING.md 4.1/4.2 with the EASProvisionDoc
-// element names of settings.def; docs/device-profiles.md explains every choice.
-
-// One profile's support lists, element names separated by spaces.
-struct support_lists {
-  std::string_view enforced;
-  std::string_view ignored;
-  std::string_view cannot_enforce;
-  support others;
-};
+// YAML: users' files and the built-in profiles (phone/profiles/*.yaml) alike
 
 // A sent (document) setting by element name or 2013+ alias; the error says why not.
 common::result<setting, std::string> document_setting(std::string_view name) {
@@ -42,244 +40,6 @@ common::result<setting, std::string> document_setting(std::string_view name) {
   return s->id;
 }
 
-std::vector<std::string_view> words(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    const auto start = text.find_first_not_of(' ');
-    if (start == std::string_view::npos) break;
-    text.remove_prefix(start);
-    const auto end = text.find(' ');
-    out.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end);
-  }
-  return out;
-}
-
-void apply(device_profile& p, const support_lists& lists) {
-  p.others = lists.others;
-  const std::pair<std::string_view, support> groups[] = {
-      {lists.enforced, support::enforced}, {lists.ignored, support::ignored}, {lists.cannot_enforce, support::cannot_enforce}};
-  for (const auto& [names, how] : groups) {
-    for (const auto name : words(names)) {
-      auto s = document_setting(name);
-      // A broken built-in table is a programming error; phone_test catches it first.
-      if (!s) throw std::logic_error("built-in profile " + p.name + ": " + s.error());
-      if (!p.support_of.emplace(*s, how).second) {
-        throw std::logic_error("built-in profile " + p.name + ": " + std::string(name) + " listed twice");
-      }
-    }
-  }
-}
-
-// PROVISIONING.md 4.1: the 12 settings Microsoft lists for Windows Phone 7 (PasswordRequired,
-// MinPasswordLength, IdleTimeoutFrequencyValue, DeviceWipeThreshold, AllowSimplePassword,
-// PasswordExpiration, PasswordHistory, DisableRemovableStorage, DisableIrDA, DisableDesktopSync,
-// BlockRemoteDesktop, BlockInternetSharing) as the elements they stand for.
-constexpr std::string_view wp7_enforced =
-    "DevicePasswordEnabled MinDevicePasswordLength MaxInactivityTimeDeviceLock MaxDevicePasswordFailedAttempts "
-    "AllowSimpleDevicePassword DevicePasswordExpiration DevicePasswordHistory AllowStorageCard AllowIrDA "
-    "AllowDesktopSync AllowRemoteDesktop AllowInternetSharing";
-
-std::vector<device_profile> make_builtins() {
-  std::vector<device_profile> out;
-
-  {
-    device_profile p;
-    p.name = "wp7";
-    p.display_name = "Windows Phone 7.0";
-    // WP7 also talks to Exchange 2003 (2.5) and 2007 (12.x); 14.0 is its highest.
-    p.versions = {v2_5, v12_0, v12_1, v14_0};
-    p.device_type = "WP";
-    p.user_agent = "MSFT-WP/7.0.7004";
-    p.device_os = "Windows Phone7.0";
-    p.model = "HD7 T9292";
-    p.friendly_name = "Windows Phone";
-    p.os_language = "English";
-    p.mobile_operator = "Lab Mobile";
-    p.device_information_in_settings = true;
-    p.tls_min = p.tls_max = tls_version::v1_0;
-    apply(p, {wp7_enforced, "", "", support::cannot_enforce});
-    // PROVISIONING.md 2.5: WP7 acknowledges what it could apply and keeps using the temporary
-    // key when Exchange 2010 answers without one, so its next command fails with 144.
-    p.react = {partial_reaction::ack_partial, true, wipe_kind::full};
-    p.style = error_style::windows_nexus;
-    p.notes = "EX13 mobile-device-mailbox-policies help: only 12 settings; SURFACEHUB error codes";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p = out.back();
-    p.name = "wp75";
-    p.display_name = "Windows Phone 7.5 (7.10)";
-    // PROVISIONING.md 2.5: a WP 7.5 device logs protocolVersion 141 (tine20 issue #3626).
-    p.versions = {v2_5, v12_0, v12_1, v14_0, v14_1};
-    p.user_agent = "MSFT-WP/7.10.7720";
-    p.device_os = "Windows Phone7.10.7720";
-    p.model = "Lumia 800";
-    p.device_information_in_provision = true;  // a 14.1 client must (status 165 otherwise)
-    // No public list for 7.5 (PROVISIONING.md 4.1): WP7's twelve.
-    p.notes = "WP7's list (Microsoft documents only WP7 and WP8); EAS 14.1 per tine20 #3626";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p;
-    p.name = "wp8";
-    p.display_name = "Windows Phone 8";
-    p.versions = {v2_5, v12_0, v12_1, v14_0, v14_1};
-    p.device_type = "WP8";
-    p.user_agent = "MSFT-WP/8.0.10211";
-    p.device_os = "Windows Phone8.0.10211";
-    p.model = "Lumia 920";
-    p.friendly_name = "Windows Phone";
-    p.os_language = "English";
-    p.mobile_operator = "Lab Mobile";
-    p.device_information_in_provision = true;
-    p.device_information_in_settings = true;
-    p.tls_min = tls_version::v1_0;
-    p.tls_max = tls_version::v1_2;
-    // PROVISIONING.md 4.1 (EX13 mobile-phone-and-tablet-features); DevicePasswordHistory is not
-    // listed there but is part of the same password policy engine (4.2 "?": taken as enforced).
-    apply(p, {"AllowSimpleDevicePassword AlphanumericDevicePasswordRequired DevicePasswordEnabled "
-              "DevicePasswordExpiration DevicePasswordHistory MaxDevicePasswordFailedAttempts "
-              "MaxInactivityTimeDeviceLock MinDevicePasswordComplexCharacters MinDevicePasswordLength "
-              "RequireDeviceEncryption",
-              "", "", support::cannot_enforce});
-    p.react = {partial_reaction::ack_partial, true, wipe_kind::full};
-    p.style = error_style::windows_nexus;
-    p.notes = "EX13 mobile-phone-and-tablet-features help: WP8 list; same EAS stack and codes as WP7";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p;
-    p.name = "wm65";
-    p.display_name = "Windows Mobile 6.5";
-    p.versions = {v2_5, v12_0, v12_1};
-    p.device_type = "PocketPC";
-    p.user_agent = "MSFT-PPC/5.2.5082";
-    p.device_os = "Windows CE 5.2.21234";
-    p.model = "Touch Pro2";
-    p.friendly_name = "Pocket PC";
-    p.os_language = "English";
-    p.mobile_operator = "Lab Mobile";
-    p.base64_query = true;
-    p.device_information_in_settings = true;
-    p.tls_min = p.tls_max = tls_version::v1_0;
-    // PROVISIONING.md 4.1: the 12.1 element set was designed for Windows Mobile 6.x.
-    apply(p, {"", "", "", support::enforced});
-    p.react = {partial_reaction::ack_partial, false, wipe_kind::full};
-    p.style = error_style::windows_nexus;
-    p.notes = "MS-ASPROV element descriptions (designed for Windows Mobile 6.x): supports all 12.1 elements";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p;
-    p.name = "ios";
-    p.display_name = "iPhone (iOS Mail)";
-    p.versions = {v2_5, v12_0, v12_1, v14_0, v14_1, v16_0, v16_1};
-    p.device_type = "iPhone";
-    p.user_agent = "Apple-iPhone14C2/2001.88";
-    p.device_os = "iOS 16.0 20A362";
-    p.model = "iPhone14C2";
-    p.friendly_name = "iPhone";
-    p.os_language = "en";
-    p.mobile_operator = "Lab Mobile";
-    p.device_information_in_provision = true;
-    p.device_information_in_settings = true;
-    // PROVISIONING.md 4.1/4.2: the password family works (Y* taken as Y); encryption is always
-    // on in current hardware; PasswordRecoveryEnabled does not work. Features an iPhone does not
-    // have are accepted (MS-ASPROV 3.1.5.1.1: what the client lacks counts as enforced), and so
-    // is every "?" cell: iOS parses the whole document and reports it applied.
-    apply(p, {"DevicePasswordEnabled MinDevicePasswordLength AlphanumericDevicePasswordRequired "
-              "MinDevicePasswordComplexCharacters AllowSimpleDevicePassword MaxInactivityTimeDeviceLock "
-              "MaxDevicePasswordFailedAttempts DevicePasswordExpiration DevicePasswordHistory RequireDeviceEncryption "
-              "AllowCamera AllowBrowser",
-              "", "PasswordRecoveryEnabled", support::ignored});
-    p.react = {partial_reaction::ack_partial, false, wipe_kind::full};
-    p.style = error_style::ios;
-    p.notes = "sysadminlab.net iPhone OS 4 and EAS policies; joedj/ExchangePolicyCleaner; '?' taken as accepted";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p;
-    p.name = "android";
-    p.display_name = "Android (stock AOSP Exchange client)";
-    p.versions = {v2_5, v12_0, v12_1, v14_0, v14_1};
-    p.device_type = "Android";
-    p.user_agent = "Android/10-EAS-2.0";
-    p.device_os = "Android 10";
-    p.model = "Pixel 3";
-    p.friendly_name = "Pixel 3";
-    p.os_language = "English";
-    p.mobile_operator = "Lab Mobile";
-    // AOSP EasOperation/EasProvision: in Provision at 14.1, with Settings at 12.1/14.0.
-    p.device_information_in_provision = true;
-    p.device_information_in_settings = true;
-    // PROVISIONING.md 4.1 (AOSP ProvisionParser.parseProvisionDocWbxml); the hardware-dependent
-    // items (AllowCamera, RequireDeviceEncryption, RequireStorageCardEncryption) as on a phone
-    // with DPM camera control, encryption and no removable storage.
-    apply(p, {"DevicePasswordEnabled MinDevicePasswordLength AlphanumericDevicePasswordRequired "
-              "MaxInactivityTimeDeviceLock MaxDevicePasswordFailedAttempts DevicePasswordExpiration "
-              "DevicePasswordHistory MinDevicePasswordComplexCharacters AllowCamera RequireDeviceEncryption "
-              "RequireStorageCardEncryption AttachmentsEnabled MaxAttachmentSize RequireManualSyncWhenRoaming "
-              "MaxCalendarAgeFilter MaxEmailAgeFilter",
-              "AllowSimpleDevicePassword PasswordRecoveryEnabled AllowDesktopSync "
-              "AllowSMIMEEncryptionAlgorithmNegotiation AllowSMIMESoftCerts AllowRemoteDesktop",
-              "", support::cannot_enforce});
-    // PROVISIONING.md 2.4: applies the supported part and acknowledges Status 2; an ack reply
-    // without a PolicyKey means provisioning failed.
-    p.react = {partial_reaction::ack_partial, false, wipe_kind::full};
-    p.style = error_style::android;
-    p.notes = "AOSP adapter/ProvisionParser.java, eas/EasProvision.java (LineageOS android_packages_apps_Exchange)";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p;
-    p.name = "outlook-mobile";
-    p.display_name = "Outlook for iOS and Android (simulation)";
-    // Simulation only: the real app reaches on-premises Exchange through Microsoft's cloud.
-    p.versions = {v16_0, v16_1};
-    p.device_type = "Outlook";
-    p.user_agent = "Outlook-iOS-Android/1.0";
-    p.device_os = "Android 10";
-    p.model = "Outlook for iOS and Android";
-    p.friendly_name = "Outlook for iOS and Android";
-    p.os_language = "en";
-    p.mobile_operator = "";
-    p.device_information_in_provision = true;
-    // PROVISIONING.md 4.1 (secure-outlook-for-ios-and-android); the rest is accepted.
-    apply(p, {"DevicePasswordEnabled MinDevicePasswordLength RequireDeviceEncryption AllowBluetooth", "", "",
-              support::ignored});
-    p.react = {partial_reaction::ack_partial, false, wipe_kind::account_only};
-    p.style = error_style::outlook;
-    p.notes = "EX13 secure-outlook-for-ios-and-android: four settings, account-only wipe; simulation only";
-    out.push_back(std::move(p));
-  }
-  {
-    device_profile p;
-    p.name = "outlook-desktop";
-    p.display_name = "Outlook desktop (EAS account)";
-    p.versions = {v14_0, v14_1, v16_0, v16_1};
-    p.device_type = "WindowsOutlook15";
-    p.user_agent = "Outlook/15.0 (15.0.4420.1017; MSI; x86)";
-    p.device_os = "Windows 10.0.19045";
-    p.model = "Outlook for Windows";
-    p.friendly_name = "Outlook";
-    p.os_language = "English";
-    // Never provisions, never sends a key: Exchange lets it in only with
-    // AllowNonProvisionableDevices (PROVISIONING.md 2.1, first row).
-    p.provisions = false;
-    p.sends_policy_key = false;
-    apply(p, {"", "", "", support::ignored});
-    p.react = {partial_reaction::ack_ok_anyway, false, wipe_kind::none};
-    p.style = error_style::outlook;
-    p.notes = "a non-provisioning client (PROVISIONING.md 2.1)";
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// YAML
 
 struct load_error {
   std::string message;
@@ -327,8 +87,19 @@ constexpr const char* profile_keys[] = {
     "ignores", "cannot_enforce", "others", "on_unenforceable", "keeps_temporary_key", "wipe",
     "trust_public_roots", "ca_files", "error_style", "notes"};
 
-device_profile read_profile(const YAML::Node& node, const std::vector<device_profile>& earlier) {
-  if (!node.IsMap()) fail(node.Mark(), "a profile is a mapping (name: ..., base: ...)");
+// Profiles a `base:` may name: those earlier in the same file first, then `known` (the built-ins
+// for users' files; the built-ins loaded so far while the built-ins load).
+struct bases {
+  const std::vector<device_profile>& earlier;
+  std::span<const device_profile> known;
+
+  const device_profile* find(std::string_view name) const {
+    const auto* p = find_profile_in(name, earlier);
+    return p != nullptr ? p : find_profile_in(name, known);
+  }
+};
+
+void check_keys(const YAML::Node& node) {
   for (const auto& kv : node) {
     const auto key = kv.first.Scalar();
     if (std::none_of(std::begin(profile_keys), std::end(profile_keys), [&](const char* k) { return key == k; })) {
@@ -337,28 +108,25 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
       fail(kv.first.Mark(), "unknown key '" + key + "' (known: " + known + ")");
     }
   }
-  if (!node["name"]) fail(node.Mark(), "a profile needs a 'name'");
-  const auto name = scalar(node["name"], "name");
-  if (name.empty() || name.find_first_of(" \t,") != std::string::npos) {
-    fail(node["name"].Mark(), "name: '" + name + "' must be one word (letters, digits, '-', '.', '_')");
-  }
-  const std::string where = "profile " + name;
+}
 
+// What a profile starts from: a copy of its base, or the defaults.
+device_profile start_from(const YAML::Node& node, const std::string& where, const bases& b) {
   device_profile p;
-  if (const auto b = node["base"]) {
-    const auto base = scalar(b, where + ".base");
-    const device_profile* found = find_profile(base, earlier);
-    if (found == nullptr) fail(b.Mark(), where + ".base: no profile named '" + base + "' (built-in or earlier in this file)");
+  if (const auto n = node["base"]) {
+    const auto base = scalar(n, where + ".base");
+    const device_profile* found = b.find(base);
+    if (found == nullptr) fail(n.Mark(), where + ".base: no profile named '" + base + "' (built-in or earlier in this file)");
     p = *found;
   } else {
     p.others = support::cannot_enforce;
     if (!node["versions"]) fail(node.Mark(), where + ": 'versions' is required without a 'base'");
     if (!node["device_type"]) fail(node.Mark(), where + ": 'device_type' is required without a 'base'");
   }
-  p.name = name;
-  p.display_name = name;
-  p.notes.clear();
+  return p;
+}
 
+void read_identity(const YAML::Node& node, const std::string& where, device_profile& p) {
   const std::pair<const char*, std::string device_profile::*> strings[] = {
       {"display_name", &device_profile::display_name}, {"device_type", &device_profile::device_type},
       {"user_agent", &device_profile::user_agent},     {"device_os", &device_profile::device_os},
@@ -368,8 +136,7 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
   for (const auto& [key, member] : strings) {
     if (const auto n = node[key]) p.*member = scalar(n, where + "." + key);
   }
-  if (p.display_name.empty()) p.display_name = name;
-
+  if (p.display_name.empty()) p.display_name = p.name;
   const std::pair<const char*, bool device_profile::*> flags[] = {
       {"base64_query", &device_profile::base64_query},
       {"device_information_in_provision", &device_profile::device_information_in_provision},
@@ -379,7 +146,9 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
   for (const auto& [key, member] : flags) {
     if (const auto n = node[key]) p.*member = boolean(n, where + "." + key);
   }
+}
 
+void read_versions(const YAML::Node& node, const std::string& where, device_profile& p) {
   if (const auto n = node["versions"]) {
     p.versions.clear();
     for (const auto& [text, mark] : list(n, where + ".versions")) {
@@ -391,7 +160,6 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
     p.versions.erase(std::unique(p.versions.begin(), p.versions.end()), p.versions.end());
     if (p.versions.empty()) fail(n.Mark(), where + ".versions: list at least one version");
   }
-
   const auto tls = [&](const char* key, tls_version& out) {
     if (const auto n = node[key]) {
       const auto text = scalar(n, where + "." + key);
@@ -406,8 +174,10 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
     fail((node["tls_min"] ? node["tls_min"] : node).Mark(),
          where + ": tls_min " + std::string(to_string(p.tls_min)) + " is above tls_max " + std::string(to_string(p.tls_max)));
   }
+}
 
-  // Support lists override the base's entries one setting at a time.
+// Support lists override the base's entries one setting at a time.
+void read_support(const YAML::Node& node, const std::string& where, device_profile& p) {
   std::set<setting> listed;
   const std::pair<const char*, support> groups[] = {
       {"enforces", support::enforced}, {"ignores", support::ignored}, {"cannot_enforce", support::cannot_enforce}};
@@ -426,6 +196,9 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
   if (const auto n = node["others"]) {
     p.others = named(n, where + ".others", {support::enforced, support::ignored, support::cannot_enforce});
   }
+}
+
+void read_reactions(const YAML::Node& node, const std::string& where, device_profile& p) {
   if (const auto n = node["on_unenforceable"]) {
     p.react.on_unenforceable = named(n, where + ".on_unenforceable",
                                      {partial_reaction::ack_partial, partial_reaction::ack_ok_anyway, partial_reaction::refuse});
@@ -444,7 +217,83 @@ device_profile read_profile(const YAML::Node& node, const std::vector<device_pro
                     {error_style::windows_nexus, error_style::android, error_style::ios, error_style::outlook,
                      error_style::generic});
   }
+}
+
+device_profile read_profile(const YAML::Node& node, const bases& b) {
+  if (!node.IsMap()) fail(node.Mark(), "a profile is a mapping (name: ..., base: ...)");
+  check_keys(node);
+  if (!node["name"]) fail(node.Mark(), "a profile needs a 'name'");
+  const auto name = scalar(node["name"], "name");
+  if (name.empty() || name.find_first_of(" \t,") != std::string::npos) {
+    fail(node["name"].Mark(), "name: '" + name + "' must be one word (letters, digits, '-', '.', '_')");
+  }
+  const std::string where = "profile " + name;
+  device_profile p = start_from(node, where, b);
+  p.name = name;
+  p.display_name = name;
+  p.notes.clear();
+  read_identity(node, where, p);
+  read_versions(node, where, p);
+  read_support(node, where, p);
+  read_reactions(node, where, p);
   return p;
+}
+
+// The profiles of one YAML text; `known` are the profiles a `base:` may name besides those
+// earlier in the text.
+common::result<std::vector<device_profile>, std::string> load(const std::string& yaml_text,
+                                                              std::span<const device_profile> known) {
+  std::vector<device_profile> out;
+  try {
+    YAML::Node root;
+    try {
+      root = YAML::Load(yaml_text);
+    } catch (const YAML::ParserException& e) {
+      fail(e.mark, e.msg);
+    }
+    if (root.IsNull()) return out;
+    YAML::Node items = root;
+    if (root.IsMap()) {
+      for (const auto& kv : root) {
+        if (kv.first.Scalar() != "profiles") fail(kv.first.Mark(), "unknown key '" + kv.first.Scalar() + "' (known: profiles)");
+      }
+      items = root["profiles"];
+      if (!items || items.IsNull()) return out;
+    }
+    if (!items.IsSequence()) fail(items.Mark(), "profiles: expected a list of profiles");
+    for (const auto& node : items) {
+      auto p = read_profile(node, bases{out, known});
+      if (std::any_of(out.begin(), out.end(), [&](const device_profile& q) { return iequals(q.name, p.name); })) {
+        fail(node["name"].Mark(), "profile " + p.name + " is defined twice");
+      }
+      out.push_back(std::move(p));
+    }
+  } catch (const load_error& e) {
+    return e.message;
+  } catch (const YAML::Exception& e) {
+    return e.mark.line >= 0 ? "line " + std::to_string(e.mark.line + 1) + ": " + e.msg : e.msg;
+  }
+  return out;
+}
+
+// The built-ins, file by file in their order; each file holds one profile named as the file, and
+// may take an earlier built-in as its base. A broken file is a programming error:
+// BuiltinProfiles.EveryEmbeddedFileLoads names it first.
+std::vector<device_profile> load_builtins() {
+  std::vector<device_profile> out;
+  for (const auto& source : builtin_profile_sources()) {
+    const std::string file(source.file);
+    auto loaded = load(std::string(source.yaml), out);
+    if (!loaded) throw std::logic_error("built-in profile " + file + ": " + loaded.error());
+    if (loaded->size() != 1 || loaded->front().name + ".yaml" != file) {
+      throw std::logic_error("built-in profile " + file + ": must hold exactly one profile, named as the file");
+    }
+    if (find_profile_in(loaded->front().name, out) != nullptr) {
+      throw std::logic_error("built-in profile " + file + ": the name is taken");
+    }
+    out.push_back(std::move(loaded->front()));
+  }
+  return out;
 }
 
 }  // namespace
@@ -540,53 +389,30 @@ bool tls_compatible(const device_profile& p, tls_version server_min, tls_version
   return p.tls_min <= server_max && server_min <= p.tls_max;
 }
 
+std::span<const builtin_profile_source> builtin_profile_sources() {
+  static const std::vector<builtin_profile_source> sources = [] {
+    std::vector<builtin_profile_source> out;
+    for (std::size_t i = 0; i < detail::embedded_profile_count; ++i) {
+      const auto& f = detail::embedded_profiles[i];
+      out.push_back({f.file, std::string_view(reinterpret_cast<const char*>(f.data), f.size)});
+    }
+    return out;
+  }();
+  return sources;
+}
+
 std::span<const device_profile> builtin_profiles() {
-  static const std::vector<device_profile> profiles = make_builtins();
+  static const std::vector<device_profile> profiles = load_builtins();
   return profiles;
 }
 
 const device_profile* find_profile(std::string_view name, std::span<const device_profile> extra) {
-  for (const auto& p : extra) {
-    if (iequals(p.name, name)) return &p;
-  }
-  for (const auto& p : builtin_profiles()) {
-    if (iequals(p.name, name)) return &p;
-  }
-  return nullptr;
+  if (const auto* p = find_profile_in(name, extra)) return p;
+  return find_profile_in(name, builtin_profiles());
 }
 
 common::result<std::vector<device_profile>, std::string> load_profiles(const std::string& yaml_text) {
-  std::vector<device_profile> out;
-  try {
-    YAML::Node root;
-    try {
-      root = YAML::Load(yaml_text);
-    } catch (const YAML::ParserException& e) {
-      fail(e.mark, e.msg);
-    }
-    if (root.IsNull()) return out;
-    YAML::Node items = root;
-    if (root.IsMap()) {
-      for (const auto& kv : root) {
-        if (kv.first.Scalar() != "profiles") fail(kv.first.Mark(), "unknown key '" + kv.first.Scalar() + "' (known: profiles)");
-      }
-      items = root["profiles"];
-      if (!items || items.IsNull()) return out;
-    }
-    if (!items.IsSequence()) fail(items.Mark(), "profiles: expected a list of profiles");
-    for (const auto& node : items) {
-      auto p = read_profile(node, out);
-      if (std::any_of(out.begin(), out.end(), [&](const device_profile& q) { return iequals(q.name, p.name); })) {
-        fail(node["name"].Mark(), "profile " + p.name + " is defined twice");
-      }
-      out.push_back(std::move(p));
-    }
-  } catch (const load_error& e) {
-    return e.message;
-  } catch (const YAML::Exception& e) {
-    return e.mark.line >= 0 ? "line " + std::to_string(e.mark.line + 1) + ": " + e.msg : e.msg;
-  }
-  return out;
+  return load(yaml_text, builtin_profiles());
 }
 
 }  // namespace easemu::phone

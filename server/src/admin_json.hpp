@@ -1,9 +1,11 @@
 #pragma once
-// Small helpers of the admin API's JSON answers and query strings, shared by router.cpp and
-// dashboard_api.cpp (internal to the server library).
+// Small helpers of the admin API's JSON answers and query strings, shared by the API's resources
+// (admin/api/) and the shell (internal to the server library).
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,17 @@ inline http_response json_error(int status, std::string_view message) {
 // JSON null for "never".
 inline boost::json::value optional_time(std::int64_t ms) {
   return ms == 0 ? boost::json::value(nullptr) : boost::json::value(common::iso8601_utc(ms));
+}
+
+// A whole non-negative number, or nullopt.
+inline std::optional<long long> count_of(const std::string& text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  char* end = nullptr;
+  const long long n = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || n < 0 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 // The decoded value of one query parameter (the first), or nullopt.

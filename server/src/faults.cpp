@@ -92,25 +92,6 @@ json::object action_json(const fault_action& a) {
   return o;
 }
 
-json::object rule_json(const fault_rule& r) {
-  return json::object{{"id", r.id},
-                      {"match", match_json(r.match)},
-                      {"action", action_json(r.action)},
-                      {"probability", r.probability},
-                      {"count", r.count ? json::value(*r.count) : json::value(nullptr)},
-                      {"hits", r.hits},
-                      {"exhausted", r.exhausted()},
-                      {"source", r.source}};
-}
-
-http_response json_response(int status, const json::value& v) {
-  return http_response::text(status, json::serialize(v) + "\n", "application/json");
-}
-
-http_response json_error(int status, std::string_view message) {
-  return json_response(status, json::object{{"error", message}});
-}
-
 }  // namespace
 
 bool matches(const fault_match& m, const fault_request& r) {
@@ -269,7 +250,18 @@ fault_parse_result parse_fault_rule(std::string_view text) {
   return out;
 }
 
-std::string fault_rule_json(const fault_rule& r) { return json::serialize(rule_json(r)); }
+boost::json::object fault_rule_object(const fault_rule& r) {
+  return json::object{{"id", r.id},
+                      {"match", match_json(r.match)},
+                      {"action", action_json(r.action)},
+                      {"probability", r.probability},
+                      {"count", r.count ? json::value(*r.count) : json::value(nullptr)},
+                      {"hits", r.hits},
+                      {"exhausted", r.exhausted()},
+                      {"source", r.source}};
+}
+
+std::string fault_rule_json(const fault_rule& r) { return json::serialize(fault_rule_object(r)); }
 
 fault_registry::fault_registry(std::uint64_t seed) : rng_(seed) {}
 
@@ -351,41 +343,6 @@ void damage_body(const fault_action& a, std::string& body) {
   } else if (a.kind == fault_kind::truncate_body) {
     body.resize(body.size() / 2);
   }
-}
-
-http_response handle_faults_api(fault_registry& registry, const http_request& request) {
-  const auto path = request.path();
-  if (path == "/api/v1/faults") {
-    if (request.method == "GET") {
-      json::array list;
-      for (const auto& r : registry.list()) list.push_back(rule_json(r));
-      return json_response(200, json::object{{"faults", std::move(list)}});
-    }
-    if (request.method == "POST") {
-      auto parsed = parse_fault_rule(request.body);
-      if (!parsed.rule) return json_error(400, parsed.error);
-      const auto stored = registry.add(std::move(*parsed.rule), "admin API");
-      auto r = json_response(201, rule_json(stored));
-      r.set("Location", "/api/v1/faults/" + stored.id);
-      return r;
-    }
-    if (request.method == "DELETE") {
-      return json_response(200, json::object{{"removed", registry.clear()}});
-    }
-    return json_error(405, "use GET, POST with a rule, or DELETE");
-  }
-  const auto id = path.substr(std::string_view("/api/v1/faults/").size());
-  if (request.method == "GET") {
-    for (const auto& r : registry.list()) {
-      if (iequals(r.id, id)) return json_response(200, rule_json(r));
-    }
-    return json_error(404, "no fault rule '" + std::string(id) + "'");
-  }
-  if (request.method == "DELETE") {
-    if (!registry.remove(id)) return json_error(404, "no fault rule '" + std::string(id) + "'");
-    return json_response(200, json::object{{"removed", id}});
-  }
-  return json_error(405, "use GET or DELETE");
 }
 
 delay_timer::delay_timer() : thread_([this] { run(); }) {}

@@ -1,10 +1,20 @@
 #include "easemu/server/metrics.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <tuple>
 
 namespace easemu::server {
+
+std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");  // size, resident, ... in pages
+  std::uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
 
 void request_metrics::count(const std::string& command, int http_status, int eas_status) {
   std::lock_guard lock(mutex_);

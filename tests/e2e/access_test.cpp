@@ -11,6 +11,8 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -22,47 +24,18 @@ namespace wbxml = easemu::wbxml;
 namespace json = boost::json;
 using wbxml::tag;
 
-// Runs cmdlet lines; every one must succeed. Returns the results array.
-json::array shell(const test_server& s, const std::string& lines) {
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/exchange";
-  r.headers = {{"Authorization", "Bearer " + s.admin_token}, {"Content-Type", "text/plain"}};
-  r.body = lines;
-  const auto res = send(s.http_port, r);
-  EXPECT_EQ(res.status, 200) << lines << "\n" << res.body;
-  return json::parse(res.body).at("results").as_array();
-}
-
+// A phone of `user` whose User-Agent names its type.
 client_response eas(const test_server& s, const std::string& user, const std::string& device, const std::string& type,
                     const std::string& cmd, const std::string& version, const std::string& xml) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=" + user + "&DeviceId=" + device + "&DeviceType=" + type;
-  r.headers = {{"MS-ASProtocolVersion", version}, {"Content-Type", "application/vnd.ms-sync.wbxml"},
-               {"User-Agent", type + "-agent/1.0"}};
-  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
-  r.basic_user = user + "@lab.test";
-  r.basic_password = "Passw0rd";
-  return send(s.https_port, r);
+  return eas_client{.port = s.https_port, .user = user, .device_id = device, .device_type = type, .version = version,
+                    .user_agent = type + "-agent/1.0"}
+      .post(cmd, xml);
 }
 
 const std::string folder_sync = "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>";
 
-std::string status_of(const client_response& r) {
-  auto tree = wbxml::decode(r.body);
-  if (!tree) return "(no body)";
-  for (const auto& c : tree->children) {
-    if (c.tag.token == 0x0C || c.tag.token == 0x0E) return c.value;  // FolderSync, Sync: Status
-  }
-  const auto xml = wbxml::to_xml(*tree);
-  const auto at = xml.find("Status>");
-  return at == std::string::npos ? xml : xml.substr(at + 7, xml.find('<', at) - at - 7);
-}
-
 json::object device(const test_server& s, const std::string& id) {
-  const auto results = shell(s, "Get-ActiveSyncDevice");
+  const auto results = exchange(s, "Get-ActiveSyncDevice");
   for (const auto& d : results.at(0).at("output").as_array()) {
     if (d.at("DeviceId") == id.c_str()) return d.as_object();
   }
@@ -100,7 +73,7 @@ std::vector<std::string> inbox_subjects(const test_server& s, const std::string&
 
 TEST(DeviceAccess, ABlockRuleOnDeviceTypeBlocksWindowsPhones) {
   test_server server;
-  const auto rule = shell(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block");
+  const auto rule = exchange(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block");
   EXPECT_EQ(rule.at(0).at("output").at(0).at("Identity"), "WP (DeviceType)");
   // 14.0 reads 129 DeviceIsBlockedForThisUser in the body; 12.1 gets HTTP 403 (PROVISIONING.md 5.1).
   const auto wp = eas(server, "alice", "WPBLOCKED1", "WP", "FolderSync", "14.0", folder_sync);
@@ -124,34 +97,34 @@ TEST(DeviceAccess, ABlockRuleOnDeviceTypeBlocksWindowsPhones) {
   EXPECT_EQ(d.at("DeviceAccessControlRule"), "WP (DeviceType)");
   EXPECT_EQ(device(server, "IPHONE1").at("DeviceAccessState"), "Allowed");
   // The user's allowed list beats the rule; removing the rule lets the others in.
-  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncAllowedDeviceIDs @{Add='WPBLOCKED1'}");
+  exchange(server, "Set-CASMailbox -Identity alice -ActiveSyncAllowedDeviceIDs @{Add='WPBLOCKED1'}");
   EXPECT_EQ(status_of(eas(server, "alice", "WPBLOCKED1", "WP", "FolderSync", "14.0", folder_sync)), "1");
   EXPECT_EQ(device(server, "WPBLOCKED1").at("DeviceAccessStateReason"), "Individual");
-  shell(server, "Remove-ActiveSyncDeviceAccessRule -Identity 'WP (DeviceType)'");
+  exchange(server, "Remove-ActiveSyncDeviceAccessRule -Identity 'WP (DeviceType)'");
   EXPECT_EQ(status_of(eas(server, "alice", "WPBLOCKED2", "WP", "FolderSync", "14.0", folder_sync)), "1");
-  EXPECT_TRUE(shell(server, "Get-ActiveSyncDeviceAccessRule").at(0).at("output").as_array().empty());
+  EXPECT_TRUE(exchange(server, "Get-ActiveSyncDeviceAccessRule").at(0).at("output").as_array().empty());
 }
 
 TEST(DeviceAccess, TheBlockedListBeatsTheAllowedListAndRules) {
   test_server server;
-  shell(server,
-        "New-ActiveSyncDeviceAccessRule -QueryString iPhone -Characteristic DeviceType -AccessLevel Allow\n"
-        "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs 'LOST1','LOST2' -ActiveSyncAllowedDeviceIDs 'LOST1'");
+  exchange(server,
+           "New-ActiveSyncDeviceAccessRule -QueryString iPhone -Characteristic DeviceType -AccessLevel Allow\n"
+           "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs 'LOST1','LOST2' -ActiveSyncAllowedDeviceIDs 'LOST1'");
   EXPECT_EQ(status_of(eas(server, "alice", "lost1", "iPhone", "FolderSync", "14.1", folder_sync)), "129");
-  const auto mailbox = shell(server, "Get-CASMailbox alice").at(0).at("output").at(0);
+  const auto mailbox = exchange(server, "Get-CASMailbox alice").at(0).at("output").at(0);
   EXPECT_EQ(mailbox.at("ActiveSyncBlockedDeviceIDs").as_array().size(), 2u);
   EXPECT_EQ(device(server, "lost1").at("DeviceAccessStateReason"), "Individual");
   // $null clears the list.
-  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs $null");
+  exchange(server, "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs $null");
   EXPECT_EQ(status_of(eas(server, "alice", "lost1", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
 }
 
 TEST(DeviceAccess, QuarantineShowsOnlyTheNoticeUntilTheDeviceIsAllowed) {
   test_server server;
-  shell(server,
-        "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Quarantine -UserMailInsert 'Call the lab desk on 1234' "
-        "-AdminMailRecipients bob@lab.test");
-  EXPECT_EQ(shell(server, "Get-ActiveSyncOrganizationSettings").at(0).at("output").at(0).at("DefaultAccessLevel"),
+  exchange(server,
+           "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Quarantine -UserMailInsert 'Call the lab desk on 1234' "
+           "-AdminMailRecipients bob@lab.test");
+  EXPECT_EQ(exchange(server, "Get-ActiveSyncOrganizationSettings").at(0).at("output").at(0).at("DefaultAccessLevel"),
             "Quarantine");
   // A quarantined device may list folders and sync, but sees only the notice.
   EXPECT_EQ(status_of(eas(server, "alice", "NEWPHONE", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
@@ -169,14 +142,14 @@ TEST(DeviceAccess, QuarantineShowsOnlyTheNoticeUntilTheDeviceIsAllowed) {
   EXPECT_EQ(status_of(send_mail), "120");
   // The administrator got a notice naming the device (bob's device is quarantined too, but
   // its notice and the admin notice are both in his Inbox: allow his phone first).
-  shell(server, "Set-CASMailbox -Identity bob -ActiveSyncAllowedDeviceIDs 'BOBPHONE'");
+  exchange(server, "Set-CASMailbox -Identity bob -ActiveSyncAllowedDeviceIDs 'BOBPHONE'");
   std::string bob_key;
   const auto bob = inbox_subjects(server, "bob", "BOBPHONE", bob_key);
   EXPECT_NE(std::find_if(bob.begin(), bob.end(),
                          [](const std::string& s) { return s.find("Quarantined device: alice@lab.test") == 0; }),
             bob.end());
   // Allowed by the administrator: the next Sync brings the whole Inbox.
-  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncAllowedDeviceIDs @{Add='NEWPHONE'}");
+  exchange(server, "Set-CASMailbox -Identity alice -ActiveSyncAllowedDeviceIDs @{Add='NEWPHONE'}");
   const auto all = inbox_subjects(server, "alice", "NEWPHONE", key);
   EXPECT_EQ(all.size(), 8u);  // the demo Inbox; the notice it already has
   EXPECT_EQ(device(server, "NEWPHONE").at("DeviceAccessState"), "Allowed");
@@ -184,17 +157,15 @@ TEST(DeviceAccess, QuarantineShowsOnlyTheNoticeUntilTheDeviceIsAllowed) {
 
 TEST(DeviceAccess, BadParametersAreRefusedWithExchangesWords) {
   test_server server;
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/exchange";
-  r.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "text/plain"}};
-  r.body = "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic Colour -AccessLevel Block";
-  const auto res = send(server.http_port, r);
+  const auto res = admin(server, "POST", "/api/v1/exchange",
+                         "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic Colour -AccessLevel Block",
+                         "text/plain");
   EXPECT_EQ(res.status, 400);
   EXPECT_NE(res.body.find("Cannot bind parameter 'Characteristic'"), std::string::npos) << res.body;
-  r.body = "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Maybe";
-  EXPECT_NE(send(server.http_port, r).body.find("DefaultAccessLevel"), std::string::npos);
+  EXPECT_NE(admin(server, "POST", "/api/v1/exchange", "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Maybe",
+                  "text/plain")
+                .body.find("DefaultAccessLevel"),
+            std::string::npos);
 }
 
 }  // namespace
@@ -205,10 +176,10 @@ namespace {
 // with the log mailed as an attachment, the way OWA's "Retrieve Log" works.
 TEST(MailboxLog, DebugLoggingRecordsHeadersAndTheLogIsMailed) {
   test_server server;
-  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncDebugLogging $true");
-  EXPECT_EQ(shell(server, "Get-CASMailbox alice").at(0).at("output").at(0).at("ActiveSyncDebugLogging"), true);
+  exchange(server, "Set-CASMailbox -Identity alice -ActiveSyncDebugLogging $true");
+  EXPECT_EQ(exchange(server, "Get-CASMailbox alice").at(0).at("output").at(0).at("ActiveSyncDebugLogging"), true);
   ASSERT_EQ(status_of(eas(server, "alice", "LOGGED1", "iPhone", "FolderSync", "14.1", folder_sync)), "1");
-  const auto stats = shell(server, "Get-ActiveSyncDeviceStatistics -Mailbox alice -GetMailboxLog");
+  const auto stats = exchange(server, "Get-ActiveSyncDeviceStatistics -Mailbox alice -GetMailboxLog");
   const auto& devices = stats.at(0).at("output").as_array();
   ASSERT_EQ(devices.size(), 1u);
   const std::string log(devices.at(0).at("MailboxLogReport").as_string());
@@ -220,14 +191,14 @@ TEST(MailboxLog, DebugLoggingRecordsHeadersAndTheLogIsMailed) {
   EXPECT_EQ(log.find("Basic "), std::string::npos);
 
   // Mailed to bob: his phone finds the message with the log attached.
-  shell(server, "Get-ActiveSyncDeviceStatistics -Mailbox alice -GetMailboxLog -NotificationEmailAddresses bob@lab.test");
+  exchange(server, "Get-ActiveSyncDeviceStatistics -Mailbox alice -GetMailboxLog -NotificationEmailAddresses bob@lab.test");
   std::string key;
   const auto subjects = inbox_subjects(server, "bob", "BOBREADER", key);  // key 0, then the whole Inbox
   EXPECT_NE(std::find(subjects.begin(), subjects.end(), "Exchange ActiveSync Mailbox Logs: alice@lab.test"), subjects.end());
   // Logging off: later requests carry no headers in the log.
-  shell(server, "Set-CASMailbox -Identity alice -ActiveSyncDebugLogging $false");
+  exchange(server, "Set-CASMailbox -Identity alice -ActiveSyncDebugLogging $false");
   eas(server, "alice", "LOGGED2", "iPhone", "FolderSync", "14.1", folder_sync);
-  const auto quiet = shell(server, "Get-ActiveSyncDeviceStatistics -Identity LOGGED2 -GetMailboxLog");
+  const auto quiet = exchange(server, "Get-ActiveSyncDeviceStatistics -Identity LOGGED2 -GetMailboxLog");
   const std::string quiet_log(quiet.at(0).at("output").at(0).at("MailboxLogReport").as_string());
   EXPECT_NE(quiet_log.find("Command     : FolderSync"), std::string::npos);
   EXPECT_EQ(quiet_log.find("RequestHeader"), std::string::npos) << quiet_log;
@@ -236,15 +207,6 @@ TEST(MailboxLog, DebugLoggingRecordsHeadersAndTheLogIsMailed) {
 }  // namespace
 
 namespace {
-
-client_response admin(const test_server& s, const std::string& method, const std::string& target) {
-  client_request r;
-  r.tls = false;
-  r.method = method;
-  r.target = target;
-  r.headers = {{"Authorization", "Bearer " + s.admin_token}};
-  return send(s.http_port, r);
-}
 
 // Issue 8's REST side of the device list, and the Prometheus page.
 TEST(AdminApi, OneDeviceCanBeReadAndRemovedAndMetricsCountRequests) {
@@ -292,25 +254,20 @@ TEST(AdminApi, ResetReturnsTheLabToItsFileState) {
              "exchange_commands: |\n  New-ActiveSyncDeviceAccessRule -QueryString Blackberry -Characteristic DeviceType -AccessLevel Block\n"
              "faults:\n  - match: {command: Search}\n    action: {eas_status: 3}\n");
   test_server server({"--config", (dir / "lab.yaml").string()});
-  shell(server,
-        "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Quarantine\n"
-        "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Block\n"
-        "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy Other");
-  client_request add;
-  add.tls = false;
-  add.method = "POST";
-  add.target = "/api/v1/faults";
-  add.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "application/json"}};
-  add.body = R"({"action": {"http_status": 503}})";
-  ASSERT_EQ(send(server.http_port, add).status, 201);
+  exchange(server,
+           "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Quarantine\n"
+           "Set-ActiveSyncOrganizationSettings -DefaultAccessLevel Block\n"
+           "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy Other");
+  const auto fault = admin(server, "POST", "/api/v1/faults", R"({"action": {"http_status": 503}})", "application/json");
+  ASSERT_EQ(fault.status, 201);
 
   const auto reset = admin(server, "POST", "/api/v1/reset");
   ASSERT_EQ(reset.status, 200) << reset.body;
-  const auto rules = shell(server, "Get-ActiveSyncDeviceAccessRule").at(0).at("output");
+  const auto rules = exchange(server, "Get-ActiveSyncDeviceAccessRule").at(0).at("output");
   ASSERT_EQ(rules.as_array().size(), 1u) << rules;
   EXPECT_EQ(rules.at(0).at("Identity"), "Blackberry (DeviceType)");
-  EXPECT_EQ(shell(server, "Get-ActiveSyncOrganizationSettings").at(0).at("output").at(0).at("DefaultAccessLevel"), "Allow");
-  EXPECT_EQ(shell(server, "Get-CASMailbox alice").at(0).at("output").at(0).at("ActiveSyncMailboxPolicy"), "Lab");
+  EXPECT_EQ(exchange(server, "Get-ActiveSyncOrganizationSettings").at(0).at("output").at(0).at("DefaultAccessLevel"), "Allow");
+  EXPECT_EQ(exchange(server, "Get-CASMailbox alice").at(0).at("output").at(0).at("ActiveSyncMailboxPolicy"), "Lab");
   const auto faults = json::parse(admin(server, "GET", "/api/v1/faults").body);
   const auto& list = faults.is_array() ? faults.as_array() : faults.at("faults").as_array();
   ASSERT_EQ(list.size(), 1u) << faults;

@@ -19,6 +19,7 @@
 
 #include "easemu/client/http_client.hpp"
 #include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -171,15 +172,10 @@ TEST(AdminApiDoc, TheFileDescribesTheApi) {
 
 TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
   test_server server;
-  // A device partnership to name in the paths: one FolderSync of a phone.
-  client_request eas;
-  eas.method = "POST";
-  eas.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice&DeviceId=DOCDEVICE01&DeviceType=WP";
-  eas.headers.emplace_back("MS-ASProtocolVersion", "14.0");
-  eas.headers.emplace_back("User-Agent", "MSFT-WP/7.0.7004");
-  eas.basic_user = "alice@lab.test";
-  eas.basic_password = "Passw0rd";
-  send(server.https_port, eas);
+  // A device partnership to name in the paths: one FolderSync of a phone (no body).
+  const eas_client phone{.port = server.https_port, .device_id = "DOCDEVICE01", .device_type = "WP", .version = "14.0",
+                         .content_type = "", .user_agent = "MSFT-WP/7.0.7004"};
+  phone.post("FolderSync");
   ASSERT_NE(admin(server, "GET", "/api/v1/devices").body.find("DOCDEVICE01"), std::string::npos);
   const auto journal = json::parse(admin(server, "GET", "/api/v1/journal?limit=1").body).at("entries").as_array();
   ASSERT_EQ(journal.size(), 1u);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "easemu/client/http_client.hpp"
+#include "support/admin_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -186,11 +187,8 @@ TEST(TlsModeSwitch, AdminApiSwitchesNewConnectionsWithoutRestart) {
   test_server server;
   temp_dir dir;
   EXPECT_EQ(verify_result(server, dir), "0 (ok)");
-  client_request put;
-  put.method = "PUT";
-  put.target = "/api/v1/tls";
-  put.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-  put.body = "{\"mode\": \"expired\"}";
+  auto put = admin_request(server, "PUT", "/api/v1/tls", "{\"mode\": \"expired\"}");
+  put.tls = true;  // the admin API on the EAS listener too
   auto res = send(server.https_port, put);
   EXPECT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(verify_result(server, dir), "10 (certificate has expired)");
@@ -198,9 +196,8 @@ TEST(TlsModeSwitch, AdminApiSwitchesNewConnectionsWithoutRestart) {
   EXPECT_EQ(send(server.https_port, put).status, 400);
   put.body = "{\"mode\": \"provided\"}";  // no files given: refused, the mode stays
   EXPECT_EQ(send(server.https_port, put).status, 400);
-  client_request get;
-  get.target = "/api/v1/tls";
-  get.headers = put.headers;
+  auto get = admin_request(server, "GET", "/api/v1/tls");
+  get.tls = true;
   EXPECT_NE(send(server.https_port, get).body.find("\"mode\":\"expired\""), std::string::npos);
 }
 

@@ -23,7 +23,6 @@
 #include <memory>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "easemu/simulator/device_flow.hpp"
@@ -32,8 +31,10 @@
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -64,18 +65,11 @@ client_response get(std::uint16_t port, const std::string& target, bool tls = fa
   return send(port, r);
 }
 
+// A Windows Phone's first FolderSync.
 client_response folder_sync(const test_server& s, const std::string& device_id, const std::string& user = "alice") {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=" + user + "&DeviceId=" + device_id + "&DeviceType=WP";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.0");
-  r.headers.emplace_back("User-Agent", "MSFT-WP/7.0.7004");
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  const auto tree = easemu::wbxml::from_xml(R"(<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>)");
-  r.body = *easemu::wbxml::encode(*tree);
-  r.basic_user = user + "@lab.test";
-  r.basic_password = "Passw0rd";
-  return send(s.https_port, r);
+  return eas_client{.port = s.https_port, .user = user, .device_id = device_id, .device_type = "WP", .version = "14.0",
+                    .user_agent = "MSFT-WP/7.0.7004"}
+      .post("FolderSync", R"(<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>)");
 }
 
 std::string ticket(const test_server& s) {
@@ -385,15 +379,12 @@ TEST(DashboardEvents, AtMost32StreamsAndStopEndsThemAtOnce) {
   // A client that goes away frees its slot at once.
   streams.pop_back();
   std::unique_ptr<sse_client> replacement;
-  for (int attempt = 0; attempt < 20 && !replacement; ++attempt) {
+  ASSERT_TRUE(wait_until("the server to give the freed slot to a new stream", [&] {
     auto c = std::make_unique<sse_client>(server.http_port, "/api/v1/events?ticket=" + ticket(server));
-    if (c->read_until("retry: 3000\n\n", 2s)) {
-      replacement = std::move(c);
-    } else {
-      std::this_thread::sleep_for(100ms);
-    }
-  }
-  ASSERT_NE(replacement, nullptr);
+    if (!c->read_until("retry: 3000\n\n", 2s)) return false;
+    replacement = std::move(c);
+    return true;
+  }));
   streams.push_back(std::move(replacement));
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(server.stop(), 0);
@@ -485,10 +476,9 @@ TEST(DashboardMailboxes, MailboxesFoldersAndTheNewestMessagesFirst) {
   ASSERT_FALSE(inbox_id.empty());
   const auto before = inbox_count();
 
-  const auto injected = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/messages",
-                              R"({"from": "Carol <carol@example.com>", "subject": "Dashboard hello", "text": "hi",
-                                  "attachments": [{"name": "a.txt", "content_type": "text/plain", "content_base64": "aGk="}]})",
-                              "application/json");
+  const auto injected = inject(server, "alice@lab.test",
+                               R"({"from": "Carol <carol@example.com>", "subject": "Dashboard hello", "text": "hi",
+                                   "attachments": [{"name": "a.txt", "content_type": "text/plain", "content_base64": "aGk="}]})");
   ASSERT_EQ(injected.status, 201) << injected.body;
   const std::string item_id(json::parse(injected.body).at("item_id").as_string());
   EXPECT_EQ(inbox_count(), before + 1);

@@ -13,6 +13,7 @@
 #include "easemu/simulator/device_flow.hpp"
 #include "easemu/client/http_client.hpp"
 #include "easemu/phone/profile.hpp"
+#include "support/admin_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -75,18 +76,6 @@ std::string step_names(const flow_result& r) {
   return out;
 }
 
-json::object device_json(const test_server& s, const std::string& id) {
-  client_request r;
-  r.tls = false;
-  r.target = "/api/v1/devices";
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  auto all = json::parse(send(s.http_port, r).body);
-  for (const auto& d : all.at("devices").as_array()) {
-    if (d.at("device_id").as_string() == id) return d.as_object();
-  }
-  return {};
-}
-
 class DeviceFlow : public ::testing::Test {
  protected:
   std::vector<std::string> lab(const std::string& text) {
@@ -101,13 +90,8 @@ class DeviceFlow : public ::testing::Test {
 TEST_F(DeviceFlow, Wp7WithTheDemoPolicySyncs) {
   test_server server;  // the demo lab, alice on its WP7 policy: Microsoft's twelve WP7 settings
   {
-    client_request r;
-    r.tls = false;
-    r.method = "POST";
-    r.target = "/api/v1/exchange";
-    r.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "text/plain"}};
-    r.body = "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy WP7";
-    const auto res = send(server.http_port, r);
+    const auto res =
+        admin(server, "POST", "/api/v1/exchange", "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy WP7", "text/plain");
     ASSERT_EQ(res.status, 200) << res.body;
   }
   const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7DEMO01");
@@ -148,13 +132,10 @@ TEST_F(DeviceFlow, Wp7WithTheDemoPolicySyncs) {
 // The demo lab's Strict policy reproduces the field failure with no lab file at all.
 TEST_F(DeviceFlow, Wp7WithTheDemoStrictPolicyShows86000C2B) {
   test_server server;
-  client_request set;
-  set.tls = false;
-  set.method = "POST";
-  set.target = "/api/v1/exchange";
-  set.headers = {{"Authorization", "Bearer " + server.admin_token}, {"Content-Type", "text/plain"}};
-  set.body = "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy Strict";
-  ASSERT_EQ(send(server.http_port, set).status, 200);
+  ASSERT_EQ(admin(server, "POST", "/api/v1/exchange", "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy Strict",
+                  "text/plain")
+                .status,
+            200);
   const auto r = run_phone(server, "wp7", "alice@lab.test", "WP7DEMO02");
   EXPECT_FALSE(r.syncing) << step_names(r);
   EXPECT_EQ(r.screen.code_text(), "86000C2B");
@@ -240,13 +221,7 @@ TEST_F(DeviceFlow, UntrustedCertificateIs80072F0DForWp7) {
       {"wrong-host", {phone::outcome_kind::certificate_name_mismatch, "80072F06"}},
   };
   for (const auto& [mode, expected] : faults) {
-    client_request put;
-    put.tls = false;
-    put.method = "PUT";
-    put.target = "/api/v1/tls";
-    put.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-    put.body = "{\"mode\": \"" + mode + "\"}";
-    ASSERT_EQ(send(server.http_port, put).status, 200) << mode;
+    ASSERT_EQ(admin(server, "PUT", "/api/v1/tls", "{\"mode\": \"" + mode + "\"}").status, 200) << mode;
     const auto f = run_phone(server, "wp7", "alice@lab.test", "", ca);
     EXPECT_EQ(f.outcome.kind, expected.first) << mode << "\n" << step_names(f);
     EXPECT_EQ(f.screen.code_text(), expected.second) << mode;
@@ -285,12 +260,7 @@ TEST_F(DeviceFlow, AutodiscoverFindsTheServerThroughPinnedNames) {
 TEST_F(DeviceFlow, PendingRemoteWipeIsAcknowledgedAndReported) {
   test_server server;
   ASSERT_TRUE(run_phone(server, "android", "bob@lab.test", "ANDWIPE01").syncing);
-  client_request wipe;
-  wipe.tls = false;
-  wipe.method = "POST";
-  wipe.target = "/api/v1/devices/ANDWIPE01/wipe";
-  wipe.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-  ASSERT_EQ(send(server.http_port, wipe).status, 200);
+  ASSERT_EQ(admin(server, "POST", "/api/v1/devices/ANDWIPE01/wipe").status, 200);
   const auto r = run_phone(server, "android", "bob@lab.test", "ANDWIPE01");
   EXPECT_EQ(r.outcome.kind, phone::outcome_kind::wiped) << step_names(r);
   EXPECT_FALSE(r.syncing);
@@ -468,16 +438,9 @@ TEST(PolicyCheck, Wp7AgainstCmdletTextAndYaml) {
 
 namespace {
 
+// One shell line's result.
 json::value exchange_output(const test_server& s, const std::string& line, int expected_status = 200) {
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/exchange";
-  r.headers = {{"Authorization", "Bearer " + s.admin_token}, {"Content-Type", "text/plain"}};
-  r.body = line;
-  const auto res = send(s.http_port, r);
-  EXPECT_EQ(res.status, expected_status) << res.body;
-  return json::parse(res.body).at("results").at(0);
+  return exchange(s, line, expected_status).at(0);
 }
 
 // Issue 8: the filter people paste, verbatim, over phones that reported themselves.

@@ -6,6 +6,8 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -13,22 +15,16 @@ namespace {
 using namespace easemu::test;
 using namespace easemu::client;
 
-client_request eas_post(const std::string& device_id, const std::string& user = "alice@lab.test") {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice&DeviceId=" + device_id + "&DeviceType=WP";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.0");
-  r.headers.emplace_back("User-Agent", "MSFT-WP/7.0.7004");
-  r.basic_user = user;
-  r.basic_password = "Passw0rd";
-  return r;
+// A Windows Phone of alice's (User=alice) with no Content-Type and, unless a test gives one, no
+// body; `login` signs in, so another mailbox's owner can use it too.
+eas_client wp_phone(const test_server& s, const std::string& device_id, const std::string& login = "alice@lab.test") {
+  return {.port = s.https_port, .login = login, .device_id = device_id, .device_type = "WP", .version = "14.0",
+          .content_type = "", .user_agent = "MSFT-WP/7.0.7004"};
 }
 
 boost::json::array devices(const test_server& server, bool tls = true) {
-  client_request r;
+  auto r = admin_request(server, "GET", "/api/v1/devices");
   r.tls = tls;
-  r.target = "/api/v1/devices";
-  r.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
   auto res = send(tls ? server.https_port : server.http_port, r);
   EXPECT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(res.header("Content-Type"), "application/json");
@@ -38,9 +34,9 @@ boost::json::array devices(const test_server& server, bool tls = true) {
 TEST(Devices, EveryDeviceThatReachesACommandIsListed) {
   test_server server;
   EXPECT_EQ(devices(server).size(), 0u);
-  send(server.https_port, eas_post("Wp7Device0001"));
-  send(server.https_port, eas_post("wp7device0001"));  // the same device, other letter case
-  send(server.https_port, eas_post("OtherDevice", "bob@lab.test"));
+  wp_phone(server, "Wp7Device0001").post("FolderSync");
+  wp_phone(server, "wp7device0001").post("FolderSync");  // the same device, other letter case
+  wp_phone(server, "OtherDevice", "bob@lab.test").post("FolderSync");
   for (bool tls : {true, false}) {
     auto list = devices(server, tls);
     ASSERT_EQ(list.size(), 2u);
@@ -56,9 +52,9 @@ TEST(Devices, EveryDeviceThatReachesACommandIsListed) {
 
 TEST(Devices, UnauthenticatedOrUnversionedRequestsRecordNothing) {
   test_server server;
-  auto wrong = eas_post("Ghost");
-  wrong.basic_password = "nope";
-  EXPECT_EQ(send(server.https_port, wrong).status, 401);
+  auto wrong = wp_phone(server, "Ghost");
+  wrong.password = "nope";
+  EXPECT_EQ(wrong.post("FolderSync").status, 401);
   EXPECT_EQ(devices(server).size(), 0u);
 }
 
@@ -77,7 +73,7 @@ TEST(Devices, RestartWithTheSameDataDirKeepsDevices) {
   temp_dir data;
   {
     test_server first({"--data-dir", data.path().string()});
-    send(first.https_port, eas_post("PersistentPhone"));
+    wp_phone(first, "PersistentPhone").post("FolderSync");
     EXPECT_EQ(first.stop(), 0);
   }
   test_server second({"--data-dir", data.path().string()});
@@ -92,24 +88,19 @@ namespace {
 
 TEST(Journal, RecordsDecodedExchangesWithSecretsRedacted) {
   test_server server;
-  auto fs = eas_post("JournalPhone");
-  fs.body = std::string("\x03\x01\x6a\x00\x00\x07\x56\x52\x03\x30\x00\x01\x01", 13);  // FolderSync SyncKey 0
-  EXPECT_EQ(send(server.https_port, fs).status, 200);
+  auto phone = wp_phone(server, "JournalPhone");
+  const std::string folder_sync_0("\x03\x01\x6a\x00\x00\x07\x56\x52\x03\x30\x00\x01\x01", 13);  // SyncKey 0
+  EXPECT_EQ(phone.post_bytes("FolderSync", folder_sync_0).status, 200);
   // ItemOperations Fetch with a document-library password (14.1).
-  client_request io = eas_post("JournalPhone");
-  io.target = "/Microsoft-Server-ActiveSync?Cmd=ItemOperations&User=alice&DeviceId=JournalPhone&DeviceType=WP";
-  io.headers[0].second = "14.1";
-  auto tree = easemu::wbxml::from_xml(
-      "<ItemOperations xmlns=\"ItemOperations:\"><Fetch><Store>DocumentLibrary</Store>"
-      "<Options><UserName>LAB\\alice</UserName><Password>TopSecret9</Password></Options>"
-      "</Fetch></ItemOperations>");
-  ASSERT_TRUE(tree);
-  io.body = *easemu::wbxml::encode(*tree);
-  EXPECT_EQ(send(server.https_port, io).status, 200);
+  phone.version = "14.1";
+  const auto fetch = phone.post("ItemOperations",
+                                "<ItemOperations xmlns=\"ItemOperations:\"><Fetch><Store>DocumentLibrary</Store>"
+                                "<Options><UserName>LAB\\alice</UserName><Password>TopSecret9</Password></Options>"
+                                "</Fetch></ItemOperations>");
+  EXPECT_EQ(fetch.status, 200);
 
-  client_request q;
-  q.target = "/api/v1/journal?user=alice%40lab.test&device=JournalPhone";
-  q.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  auto q = admin_request(server, "GET", "/api/v1/journal?user=alice%40lab.test&device=JournalPhone");
+  q.tls = true;
   auto res = send(server.https_port, q);
   ASSERT_EQ(res.status, 200) << res.body;
   auto entries = boost::json::parse(res.body).as_object().at("entries").as_array();
@@ -151,8 +142,8 @@ TEST(LabFile, AnEditedLabFileIsAppliedToTheDataDir) {
              "  Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy \"My WP7 Policy\"\n");
   {
     test_server first({"--data-dir", data.path().string(), "--config", lab});
-    send(first.https_port, eas_post("AlicePhone"));
-    send(first.https_port, eas_post("BobPhone", "bob@lab.test"));
+    wp_phone(first, "AlicePhone").post("FolderSync");
+    wp_phone(first, "BobPhone", "bob@lab.test").post("FolderSync");
     EXPECT_EQ(devices(first).size(), 2u);
   }
   // Bob leaves the lab file: his mailbox and his phone's partnership go, alice's stays.
@@ -161,7 +152,7 @@ TEST(LabFile, AnEditedLabFileIsAppliedToTheDataDir) {
   auto list = devices(second);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].as_object().at("device_id").as_string(), "AlicePhone");
-  EXPECT_EQ(send(second.https_port, eas_post("BobPhone", "bob@lab.test")).status, 401);
+  EXPECT_EQ(wp_phone(second, "BobPhone", "bob@lab.test").post("FolderSync").status, 401);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "support/dns_wire.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -15,25 +16,16 @@ using namespace easemu::test::dns;
 // The DNS port serve printed ("listening: DNS 127.0.0.1:<port> ...").
 std::uint16_t dns_port(const test_server& s) {
   const std::regex line(R"(listening: DNS 127\.0\.0\.1:(\d+) )");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
+  std::uint16_t port = 0;
+  const auto found = eventually([&] {
     std::smatch m;
     const auto text = s.log();
-    if (std::regex_search(text, m, line)) return static_cast<std::uint16_t>(std::stoi(m[1]));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ADD_FAILURE() << "no DNS port in the log:\n" << s.log();
-  return 0;
-}
-
-// True when `text` shows up in the log within a few seconds (info lines are flushed every second).
-bool logged(const test_server& s, const std::string& text) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (s.log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+    if (!std::regex_search(text, m, line)) return false;
+    port = static_cast<std::uint16_t>(std::stoi(m[1]));
+    return true;
+  });
+  if (!found) ADD_FAILURE() << "no DNS port in the log:\n" << s.log();
+  return port;
 }
 
 std::vector<std::string> lab_args() {
@@ -106,11 +98,11 @@ TEST(Dns, GarbageGetsFormerrOrNothingAndTheServerGoesOn) {
   reply = udp_exchange(port, make_query("mail.lab.test", 1));
   ASSERT_TRUE(reply);
   EXPECT_EQ(parse(*reply).answers.size(), 1u);
-  EXPECT_TRUE(logged(server, "dns udp 127.0.0.1:")) << server.log();
-  EXPECT_TRUE(logged(server, "dropped: shorter than the 12-byte header at byte 5")) << server.log();
-  EXPECT_TRUE(logged(server, "malformed (compression pointer does not point back before the name at byte 12): FORMERR"))
+  EXPECT_TRUE(server.logged("dns udp 127.0.0.1:")) << server.log();
+  EXPECT_TRUE(server.logged("dropped: shorter than the 12-byte header at byte 5")) << server.log();
+  EXPECT_TRUE(server.logged("malformed (compression pointer does not point back before the name at byte 12): FORMERR"))
       << server.log();
-  EXPECT_TRUE(logged(server, "A mail.lab.test: NOERROR, 1 answer")) << server.log();
+  EXPECT_TRUE(server.logged("A mail.lab.test: NOERROR, 1 answer")) << server.log();
 }
 
 TEST(Dns, TcpAnswersWithLengthPrefixes) {
@@ -175,8 +167,8 @@ TEST(Dns, TcpAnswersWithLengthPrefixes) {
     c.send_message({1, 2, 3});
     EXPECT_TRUE(c.closed_by_server());
   }
-  EXPECT_TRUE(logged(server, "dns tcp 127.0.0.1:")) << server.log();
-  EXPECT_TRUE(logged(server, "message of 0 bytes (limit 4096): closing the connection")) << server.log();
+  EXPECT_TRUE(server.logged("dns tcp 127.0.0.1:")) << server.log();
+  EXPECT_TRUE(server.logged("message of 0 bytes (limit 4096): closing the connection")) << server.log();
 }
 
 TEST(Dns, AddressesComeFromThePublicUrlWhenItIsAnIp) {

@@ -1,9 +1,8 @@
 // End-to-end: POSTs to /Microsoft-Server-ActiveSync before any command is implemented.
 #include <gtest/gtest.h>
 
-#include "easemu/wbxml/codec.hpp"
-#include "easemu/wbxml/xml.hpp"
 #include "easemu/client/http_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -11,16 +10,11 @@ namespace {
 using namespace easemu::test;
 using namespace easemu::client;
 
-client_request eas_post(const std::string& query, const std::string& version = "14.1", std::string body = {}) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?" + query;
-  if (!version.empty()) r.headers.emplace_back("MS-ASProtocolVersion", version);
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  r.body = std::move(body);
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  return r;
+// alice's request with its query given whole (plain, base64 or broken), MS-ASProtocolVersion
+// unless `version` is empty, and these body bytes.
+client_response eas(const test_server& s, const std::string& query, const std::string& version = "14.1",
+                    std::string body = {}) {
+  return eas_client{.port = s.https_port, .version = version}.post_query(query, std::move(body));
 }
 
 const std::string plain_query = "Cmd=FolderSync&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
@@ -32,60 +26,54 @@ const std::string unimplemented_base64 = "jA8JBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
 // LCID 0x0409, DeviceId v140Device, no policy key, DeviceType SmartPhone.
 const std::string base64_query = "jAkJBAp2MTQwRGV2aWNlAApTbWFydFBob25l";
 
-std::string status_of(const client_response& r) {
-  auto tree = easemu::wbxml::decode(r.body);
-  if (!tree) return "undecodable: " + tree.error().message();
-  return easemu::wbxml::to_xml(*tree, {false, false});
-}
-
 TEST(EasEndpoint, UnimplementedCommandIsStatus137From14) {
   test_server server;
-  auto r = send(server.https_port, eas_post(unimplemented_query, "14.0"));
+  auto r = eas(server, unimplemented_query, "14.0");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("Content-Type"), "application/vnd.ms-sync.wbxml");
-  EXPECT_EQ(status_of(r), "<MeetingResponse xmlns=\"MeetingResponse:\"><Status>137</Status></MeetingResponse>");
+  EXPECT_EQ(xml_of(r), "<MeetingResponse xmlns=\"MeetingResponse:\"><Status>137</Status></MeetingResponse>");
 }
 
 TEST(EasEndpoint, UnimplementedCommandIsHttp501Before14) {
   test_server server;
-  EXPECT_EQ(send(server.https_port, eas_post(unimplemented_query, "12.1")).status, 501);
-  EXPECT_EQ(send(server.https_port, eas_post(unimplemented_query, "2.5")).status, 501);
+  EXPECT_EQ(eas(server, unimplemented_query, "12.1").status, 501);
+  EXPECT_EQ(eas(server, unimplemented_query, "2.5").status, 501);
 }
 
 TEST(EasEndpoint, Base64AndPlainQueriesGiveTheSameAnswer) {
   test_server server;
-  auto plain = send(server.https_port, eas_post(unimplemented_query, "14.0"));
-  auto b64 = send(server.https_port, eas_post(unimplemented_base64, ""));  // the version is in the query
+  auto plain = eas(server, unimplemented_query, "14.0");
+  auto b64 = eas(server, unimplemented_base64, "");  // the version is in the query
   EXPECT_EQ(plain.status, b64.status);
   EXPECT_EQ(plain.body, b64.body);
-  EXPECT_EQ(status_of(b64), "<MeetingResponse xmlns=\"MeetingResponse:\"><Status>137</Status></MeetingResponse>");
+  EXPECT_EQ(xml_of(b64), "<MeetingResponse xmlns=\"MeetingResponse:\"><Status>137</Status></MeetingResponse>");
   // The same device in both forms: FolderSync answers alike (a body status without a body: 10).
-  auto plain_fs = send(server.https_port, eas_post(plain_query, "14.0"));
-  auto b64_fs = send(server.https_port, eas_post(base64_query, ""));
+  auto plain_fs = eas(server, plain_query, "14.0");
+  auto b64_fs = eas(server, base64_query, "");
   EXPECT_EQ(plain_fs.body, b64_fs.body);
-  EXPECT_EQ(status_of(b64_fs), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>10</Status></FolderSync>");
+  EXPECT_EQ(xml_of(b64_fs), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>10</Status></FolderSync>");
 }
 
 TEST(EasEndpoint, VersionGate) {
   test_server server;  // 2010SP1: up to 14.1
-  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "")).status, 400);
-  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "99.9")).status, 400);
-  auto v16 = send(server.https_port, eas_post(plain_query, "16.1"));
+  EXPECT_EQ(eas(server, plain_query, "").status, 400);
+  EXPECT_EQ(eas(server, plain_query, "99.9").status, 400);
+  auto v16 = eas(server, plain_query, "16.1");
   EXPECT_EQ(v16.status, 200);
-  EXPECT_EQ(status_of(v16), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>138</Status></FolderSync>");
+  EXPECT_EQ(xml_of(v16), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>138</Status></FolderSync>");
 }
 
 TEST(EasEndpoint, MalformedRequestsGetTheProtocolsErrors) {
   test_server server;
-  EXPECT_EQ(send(server.https_port, eas_post("Cmd=Bogus&User=a&DeviceId=x&DeviceType=y")).status, 501);
-  EXPECT_EQ(send(server.https_port, eas_post("Cmd=Sync&User=a&DeviceType=y")).status, 400);
-  EXPECT_EQ(send(server.https_port, eas_post("%%%")).status, 400);
-  auto bad_wbxml = send(server.https_port, eas_post(plain_query, "14.1", "\x03\x01\x6a\x00\x45\x7f"));
+  EXPECT_EQ(eas(server, "Cmd=Bogus&User=a&DeviceId=x&DeviceType=y").status, 501);
+  EXPECT_EQ(eas(server, "Cmd=Sync&User=a&DeviceType=y").status, 400);
+  EXPECT_EQ(eas(server, "%%%").status, 400);
+  auto bad_wbxml = eas(server, plain_query, "14.1", "\x03\x01\x6a\x00\x45\x7f");
   EXPECT_EQ(bad_wbxml.status, 200);
-  EXPECT_EQ(status_of(bad_wbxml), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>102</Status></FolderSync>");
-  EXPECT_EQ(send(server.https_port, eas_post(plain_query, "12.1", "garbage")).status, 400);
+  EXPECT_EQ(xml_of(bad_wbxml), "<FolderSync xmlns=\"FolderHierarchy:\"><Status>102</Status></FolderSync>");
+  EXPECT_EQ(eas(server, plain_query, "12.1", "garbage").status, 400);
   // The server keeps serving.
-  EXPECT_EQ(send(server.https_port, eas_post(unimplemented_query, "12.1")).status, 501);
+  EXPECT_EQ(eas(server, unimplemented_query, "12.1").status, 501);
 }
 
 TEST(EasEndpoint, OptionsListsCommandsOfTheAdvertisedVersions) {
@@ -110,7 +98,7 @@ namespace {
 
 TEST(EasEndpoint, AccessLogLineNamesUserDeviceCommandAndVersion) {
   test_server server;
-  send(server.https_port, eas_post(plain_query, "14.0"));
+  eas(server, plain_query, "14.0");
   server.stop();
   const auto log = server.log();
   EXPECT_NE(log.find("\"POST /Microsoft-Server-ActiveSync?" + plain_query +

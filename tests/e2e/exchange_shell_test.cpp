@@ -7,6 +7,8 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -28,18 +30,11 @@ const char* wp7_lines =
 // FolderSync from a phone that never provisions: 141 when the policy wants provisioning, 1 (the
 // hierarchy) when it does not.
 std::string folder_sync_without_key(const test_server& s, const std::string& user) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=" + user + "&DeviceId=NOPROV1&DeviceType=Legacy";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.0");
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  auto tree = easemu::wbxml::from_xml("<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>");
-  r.body = *easemu::wbxml::encode(*tree);
-  r.basic_user = user + "@lab.test";
-  r.basic_password = "Passw0rd";
-  const auto res = send(s.https_port, r);
-  const auto back = easemu::wbxml::decode(res.body);
-  return back ? std::string(back->child_text(easemu::wbxml::tag("FolderHierarchy:Status"))) : "HTTP " + std::to_string(res.status);
+  const eas_client phone{
+      .port = s.https_port, .user = user, .device_id = "NOPROV1", .device_type = "Legacy", .version = "14.0"};
+  const auto res = phone.post("FolderSync", "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>");
+  const auto back = tree_of(res);
+  return back ? status_of(*back) : "HTTP " + std::to_string(res.status);
 }
 
 TEST(ExchangeShell, LabFileLinesThenTheCliThenTheApi) {
@@ -64,13 +59,8 @@ TEST(ExchangeShell, LabFileLinesThenTheCliThenTheApi) {
   EXPECT_NE(bad.err.find("A parameter cannot be found that matches parameter name 'Frobnicate'."), std::string::npos)
       << bad.err;
 
-  client_request api;
-  api.tls = false;
-  api.method = "POST";
-  api.target = "/api/v1/exchange";
-  api.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-  api.headers.emplace_back("Content-Type", "text/plain");
-  api.body = "Set-CASMailbox bob -ActiveSyncEnabled $false\nGet-CASMailbox bob";
+  auto api = admin_request(server, "POST", "/api/v1/exchange",
+                           "Set-CASMailbox bob -ActiveSyncEnabled $false\nGet-CASMailbox bob", "text/plain");
   auto ok = send(server.http_port, api);
   ASSERT_EQ(ok.status, 200) << ok.body;
   auto json = boost::json::parse(ok.body);

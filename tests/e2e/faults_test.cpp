@@ -12,8 +12,11 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -28,56 +31,17 @@ const std::string sync_xml =
     "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>0</SyncKey><CollectionId>1</CollectionId>"
     "</Collection></Collections></Sync>";
 
-struct eas_call {
-  std::string user = "alice";
-  std::string device = "F1";
-  std::string type = "iPhone";
-  std::string command = "FolderSync";
-  std::string version = "14.1";
-  std::string xml;
-};
+// alice's iPhone F1 on 14.1, unless a test changes it.
+eas_client phone_of(const test_server& s) { return {.port = s.https_port, .device_id = "F1"}; }
 
-client_response eas(const test_server& s, const eas_call& c) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + c.command + "&User=" + c.user + "&DeviceId=" + c.device +
-             "&DeviceType=" + c.type;
-  r.headers.emplace_back("MS-ASProtocolVersion", c.version);
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  const auto& xml = !c.xml.empty() ? c.xml : c.command == "Sync" ? sync_xml : folder_sync_xml;
-  auto tree = wbxml::from_xml(xml);
-  EXPECT_TRUE(tree) << xml;
-  r.body = *wbxml::encode(*tree);
-  r.basic_user = c.user + "@lab.test";
-  r.basic_password = "Passw0rd";
-  return send(s.https_port, r);
-}
-
-// The top-level Status of a WBXML answer, "" when there is none or it does not decode.
-std::string status_of(const client_response& res) {
-  auto tree = wbxml::decode(res.body);
-  if (!tree) return "";
-  const auto* t = wbxml::find_tag(tree->tag.page, std::string_view("Status"));
-  return t == nullptr ? "" : std::string(tree->child_text(wbxml::tag_id{t->page, t->token}));
-}
-
-client_response admin(const test_server& s, const std::string& method, const std::string& target,
-                      const std::string& body = {}) {
-  client_request r;
-  r.tls = false;
-  r.method = method;
-  r.target = target;
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  if (!body.empty()) {
-    r.headers.emplace_back("Content-Type", "application/json");
-    r.body = body;
-  }
-  return send(s.http_port, r);
+// `command` with `xml` as its body, or a first FolderSync or Sync when the test gives none.
+client_response eas(const eas_client& phone, const std::string& command = "FolderSync", const std::string& xml = {}) {
+  return phone.post(command, !xml.empty() ? xml : command == "Sync" ? sync_xml : folder_sync_xml);
 }
 
 // Adds a rule; returns its id.
 std::string add_fault(const test_server& s, const std::string& rule) {
-  const auto res = admin(s, "POST", "/api/v1/faults", rule);
+  const auto res = admin(s, "POST", "/api/v1/faults", rule, "application/json");
   EXPECT_EQ(res.status, 201) << res.body;
   boost::system::error_code ec;
   const auto v = json::parse(res.body, ec);
@@ -103,14 +67,13 @@ TEST(Faults, HttpStatus503WithRetryAfterHitsOnceWithCountOne) {
   const auto id = add_fault(server, R"({"match": {"user": "alice@lab.test", "command": "Sync"},
       "action": {"http_status": 503, "retry_after": 30}, "probability": 1.0, "count": 1})");
   EXPECT_EQ(id, "f1");
-  eas_call c;
-  c.command = "Sync";
-  const auto first = eas(server, c);
+  const auto c = phone_of(server);
+  const auto first = eas(c, "Sync");
   EXPECT_EQ(first.status, 503);
   EXPECT_EQ(first.header("Retry-After"), "30");
   EXPECT_FALSE(first.header("MS-Server-ActiveSync").empty());
   // count 1: the next Sync is answered normally.
-  const auto second = eas(server, c);
+  const auto second = eas(c, "Sync");
   EXPECT_EQ(second.status, 200);
   EXPECT_EQ(hits_of(server, id), 1);
   const auto list = faults(server);
@@ -126,17 +89,17 @@ TEST(Faults, HttpStatus451CarriesXMsLocationAnd401AChallenge) {
       "location": "https://mail2.lab.test/Microsoft-Server-ActiveSync"}})");
   add_fault(server, R"({"match": {"device_id": "MOVED2"}, "action": {"http_status": 451}})");
   add_fault(server, R"({"match": {"device_id": "LOCKED"}, "action": {"http_status": 401}})");
-  eas_call c;
-  c.device = "MOVED";
-  auto res = eas(server, c);
+  auto c = phone_of(server);
+  c.device_id = "MOVED";
+  auto res = eas(c);
   EXPECT_EQ(res.status, 451);
   EXPECT_EQ(res.header("X-MS-Location"), "https://mail2.lab.test/Microsoft-Server-ActiveSync");
-  c.device = "MOVED2";
-  res = eas(server, c);
+  c.device_id = "MOVED2";
+  res = eas(c);
   EXPECT_EQ(res.status, 451);  // default: this server's own EAS URL
   EXPECT_TRUE(res.header("X-MS-Location").ends_with("/Microsoft-Server-ActiveSync")) << res.header("X-MS-Location");
-  c.device = "LOCKED";
-  res = eas(server, c);
+  c.device_id = "LOCKED";
+  res = eas(c);
   EXPECT_EQ(res.status, 401);
   EXPECT_TRUE(res.header("WWW-Authenticate").starts_with("Basic realm=")) << res.header("WWW-Authenticate");
 }
@@ -147,54 +110,54 @@ TEST(Faults, EasStatusInTheCommandsBodyPerVersion) {
   add_fault(server, R"({"match": {"command": "FolderSync", "protocol_version": "14.1"}, "action": {"eas_status": 9}})");
   add_fault(server, R"({"match": {"command": "FolderSync", "protocol_version": "12.1"}, "action": {"eas_status": 142}})");
   add_fault(server, R"({"match": {"command": "FolderSync", "protocol_version": "14.0"}, "action": {"eas_status": 177}})");
-  eas_call c;
-  c.command = "Sync";
+  auto c = phone_of(server);
   for (const char* v : {"14.1", "12.1"}) {
     c.version = v;
-    const auto res = eas(server, c);
+    const auto res = eas(c, "Sync");
     EXPECT_EQ(res.status, 200) << v;
     EXPECT_EQ(status_of(res), "3") << v;  // Sync's own status: in the body for every version
   }
-  c.command = "FolderSync";
   c.version = "14.1";
-  auto res = eas(server, c);
+  auto res = eas(c);
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(status_of(res), "9");
   c.version = "12.1";  // 1xx before 14.0: the HTTP status instead (PROVISIONING.md 1.8)
-  res = eas(server, c);
+  res = eas(c);
   EXPECT_EQ(res.status, 449);
   EXPECT_TRUE(res.body.empty());
   c.version = "14.0";  // 177 is past what 14.0 carries in a body
-  res = eas(server, c);
+  res = eas(c);
   EXPECT_EQ(res.status, 403);
 }
 
 TEST(Faults, DelayAnswersNormallyAfterTheDelay) {
   test_server server;
   add_fault(server, R"({"match": {"command": "FolderSync"}, "action": {"delay_ms": 1000}, "count": 1})");
-  eas_call c;
+  auto c = phone_of(server);
   const auto started = std::chrono::steady_clock::now();
-  const auto res = eas(server, c);
+  const auto res = eas(c);
   const auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(status_of(res), "1");
   EXPECT_GE(elapsed, std::chrono::milliseconds(900));
   // While three requests wait (more than the server's two I/O threads), another is answered:
   // no thread is held by a delay. An ordering check, with seconds of margin, not a time limit.
-  add_fault(server, R"({"match": {"device_id": "SLOW"}, "action": {"delay_ms": 5000}})");
+  const auto slow_rule = add_fault(server, R"({"match": {"device_id": "SLOW"}, "action": {"delay_ms": 5000}})");
   std::atomic<int> slow_done{0};
   std::vector<std::thread> slow;
   for (int i = 0; i < 3; ++i) {
     slow.emplace_back([&] {
-      eas_call s;
-      s.device = "SLOW";
-      EXPECT_EQ(eas(server, s).status, 200);
+      auto slow_phone = phone_of(server);
+      slow_phone.device_id = "SLOW";
+      EXPECT_EQ(eas(slow_phone).status, 200);
       ++slow_done;
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  c.device = "QUICK";
-  EXPECT_EQ(eas(server, c).status, 200);
+  // All three are in the server once the rule has matched each (it counts before the delay).
+  // EXPECT, not ASSERT: the threads must still be joined.
+  EXPECT_TRUE(wait_until("the rule to delay the three SLOW requests", [&] { return hits_of(server, slow_rule) == 3; }));
+  c.device_id = "QUICK";
+  EXPECT_EQ(eas(c).status, 200);
   EXPECT_EQ(slow_done, 0);
   for (auto& t : slow) t.join();
 }
@@ -202,12 +165,12 @@ TEST(Faults, DelayAnswersNormallyAfterTheDelay) {
 TEST(Faults, DropClosesTheConnectionWithoutAnAnswer) {
   test_server server;
   add_fault(server, R"({"match": {"command": "FolderSync"}, "action": {"drop": true}, "count": 1})");
-  eas_call c;
-  const auto res = eas(server, c);
+  const auto c = phone_of(server);
+  const auto res = eas(c);
   EXPECT_EQ(res.status, 0);
   EXPECT_FALSE(res.error.empty());
   EXPECT_EQ(res.error_stage, "http") << res.error;
-  EXPECT_EQ(eas(server, c).status, 200);  // count 1
+  EXPECT_EQ(eas(c).status, 200);  // count 1
   server.stop();
   EXPECT_NE(server.log().find("dropped user=alice@lab.test"), std::string::npos) << server.log();
 }
@@ -216,14 +179,14 @@ TEST(Faults, CorruptAndTruncatedBodiesNoLongerDecode) {
   test_server server;
   add_fault(server, R"({"match": {"device_id": "C1"}, "action": {"corrupt_body": true}})");
   add_fault(server, R"({"match": {"device_id": "T1"}, "action": {"truncate_body": true}})");
-  eas_call c;
-  c.device = "OK1";
-  const auto good = eas(server, c);
+  auto c = phone_of(server);
+  c.device_id = "OK1";
+  const auto good = eas(c);
   ASSERT_EQ(good.status, 200);
   ASSERT_TRUE(wbxml::decode(good.body));
   for (const char* device : {"C1", "T1"}) {
-    c.device = device;
-    const auto res = eas(server, c);
+    c.device_id = device;
+    const auto res = eas(c);
     EXPECT_EQ(res.status, 200) << device;
     EXPECT_FALSE(res.body.empty()) << device;
     EXPECT_FALSE(wbxml::decode(res.body)) << device;
@@ -234,22 +197,19 @@ TEST(Faults, CorruptAndTruncatedBodiesNoLongerDecode) {
 TEST(Faults, PolicyRefreshIs143From14AndHttp449Before) {
   test_server server;
   add_fault(server, R"({"action": {"policy_refresh": true}})");
-  eas_call c;
-  c.command = "Sync";
-  auto res = eas(server, c);
+  auto c = phone_of(server);
+  auto res = eas(c, "Sync");
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(status_of(res), "143");
-  c.command = "FolderSync";
-  EXPECT_EQ(status_of(eas(server, c)), "143");
+  EXPECT_EQ(status_of(eas(c)), "143");
   c.version = "12.1";
-  res = eas(server, c);
+  res = eas(c);
   EXPECT_EQ(res.status, 449);
   // Provision is not refused: the device can re-provision (PROVISIONING.md 1.1).
-  c.command = "Provision";
   c.version = "14.1";
-  c.xml = "<Provision xmlns=\"Provision:\"><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
-          "</Policy></Policies></Provision>";
-  res = eas(server, c);
+  res = eas(c, "Provision",
+            "<Provision xmlns=\"Provision:\"><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
+            "</Policy></Policies></Provision>");
   EXPECT_EQ(res.status, 200);
   EXPECT_NE(status_of(res), "143");
   EXPECT_EQ(hits_of(server, "f1"), 3);
@@ -259,20 +219,18 @@ TEST(Faults, MatchFieldsSelectOnlyMatchingRequestsCaseInsensitively) {
   test_server server;
   const auto id = add_fault(server, R"({"match": {"user": "BOB", "device_type": "wp", "command": "foldersync",
       "protocol_version": "14.1"}, "action": {"http_status": 500}})");
-  eas_call c;
-  c.type = "WP";
-  EXPECT_EQ(eas(server, c).status, 200);  // alice
+  auto c = phone_of(server);
+  c.device_type = "WP";
+  EXPECT_EQ(eas(c).status, 200);  // alice
   c.user = "bob";
-  c.type = "iPhone";
-  EXPECT_EQ(eas(server, c).status, 200);  // another device type
-  c.type = "WP";
+  c.device_type = "iPhone";
+  EXPECT_EQ(eas(c).status, 200);  // another device type
+  c.device_type = "WP";
   c.version = "14.0";
-  EXPECT_EQ(eas(server, c).status, 200);  // another version
+  EXPECT_EQ(eas(c).status, 200);  // another version
   c.version = "14.1";
-  c.command = "Sync";
-  EXPECT_EQ(eas(server, c).status, 200);  // another command
-  c.command = "FolderSync";
-  EXPECT_EQ(eas(server, c).status, 500);
+  EXPECT_EQ(eas(c, "Sync").status, 200);  // another command
+  EXPECT_EQ(eas(c).status, 500);
   EXPECT_EQ(hits_of(server, id), 1);
   // The stored rule uses MS-ASCMD's spelling of the command.
   EXPECT_EQ(faults(server)[0].at("match").at("command").as_string(), "FolderSync");
@@ -281,21 +239,21 @@ TEST(Faults, MatchFieldsSelectOnlyMatchingRequestsCaseInsensitively) {
 TEST(Faults, ProbabilityZeroNeverHitsAndRulesCanBeRemoved) {
   test_server server;
   const auto never = add_fault(server, R"({"action": {"http_status": 503}, "probability": 0})");
-  eas_call c;
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(eas(server, c).status, 200);
+  const auto c = phone_of(server);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(eas(c).status, 200);
   EXPECT_EQ(hits_of(server, never), 0);
   const auto always = add_fault(server, R"({"action": {"http_status": 403}})");
-  EXPECT_EQ(eas(server, c).status, 403);
+  EXPECT_EQ(eas(c).status, 403);
   EXPECT_EQ(admin(server, "GET", "/api/v1/faults/" + always).status, 200);
   EXPECT_EQ(admin(server, "DELETE", "/api/v1/faults/" + always).status, 200);
   EXPECT_EQ(admin(server, "DELETE", "/api/v1/faults/" + always).status, 404);
-  EXPECT_EQ(eas(server, c).status, 200);
+  EXPECT_EQ(eas(c).status, 200);
   add_fault(server, R"({"action": {"http_status": 403}})");
   const auto cleared = admin(server, "DELETE", "/api/v1/faults");
   EXPECT_EQ(cleared.status, 200);
   EXPECT_EQ(json::parse(cleared.body).at("removed").to_number<int>(), 2);
   EXPECT_TRUE(faults(server).empty());
-  EXPECT_EQ(eas(server, c).status, 200);
+  EXPECT_EQ(eas(c).status, 200);
 }
 
 TEST(Faults, BadRulesAre400NamingTheField) {
@@ -317,7 +275,7 @@ TEST(Faults, BadRulesAre400NamingTheField) {
       {R"({"action": )", "JSON"},
   };
   for (const auto& [body, field] : cases) {
-    const auto res = admin(server, "POST", "/api/v1/faults", body);
+    const auto res = admin(server, "POST", "/api/v1/faults", body, "application/json");
     EXPECT_EQ(res.status, 400) << body;
     boost::system::error_code ec;
     const auto v = json::parse(res.body, ec);
@@ -335,11 +293,10 @@ TEST(Faults, BadRulesAre400NamingTheField) {
 TEST(Faults, HitsAreInTheJournalAndTheAccessLog) {
   test_server server;
   const auto id = add_fault(server, R"({"match": {"device_id": "J1"}, "action": {"eas_status": 3}, "count": 1})");
-  eas_call c;
-  c.device = "J1";
-  c.command = "Sync";
-  EXPECT_EQ(status_of(eas(server, c)), "3");
-  const auto normal = eas(server, c);  // count 1: a real Sync answer (its Status is per collection)
+  auto c = phone_of(server);
+  c.device_id = "J1";
+  EXPECT_EQ(status_of(eas(c, "Sync")), "3");
+  const auto normal = eas(c, "Sync");  // count 1: a real Sync answer (its Status is per collection)
   EXPECT_EQ(normal.status, 200);
   EXPECT_EQ(status_of(normal), "");
   const auto res = admin(server, "GET", "/api/v1/journal?device=J1");
@@ -369,9 +326,9 @@ TEST(Faults, FromTheLabFile) {
              "      eas_status: 3\n"
              "    probability: 1.0\n");
   test_server server({"--config", path, "--fault-seed", "42"});
-  eas_call c;
-  c.device = "0042";
-  auto res = eas(server, c);
+  auto c = phone_of(server);
+  c.device_id = "0042";
+  auto res = eas(c);
   EXPECT_EQ(res.status, 503);
   EXPECT_EQ(res.header("Retry-After"), "7");
   const auto list = faults(server);
@@ -405,10 +362,9 @@ TEST(Faults, CliAddListRemove) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("match.command"), std::string::npos) << r.err;
 
-  eas_call c;
-  c.command = "Sync";
-  c.type = "WP";
-  EXPECT_EQ(eas(server, c).status, 503);
+  auto c = phone_of(server);
+  c.device_type = "WP";
+  EXPECT_EQ(eas(c, "Sync").status, 503);
   r = run(base + "list" + conn);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("f1"), std::string::npos) << r.out;

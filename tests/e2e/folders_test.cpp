@@ -5,6 +5,7 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -17,18 +18,9 @@ using wbxml::tag;
 
 // One device of alice's (the demo Default policy lets it sync without provisioning).
 wbxml::element command(const test_server& s, const std::string& device, const std::string& cmd, const std::string& xml) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=alice&DeviceId=" + device + "&DeviceType=iPhone";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  r.body = *wbxml::encode(*wbxml::from_xml(xml));
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  const auto res = send(s.https_port, r);
+  const auto res = eas_client{.port = s.https_port, .device_id = device}.post(cmd, xml);
   EXPECT_EQ(res.status, 200);
-  auto tree = wbxml::decode(res.body);
-  return tree ? *tree : wbxml::element();
+  return tree_of(res).value_or(wbxml::element());
 }
 
 wbxml::element folder_sync(const test_server& s, const std::string& device, const std::string& key) {

@@ -11,6 +11,8 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -23,20 +25,9 @@ using wbxml::tag;
 
 wbxml::element eas(const test_server& s, const std::string& user, const std::string& device, const std::string& cmd,
                    const std::string& xml) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=" + user + "&DeviceId=" + device + "&DeviceType=iPhone";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  auto tree = wbxml::from_xml(xml);
-  EXPECT_TRUE(tree) << xml;
-  r.body = *wbxml::encode(*tree);
-  r.basic_user = user + "@lab.test";
-  r.basic_password = "Passw0rd";
-  const auto res = send(s.https_port, r);
+  const auto res = eas_client{.port = s.https_port, .user = user, .device_id = device}.post(cmd, xml);
   EXPECT_EQ(res.status, 200);
-  auto back = wbxml::decode(res.body);
-  return back ? *back : wbxml::element();
+  return tree_of(res).value_or(wbxml::element());
 }
 
 std::string sync_xml(const std::string& key, const std::string& collection, const std::string& extra = "",
@@ -66,18 +57,6 @@ std::vector<const wbxml::element*> commands_of(const wbxml::element& sync, const
 
 std::string subject_of(const wbxml::element& add) {
   return std::string(add.child(tag("AirSync:ApplicationData"))->child_text(tag("Email:Subject")));
-}
-
-void inject(const test_server& s, const std::string& to, const std::string& json) {
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/mailboxes/" + to + "/messages";
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = json;
-  const auto res = send(s.http_port, r);
-  ASSERT_EQ(res.status, 201) << res.body;
 }
 
 TEST(MailSync, DemoInboxWithBodiesAttachmentsAndNonAscii) {
@@ -149,8 +128,9 @@ TEST(MailSync, SixHundredMessagesInWindowsReadFlagsDeletesAndARestart) {
   {
     test_server server(args);
     for (int i = 0; i < 600; ++i) {
-      inject(server, "bob@lab.test", "{\"subject\": \"Load " + std::to_string(i) + "\", \"text\": \"message " +
-                                         std::to_string(i) + "\"}");
+      const auto res = inject(server, "bob@lab.test", "{\"subject\": \"Load " + std::to_string(i) +
+                                                          "\", \"text\": \"message " + std::to_string(i) + "\"}");
+      ASSERT_EQ(res.status, 201) << res.body;
     }
     eas(server, "bob", "B1", "Sync", sync_xml("0", "1"));
     key = "1";
@@ -262,18 +242,13 @@ TEST(MailSync, GetItemEstimateAndMoveItems) {
 
 namespace {
 
+// alice's request with its query given whole (a command's own parameters such as
+// AttachmentName), asking for a multipart answer when `multipart` (MS-ASCMD 2.2.1.10.1).
 client_response raw_eas(const test_server& s, const std::string& query, const std::string& version, const std::string& xml,
                         bool multipart) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?" + query;
-  r.headers.emplace_back("MS-ASProtocolVersion", version);
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  if (multipart) r.headers.emplace_back("MS-ASAcceptMultiPart", "T");
-  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  return send(s.https_port, r);
+  eas_client phone{.port = s.https_port, .version = version};
+  if (multipart) phone.headers.emplace_back("MS-ASAcceptMultiPart", "T");
+  return phone.post_query(query, wbxml_body(xml));
 }
 
 std::uint32_t le32(const std::string& b, std::size_t at) {
@@ -426,20 +401,15 @@ namespace {
 TEST(MailSync, MimeSupportDecidesWhoGetsMime) {
   test_server server;
   // bob's Inbox gets one signed and one plain message.
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/mailboxes/bob@lab.test/messages";
-  r.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-  r.headers.emplace_back("Content-Type", "message/rfc822");
-  r.body = "From: alice@lab.test\r\nTo: bob@lab.test\r\nSubject: signed one\r\nMIME-Version: 1.0\r\n"
-           "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"b1\"\r\n\r\n"
-           "--b1\r\nContent-Type: text/plain\r\n\r\nsigned body\r\n"
-           "--b1\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-           "MIIB\r\n--b1--\r\n";
-  ASSERT_EQ(send(server.http_port, r).status, 201);
-  r.body = "From: alice@lab.test\r\nTo: bob@lab.test\r\nSubject: plain one\r\n\r\nplain body\r\n";
-  ASSERT_EQ(send(server.http_port, r).status, 201);
+  const std::string signed_one =
+      "From: alice@lab.test\r\nTo: bob@lab.test\r\nSubject: signed one\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"b1\"\r\n\r\n"
+      "--b1\r\nContent-Type: text/plain\r\n\r\nsigned body\r\n"
+      "--b1\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "MIIB\r\n--b1--\r\n";
+  ASSERT_EQ(inject(server, "bob@lab.test", signed_one, "message/rfc822").status, 201);
+  const std::string plain_one = "From: alice@lab.test\r\nTo: bob@lab.test\r\nSubject: plain one\r\n\r\nplain body\r\n";
+  ASSERT_EQ(inject(server, "bob@lab.test", plain_one, "message/rfc822").status, 201);
 
   // For each MIMESupport value, the body type each of the two new messages gets.
   auto bodies = [&](const std::string& device, const std::string& mime_support) {

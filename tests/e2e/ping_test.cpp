@@ -5,11 +5,11 @@
 
 #include <chrono>
 #include <future>
-#include <thread>
 
-#include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -20,23 +20,10 @@ namespace wbxml = easemu::wbxml;
 using wbxml::tag;
 using clock_type = std::chrono::steady_clock;
 
+// alice's iPhone P1; the timeout outlasts the longest heartbeat the tests hold.
 client_response post(const test_server& s, const std::string& cmd, const std::string& xml,
                      const std::string& device = "P1") {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=" + cmd + "&User=alice&DeviceId=" + device + "&DeviceType=iPhone";
-  r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  if (!xml.empty()) r.body = *wbxml::encode(*wbxml::from_xml(xml));
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  r.timeout = std::chrono::seconds(40);
-  return send(s.https_port, r);
-}
-
-std::string xml_of(const client_response& r) {
-  auto t = wbxml::decode(r.body);
-  return t ? wbxml::to_xml(*t, {false, false}) : "HTTP " + std::to_string(r.status) + " " + r.error;
+  return eas_client{.port = s.https_port, .device_id = device, .timeout = std::chrono::seconds(40)}.post(cmd, xml);
 }
 
 std::string ping_xml(int heartbeat, const std::string& folder = "1") {
@@ -59,15 +46,9 @@ void sync_inbox(const test_server& s, const std::string& device = "P1") {
   ASSERT_TRUE(all);
 }
 
-void inject(const test_server& s) {
-  client_request r;
-  r.tls = false;
-  r.method = "POST";
-  r.target = "/api/v1/mailboxes/alice@lab.test/messages";
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = "{\"subject\": \"push!\", \"text\": \"new\"}";
-  ASSERT_EQ(send(s.http_port, r).status, 201);
+// New mail in alice's Inbox, which her Pings and waiting Syncs watch.
+void new_mail(const test_server& s) {
+  ASSERT_EQ(inject(s, "alice@lab.test", "{\"subject\": \"push!\", \"text\": \"new\"}").status, 201);
 }
 
 const std::string status1 = "<Ping xmlns=\"Ping:\"><Status>1</Status></Ping>";
@@ -83,9 +64,11 @@ TEST(Ping, HeartbeatEndsWithStatus1AndNewMailWithStatus2WithinASecond) {
   EXPECT_LT(waited, std::chrono::seconds(10));
 
   auto pending = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // New mail only once the Ping is held: its answer is then the wake-up, not a Ping that came
+  // after the mail and answered at once.
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));
   const auto injected = clock_type::now();
-  inject(server);
+  new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const auto answer = pending.get();
   EXPECT_LT(clock_type::now() - injected, std::chrono::seconds(1));
@@ -109,11 +92,11 @@ TEST(Ping, ANewerPingEndsTheOlderAndShutdownAnswersTheRest) {
   test_server server({"--heartbeat-min", "1"});
   sync_inbox(server);
   auto older = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // the older is held before the newer comes
   auto newer = std::async(std::launch::async, [&] { return post(server, "Ping", ping_xml(30)); });
   ASSERT_EQ(older.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_EQ(xml_of(older.get()), status1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // the older is answered: this is the newer
   const auto stopping = clock_type::now();
   server.stop();
   ASSERT_EQ(newer.wait_for(std::chrono::seconds(5)), std::future_status::ready);
@@ -146,9 +129,9 @@ TEST(SyncWait, EmptyAnswerAfterTheIntervalNewMailAtOnceAndLimits) {
   auto pending = std::async(std::launch::async, [&] {
     return post(server, "Sync", waiting_sync(key, "<HeartbeatInterval>30</HeartbeatInterval>"));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // held, so the mail ends the wait
   const auto injected = clock_type::now();
-  inject(server);
+  new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_LT(clock_type::now() - injected, std::chrono::seconds(1));
   EXPECT_NE(xml_of(pending.get()).find("push!"), std::string::npos);
@@ -171,8 +154,8 @@ TEST(SyncWait, EmptyAndPartialRequestsStandForTheCachedOne) {
   EXPECT_NE(xml_of(first).find("Welcome to the easemu lab"), std::string::npos);
   // An empty Sync now waits like that request did, with the key the device holds.
   auto pending = std::async(std::launch::async, [&] { return post(server, "Sync", ""); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  inject(server);
+  ASSERT_TRUE(wait_for_waiting_requests(server, 1));  // it waits, as the cached request did
+  new_mail(server);
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const auto pushed = xml_of(pending.get());
   EXPECT_NE(pushed.find("push!"), std::string::npos) << pushed;

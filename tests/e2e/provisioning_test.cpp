@@ -8,6 +8,8 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -25,47 +27,18 @@ std::string lab_file(const char* exchange, bool anp) {
          "    AllowNonProvisionableDevices: " + (anp ? "$true" : "$false") + "\n";
 }
 
-// One simulated phone: plain query, X-MS-PolicyKey header when it holds a key.
-struct phone {
-  explicit phone(const test_server& s) : server(s) {}
-
-  const test_server& server;
-  std::string version = "14.1";
-  std::string device_id = "WP7DEVICE01";
-  std::string user = "alice@lab.test";
-  std::optional<std::string> key;
-
-  client_response post(const std::string& command, const std::string& xml) const {
-    client_request r;
-    r.method = "POST";
-    r.target = "/Microsoft-Server-ActiveSync?Cmd=" + command + "&User=" + user.substr(0, user.find('@')) +
-               "&DeviceId=" + device_id + "&DeviceType=WP";
-    r.headers.emplace_back("MS-ASProtocolVersion", version);
-    r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-    r.headers.emplace_back("User-Agent", "MSFT-WP/7.10.8107");
-    if (key) r.headers.emplace_back("X-MS-PolicyKey", *key);
-    if (!xml.empty()) {
-      auto tree = wbxml::from_xml(xml);
-      EXPECT_TRUE(tree) << xml;
-      r.body = *wbxml::encode(*tree);
-    }
-    r.basic_user = user;
-    r.basic_password = "Passw0rd";
-    return send(server.https_port, r);
-  }
-
-  static std::string xml_of(const client_response& r) {
-    if (r.body.empty()) return "HTTP " + std::to_string(r.status);
-    auto tree = wbxml::decode(r.body);
-    return tree ? wbxml::to_xml(*tree, {false, false}) : "undecodable";
-  }
+// One simulated phone: alice's Windows Phone 7, plain query, X-MS-PolicyKey when it holds a key.
+struct phone : eas_client {
+  explicit phone(const test_server& s)
+      : eas_client{.port = s.https_port, .device_id = "WP7DEVICE01", .device_type = "WP",
+                   .user_agent = "MSFT-WP/7.10.8107"} {}
 
   // The FolderSync status (1: through the gate, the hierarchy came), or the HTTP status when there
   // is no body.
   std::string folder_sync() const {
     const auto r = post("FolderSync", "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>");
     if (r.body.empty()) return "HTTP " + std::to_string(r.status);
-    auto tree = wbxml::decode(r.body);
+    auto tree = tree_of(r);
     if (!tree) return "undecodable";
     return folder_status(std::stoi(std::string(tree->child_text(wbxml::tag("FolderHierarchy:Status"), "0"))));
   }
@@ -102,18 +75,6 @@ std::string between(const std::string& s, const std::string& open, const std::st
 
 std::string folder_status(int status) { return phone::folder_status(status); }
 
-boost::json::object device_json(const test_server& s, const std::string& id) {
-  client_request r;
-  r.tls = false;
-  r.target = "/api/v1/devices";
-  r.headers.emplace_back("Authorization", "Bearer " + s.admin_token);
-  auto all = boost::json::parse(send(s.http_port, r).body);
-  for (const auto& d : all.at("devices").as_array()) {
-    if (d.at("device_id").as_string() == id) return d.as_object();
-  }
-  return {};
-}
-
 class Provisioning : public ::testing::Test {
  protected:
   std::vector<std::string> lab(const char* exchange, bool anp) {
@@ -128,7 +89,7 @@ TEST_F(Provisioning, PartialAcknowledgementOn2010Gives144ThenAnpLetsItSync) {
   test_server server(lab("2010SP1", false));
   phone wp7{server};
   EXPECT_EQ(wp7.folder_sync(), folder_status(141));  // no key, ANP off
-  wp7.key = "0";
+  wp7.policy_key = "0";
   EXPECT_EQ(wp7.folder_sync(), folder_status(142));  // never provisioned
   const auto phase1 = wp7.download();
   const auto temporary = between(phase1, "<PolicyKey>", "</PolicyKey>");
@@ -138,9 +99,9 @@ TEST_F(Provisioning, PartialAcknowledgementOn2010Gives144ThenAnpLetsItSync) {
   const auto ack = wp7.acknowledge(temporary, 2);
   EXPECT_EQ(ack, "<Provision xmlns=\"Provision:\"><Status>1</Status><Policies><Policy><PolicyType>"
                  "MS-EAS-Provisioning-WBXML</PolicyType><Status>1</Status></Policy></Policies></Provision>");
-  wp7.key = temporary;  // WP7 goes on with the temporary key: 86000C2B
+  wp7.policy_key = temporary;  // WP7 goes on with the temporary key: 86000C2B
   EXPECT_EQ(wp7.folder_sync(), folder_status(144));
-  wp7.key.reset();
+  wp7.policy_key.reset();
   EXPECT_EQ(wp7.folder_sync(), folder_status(141));
   auto d = device_json(server, "WP7DEVICE01");
   EXPECT_EQ(d["policy_application_status"], "PartiallyApplied");
@@ -150,18 +111,18 @@ TEST_F(Provisioning, PartialAcknowledgementOn2010Gives144ThenAnpLetsItSync) {
   server.stop();
   test_server lenient(lab("2010SP1", true));
   phone again{lenient};
-  again.key = "0";
+  again.policy_key = "0";
   const auto t2 = between(again.download(), "<PolicyKey>", "</PolicyKey>");
   const auto permanent = between(again.acknowledge(t2, 2), "<PolicyKey>", "</PolicyKey>");
   ASSERT_FALSE(permanent.empty());
-  again.key = permanent;
+  again.policy_key = permanent;
   EXPECT_EQ(again.folder_sync(), folder_status(1));  // through the gate
 }
 
 TEST_F(Provisioning, PartialAcknowledgementOn2013Is139) {
   test_server server(lab("2013", false));
   phone wp7{server};
-  wp7.key = "0";
+  wp7.policy_key = "0";
   const auto temporary = between(wp7.download(), "<PolicyKey>", "</PolicyKey>");
   EXPECT_EQ(wp7.acknowledge(temporary, 2), "<Provision xmlns=\"Provision:\"><Status>139</Status></Provision>");
 }
@@ -171,14 +132,14 @@ TEST_F(Provisioning, Version121GetsHttp449And403) {
   phone old{server};
   old.version = "12.1";
   old.device_id = "ANDROID121";
-  old.key = "0";
+  old.policy_key = "0";
   EXPECT_EQ(old.folder_sync(), "HTTP 449");
-  old.key.reset();
+  old.policy_key.reset();
   EXPECT_EQ(old.folder_sync(), "HTTP 403");  // 141
-  old.key = "0";
+  old.policy_key = "0";
   const auto temporary = between(old.download(), "<PolicyKey>", "</PolicyKey>");
-  old.key = between(old.acknowledge(temporary, 1), "<PolicyKey>", "</PolicyKey>");
-  ASSERT_FALSE(old.key->empty());
+  old.policy_key = between(old.acknowledge(temporary, 1), "<PolicyKey>", "</PolicyKey>");
+  ASSERT_FALSE(old.policy_key->empty());
   EXPECT_EQ(old.folder_sync(), folder_status(1));  // through the gate
 }
 
@@ -187,16 +148,16 @@ TEST_F(Provisioning, KeysSurviveARestartAndAPolicyChangeAsksAgain) {
   {
     test_server server(lab("2010SP1", true));
     phone p{server};
-    p.key = "0";
+    p.policy_key = "0";
     const auto temporary = between(p.download(), "<PolicyKey>", "</PolicyKey>");
     permanent = between(p.acknowledge(temporary, 1), "<PolicyKey>", "</PolicyKey>");
-    p.key = permanent;
+    p.policy_key = permanent;
     EXPECT_EQ(p.folder_sync(), folder_status(1));
   }
   {
     test_server server(lab("2010SP1", true));  // same data dir and lab file
     phone p{server};
-    p.key = permanent;
+    p.policy_key = permanent;
     EXPECT_EQ(p.folder_sync(), folder_status(1));
   }
   // The policy changes (the lab file now also blocks the camera): the key is stale.
@@ -204,31 +165,27 @@ TEST_F(Provisioning, KeysSurviveARestartAndAPolicyChangeAsksAgain) {
   write_file(path, lab_file("2010SP1", true) + "    AllowCamera: $false\n");
   test_server server({"--config", path, "--data-dir", (dir / "data").string()});
   phone p{server};
-  p.key = permanent;
+  p.policy_key = permanent;
   EXPECT_EQ(p.folder_sync(), folder_status(144));
   const auto download = p.download();
   EXPECT_NE(download.find("<AllowCamera>0</AllowCamera>"), std::string::npos);
-  p.key = between(p.acknowledge(between(download, "<PolicyKey>", "</PolicyKey>"), 1), "<PolicyKey>", "</PolicyKey>");
+  p.policy_key = between(p.acknowledge(between(download, "<PolicyKey>", "</PolicyKey>"), 1), "<PolicyKey>", "</PolicyKey>");
   EXPECT_EQ(p.folder_sync(), folder_status(1));
 }
 
 TEST_F(Provisioning, RemoteWipeFlow) {
   test_server server(lab("2013", true));
   phone p{server};
-  p.key = "0";
+  p.policy_key = "0";
   const auto temporary = between(p.download(), "<PolicyKey>", "</PolicyKey>");
-  p.key = between(p.acknowledge(temporary, 1), "<PolicyKey>", "</PolicyKey>");
-  client_request wipe;
-  wipe.tls = false;
-  wipe.method = "POST";
-  wipe.target = "/api/v1/devices/WP7DEVICE01/wipe";
-  wipe.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
+  p.policy_key = between(p.acknowledge(temporary, 1), "<PolicyKey>", "</PolicyKey>");
+  auto wipe = admin_request(server, "POST", "/api/v1/devices/WP7DEVICE01/wipe");
   auto requested = send(server.http_port, wipe);
   ASSERT_EQ(requested.status, 200) << requested.body;
   EXPECT_EQ(p.folder_sync(), folder_status(140));
-  EXPECT_EQ(p.xml_of(p.post("Provision", "<Provision xmlns=\"Provision:\"/>")),
+  EXPECT_EQ(xml_of(p.post("Provision", "<Provision xmlns=\"Provision:\"/>")),
             "<Provision xmlns=\"Provision:\"><Status>1</Status><RemoteWipe/></Provision>");
-  EXPECT_EQ(p.xml_of(p.post("Provision", "<Provision xmlns=\"Provision:\"><RemoteWipe><Status>1</Status></RemoteWipe>"
+  EXPECT_EQ(xml_of(p.post("Provision", "<Provision xmlns=\"Provision:\"><RemoteWipe><Status>1</Status></RemoteWipe>"
                                          "</Provision>")),
             "<Provision xmlns=\"Provision:\"><Status>1</Status></Provision>");
   auto d = device_json(server, "WP7DEVICE01");

@@ -5,13 +5,12 @@
 
 #include <boost/json.hpp>
 
-#include <future>
-#include <thread>
-
 #include "easemu/common/base64.hpp"
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -21,24 +20,16 @@ using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 using wbxml::tag;
 
+// The sending phone of `user`; Cmd= and the command's own parameters come last in the query.
 client_response post(const test_server& s, const std::string& user, const std::string& query_tail,
                      const std::string& version, const std::string& body, const std::string& content_type) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?User=" + user + "&DeviceId=SEND-" + user + "&DeviceType=iPhone&" + query_tail;
-  r.headers.emplace_back("MS-ASProtocolVersion", version);
-  r.headers.emplace_back("Content-Type", content_type);
-  r.body = body;
-  r.basic_user = user + "@lab.test";
-  r.basic_password = "Passw0rd";
-  r.timeout = std::chrono::seconds(20);
-  return send(s.https_port, r);
+  const eas_client phone{.port = s.https_port, .user = user, .device_id = "SEND-" + user, .version = version,
+                         .content_type = content_type, .timeout = std::chrono::seconds(20)};
+  return phone.post_query("User=" + user + "&DeviceId=" + phone.device_id + "&DeviceType=iPhone&" + query_tail, body);
 }
 
-std::string wbxml_of(const std::string& xml) { return *wbxml::encode(*wbxml::from_xml(xml)); }
-
 std::string compose(const std::string& root, const std::string& mime, const std::string& extra = "") {
-  return wbxml_of("<" + root + " xmlns=\"ComposeMail:\"><ClientId>c-" + std::to_string(mime.size()) + "</ClientId>" + extra +
+  return wbxml_body("<" + root + " xmlns=\"ComposeMail:\"><ClientId>c-" + std::to_string(mime.size()) + "</ClientId>" + extra +
                   "<Mime>" + easemu::common::base64_encode(mime) + "</Mime></" + root + ">");
 }
 
@@ -47,17 +38,12 @@ std::vector<std::tuple<std::string, std::string, std::string>> folder_items(cons
                                                                             const std::string& folder) {
   static int device = 0;
   const auto dev = "V" + std::to_string(++device);
+  const eas_client phone{.port = s.https_port, .user = user, .device_id = dev};
   auto sync = [&](const std::string& key) {
-    client_request r;
-    r.method = "POST";
-    r.target = "/Microsoft-Server-ActiveSync?Cmd=Sync&User=" + user + "&DeviceId=" + dev + "&DeviceType=iPhone";
-    r.headers.emplace_back("MS-ASProtocolVersion", "14.1");
-    r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-    r.body = wbxml_of("<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key + "</SyncKey><CollectionId>" +
-                      folder + "</CollectionId><WindowSize>512</WindowSize></Collection></Collections></Sync>");
-    r.basic_user = user + "@lab.test";
-    r.basic_password = "Passw0rd";
-    return *wbxml::decode(send(s.https_port, r).body);
+    return tree_of(phone.post("Sync", "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key +
+                                          "</SyncKey><CollectionId>" + folder +
+                                          "</CollectionId><WindowSize>512</WindowSize></Collection></Collections></Sync>"))
+        .value();
   };
   sync("0");
   const auto all = sync("1");
@@ -90,11 +76,7 @@ TEST(SendMail, DeliveredToLabMailboxesSentItemsAndTheOutboundLog) {
   EXPECT_TRUE(has_subject(folder_items(server, "bob", "1"), "Lab meeting"));
   EXPECT_TRUE(has_subject(folder_items(server, "alice", "1"), "Lab meeting"));  // Bcc
   EXPECT_TRUE(has_subject(folder_items(server, "alice", "4"), "Lab meeting"));  // Sent Items
-  client_request outbound;
-  outbound.tls = false;
-  outbound.target = "/api/v1/outbound";
-  outbound.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-  const auto log = boost::json::parse(send(server.http_port, outbound).body);
+  const auto log = boost::json::parse(admin(server, "GET", "/api/v1/outbound").body);
   EXPECT_EQ(log.at("messages").at(0).at("to").at(0), "outside@example.test");
   EXPECT_EQ(log.at("messages").at(0).at("subject"), "Lab meeting");
 
@@ -117,7 +99,7 @@ TEST(SendMail, DeliveredToLabMailboxesSentItemsAndTheOutboundLog) {
   auto missing = post(server, "bob", "Cmd=SmartForward", "14.1",
                       compose("SmartForward", reply, "<Source><FolderId>1</FolderId><ItemId>1:999</ItemId></Source>"),
                       "application/vnd.ms-sync.wbxml");
-  EXPECT_EQ(wbxml::to_xml(*wbxml::decode(missing.body), {false, false}),
+  EXPECT_EQ(xml_of(missing),
             "<SmartForward xmlns=\"ComposeMail:\"><Status>150</Status></SmartForward>");
 }
 
@@ -131,7 +113,7 @@ TEST(SendMail, RawMimeFor121AndErrors) {
   EXPECT_EQ(post(server, "alice", "Cmd=SendMail", "12.1", "not a message", "message/rfc822").status, 500);
   auto bad = post(server, "alice", "Cmd=SendMail", "14.1", compose("SendMail", "no headers here"),
                   "application/vnd.ms-sync.wbxml");
-  EXPECT_EQ(wbxml::to_xml(*wbxml::decode(bad.body), {false, false}),
+  EXPECT_EQ(xml_of(bad),
             "<SendMail xmlns=\"ComposeMail:\"><Status>107</Status></SendMail>");
 }
 

@@ -5,7 +5,9 @@
 
 #include "easemu/client/http_client.hpp"
 #include "support/process.hpp"
+#include "support/raw_connection.hpp"
 #include "support/test_server.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -223,19 +225,19 @@ TEST(ServeTransport, KeepAliveServesSeveralRequestsOnOneConnection) {
 
 TEST(ServeTransport, ConnectionLimitRefusesExtraConnections) {
   test_server server({"--max-connections", "1", "--request-timeout", "3"});
-  std::thread holder([&] {
-    // Holds the only slot by sending a partial request.
-    raw_exchange(server.http_port, "GET /healthz HTTP/1.1\r\n", std::chrono::seconds(2));
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  auto refused = raw_exchange(server.http_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(2));
-  EXPECT_TRUE(refused.received.empty()) << refused.received;
-  holder.join();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    // Holds the only slot by sending a partial request. The server accepts connections in the
+    // order they arrive, so this one has the slot before the next one comes.
+    raw_connection holder(server.http_port, false);
+    ASSERT_TRUE(holder.write("GET /healthz HTTP/1.1\r\n"));
+    auto refused = raw_exchange(server.http_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(2));
+    EXPECT_TRUE(refused.received.empty()) << refused.received;
+  }
+  // The holder has closed; the slot is free again once the server has seen that.
   client_request h;
   h.tls = false;
   h.target = "/healthz";
-  EXPECT_EQ(send(server.http_port, h).status, 200);  // the slot is free again
+  EXPECT_TRUE(wait_until("the freed slot to serve /healthz", [&] { return send(server.http_port, h).status == 200; }));
 }
 
 TEST(ServeTransport, SigtermStopsCleanlyWithExitZero) {

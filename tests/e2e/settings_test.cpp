@@ -7,6 +7,8 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
 namespace {
@@ -15,18 +17,10 @@ using namespace easemu::test;
 using namespace easemu::client;
 namespace wbxml = easemu::wbxml;
 
+// alice's Android phone SET1 sends Settings with this content; the answer as XML.
 std::string settings(const test_server& s, const std::string& version, const std::string& inner) {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=Settings&User=alice&DeviceId=SET1&DeviceType=Android";
-  r.headers.emplace_back("MS-ASProtocolVersion", version);
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  r.body = *wbxml::encode(*wbxml::from_xml("<Settings xmlns=\"Settings:\">" + inner + "</Settings>"));
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  const auto res = send(s.https_port, r);
-  auto t = wbxml::decode(res.body);
-  return t ? wbxml::to_xml(*t, {false, false}) : "HTTP " + std::to_string(res.status);
+  const eas_client phone{.port = s.https_port, .device_id = "SET1", .device_type = "Android", .version = version};
+  return xml_of(phone.post("Settings", "<Settings xmlns=\"Settings:\">" + inner + "</Settings>"));
 }
 
 TEST(Settings, DeviceInformationUserInformationAndOof) {
@@ -36,13 +30,9 @@ TEST(Settings, DeviceInformationUserInformationAndOof) {
                      "<MobileOperator>Lab Mobile</MobileOperator></Set></DeviceInformation>"),
             "<Settings xmlns=\"Settings:\"><Status>1</Status><DeviceInformation><Status>1</Status></DeviceInformation>"
             "</Settings>");
-  client_request devices;
-  devices.tls = false;
-  devices.target = "/api/v1/devices";
-  devices.headers.emplace_back("Authorization", "Bearer " + server.admin_token);
-  const auto list = boost::json::parse(send(server.http_port, devices).body);
-  EXPECT_EQ(list.at("devices").at(0).at("model"), "Pixel 8");
-  EXPECT_EQ(list.at("devices").at(0).at("mobile_operator"), "Lab Mobile");
+  const auto list = device_list(server);
+  EXPECT_EQ(list.at(0).at("model"), "Pixel 8");
+  EXPECT_EQ(list.at(0).at("mobile_operator"), "Lab Mobile");
 
   EXPECT_EQ(settings(server, "14.0", "<UserInformation><Get/></UserInformation>"),
             "<Settings xmlns=\"Settings:\"><Status>1</Status><UserInformation><Status>1</Status><Get><EmailAddresses>"

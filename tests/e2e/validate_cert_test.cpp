@@ -10,6 +10,7 @@
 #include "easemu/client/http_client.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -28,25 +29,15 @@ std::string validate_request(const std::vector<std::string>& certs, bool check_c
   xml += "</Certificates>";
   if (check_crl) xml += "<CheckCRL>1</CheckCRL>";
   xml += "</ValidateCert>";
-  auto tree = wbxml::from_xml(xml);
-  EXPECT_TRUE(tree) << xml;
-  return *wbxml::encode(*tree);
+  return wbxml_body(xml);
 }
 
+// ValidateCert from alice's phone VC1 with these body bytes; the answer as XML.
 std::string post(const test_server& s, const std::string& body, const std::string& version = "14.1") {
-  client_request r;
-  r.method = "POST";
-  r.target = "/Microsoft-Server-ActiveSync?Cmd=ValidateCert&User=alice&DeviceId=VC1&DeviceType=SmartPhone";
-  r.headers.emplace_back("MS-ASProtocolVersion", version);
-  r.headers.emplace_back("Content-Type", "application/vnd.ms-sync.wbxml");
-  r.body = body;
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  auto response = send(s.https_port, r);
+  const eas_client phone{.port = s.https_port, .device_id = "VC1", .device_type = "SmartPhone", .version = version};
+  const auto response = phone.post_bytes("ValidateCert", body);
   EXPECT_EQ(response.status, 200);
-  auto tree = wbxml::decode(response.body);
-  if (!tree) return "undecodable (HTTP " + std::to_string(response.status) + ")";
-  return wbxml::to_xml(*tree, {false, false});
+  return xml_of(response);
 }
 
 std::string statuses(const std::vector<int>& items) {
@@ -111,10 +102,9 @@ TEST_F(ValidateCert, RequestsWithoutCertificatesAreProtocolErrors) {
   test_server server({"--data-dir", dir.path().string()});
   const std::string protocol_error = "<ValidateCert xmlns=\"ValidateCert:\"><Status>2</Status></ValidateCert>";
   EXPECT_EQ(post(server, ""), protocol_error);
-  auto empty = wbxml::from_xml("<ValidateCert xmlns=\"ValidateCert:\"><CheckCRL>1</CheckCRL></ValidateCert>");
-  EXPECT_EQ(post(server, *wbxml::encode(*empty)), protocol_error);
-  auto wrong_root = wbxml::from_xml("<Ping xmlns=\"Ping:\"/>");
-  EXPECT_EQ(post(server, *wbxml::encode(*wrong_root)), protocol_error);
+  EXPECT_EQ(post(server, wbxml_body("<ValidateCert xmlns=\"ValidateCert:\"><CheckCRL>1</CheckCRL></ValidateCert>")),
+            protocol_error);
+  EXPECT_EQ(post(server, wbxml_body("<Ping xmlns=\"Ping:\"/>")), protocol_error);
   EXPECT_EQ(post(server, validate_request(std::vector<std::string>(65, alice_der), false)), protocol_error);
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/wait.hpp"
 
 extern char** environ;
 
@@ -76,6 +77,12 @@ class test_server {
   }
 
   std::string log() const { return read_file(log_path_); }
+
+  // True when `text` shows up in the log within `timeout` (info lines reach the file within a
+  // second; stop() flushes everything).
+  bool logged(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+    return eventually([&] { return log().find(text) != std::string::npos; }, timeout);
+  }
 
   // Empty while the process runs; once it has ended, how: "exit N" or "signal N" (SIGPIPE is 13).
   std::string ended() {

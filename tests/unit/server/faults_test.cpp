@@ -1,14 +1,20 @@
 // Fault rules without a server: parsing and validation, matching, count and probability, the
-// version rules of a status in the body, damaged bodies, the admin API function and the timer.
+// version rules of a status in the body, damaged bodies, the admin API's fault resource and the
+// timer.
 #include "easemu/server/faults.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
+
+#include "admin/api/admin_api.hpp"
+#include "admin/api/resources.hpp"
 
 namespace {
 
@@ -254,6 +260,16 @@ TEST(FaultAnswer, DamagedBodies) {
   a.kind = fault_kind::corrupt_body;
   damage_body(a, empty);
   EXPECT_TRUE(empty.empty());
+}
+
+// The fault rules' resource (admin/api/faults.cpp) reached as the server reaches it: through the
+// admin API's route table, with the admin token.
+http_response handle_faults_api(fault_registry& registry, http_request request) {
+  admin::admin_api api("token");
+  admin::add_fault_routes(api.routes(), registry,
+                          std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  request.headers.emplace_back("Authorization", "Bearer token");
+  return api.handle(request);
 }
 
 TEST(FaultApi, AddListRemove) {

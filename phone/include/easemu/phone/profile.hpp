@@ -2,7 +2,9 @@
 // Device profiles: what a simulated phone is (the strings it sends, the protocol and TLS versions
 // it speaks, which policy settings it can enforce, how it reacts and how it shows errors), as
 // data. The built-in profiles follow PROVISIONING.md 2.4 and 4; docs/device-profiles.md gives the
-// reasons. Users add profiles in YAML (load_profiles) without rebuilding. Pure: no I/O.
+// reasons. The built-in profiles are YAML files too (phone/profiles/<name>.yaml, embedded at build
+// time and read by load_profiles' loader); users add their own (load_profiles) without
+// rebuilding. Pure: no I/O.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -114,6 +116,13 @@ bool tls_compatible(const device_profile& p, tls_version server_min, tls_version
 
 // wp7, wp75, wp8, wm65, ios, android, outlook-mobile, outlook-desktop.
 std::span<const device_profile> builtin_profiles();
+
+// The YAML text each built-in profile is loaded from, in the order of builtin_profiles().
+struct builtin_profile_source {
+  std::string_view file;  // "wp7.yaml"
+  std::string_view yaml;
+};
+std::span<const builtin_profile_source> builtin_profile_sources();
 
 // By name (ASCII case-insensitive): `extra` (user profiles) first, so a user profile may replace
 // a built-in one, then the built-ins; nullptr when unknown.

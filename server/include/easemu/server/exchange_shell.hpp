@@ -1,8 +1,9 @@
 #pragma once
 // The Exchange Management Shell lines easemu understands, run against the lab: mobile device
 // mailbox policies (*-ActiveSyncMailboxPolicy and *-MobileDeviceMailboxPolicy), Set/Get-CASMailbox,
-// and the device cmdlets (Get-*DeviceStatistics, Get-*Device, Clear-*, Remove-*). The parser is
-// pure (easemu_admin); this executor spans the store's policies, mailboxes and devices.
+// the device cmdlets (Get-*DeviceStatistics, Get-*Device, Clear-*, Remove-*), the organization
+// settings and the device access rules. The parser is pure (easemu_shell); this executor spans the
+// store's policies, mailboxes and devices, driven by one cmdlet table (shell_cmdlet.hpp).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +13,8 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+
+#include "easemu/server/shell_cmdlet.hpp"
 
 namespace easemu::store {
 class store;
@@ -76,11 +79,30 @@ class exchange_shell {
   // the HTTP headers too).
   static bool debug_logging(const store::store& store, const std::string& mailbox);
 
+  // Adds cmdlets to the table, listed after the built-in ones. The entries (and what their spans
+  // point at) must outlive the shell. Throws std::invalid_argument for a name or twin the table
+  // has already, or an entry without a handler.
+  void add_cmdlets(cmdlet_family family);
+  // The table: the built-in families (policies, CAS mailboxes, devices, organization settings,
+  // access rules) in the order of the "not recognized" listing, then the added ones.
+  const std::vector<cmdlet_family>& cmdlets() const { return families_; }
+
  private:
   std::shared_ptr<store::store> store_;
   provisioning_service& provisioning_;
   access_service& access_;
   mail_hooks hooks_;
+  std::vector<cmdlet_family> families_;
+};
+
+// What a cmdlet's handler works on: the lab's state and the statement's requestor and time.
+struct cmdlet_context {
+  store::store& db;
+  provisioning_service& provisioning;
+  access_service& access;
+  const exchange_shell::mail_hooks& hooks;
+  const std::string& requestor;  // who asked (Clear-ActiveSyncDevice records it)
+  std::int64_t now_ms = 0;
 };
 
 }  // namespace easemu::server

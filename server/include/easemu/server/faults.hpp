@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "easemu/common/protocol_version.hpp"
 #include "easemu/server/http.hpp"
 
@@ -86,6 +88,7 @@ struct fault_parse_result {
 };
 fault_parse_result parse_fault_rule(std::string_view json);
 // The rule as the admin API shows it (with id, hits and whether it is exhausted).
+boost::json::object fault_rule_object(const fault_rule& r);
 std::string fault_rule_json(const fault_rule& r);
 
 // The rules in force; thread-safe. Randomness: a std::mt19937_64 seeded at construction
@@ -125,9 +128,6 @@ http_response fault_http_response(const fault_action& a, std::string_view server
 // corrupt_body flips every bit of the body (the WBXML version byte 0x03 becomes 0xFC, so no
 // decoder accepts it); truncate_body keeps the first half. Other kinds leave it alone.
 void damage_body(const fault_action& a, std::string& body);
-
-// GET/POST/DELETE /api/v1/faults and DELETE /api/v1/faults/{id} (the caller checked the token).
-http_response handle_faults_api(fault_registry& registry, const http_request& request);
 
 // Runs callbacks after a delay on one thread of its own, so a delayed answer holds no I/O thread.
 class delay_timer {

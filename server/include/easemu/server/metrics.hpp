@@ -29,6 +29,10 @@ class request_metrics {
   std::map<std::tuple<std::string, int, int>, std::uint64_t> requests_;
 };
 
+// Resident memory of this process in bytes (Linux /proc/self/statm): the easemu_resident_bytes
+// gauge and GET /api/v1/server.
+std::uint64_t resident_bytes();
+
 // A label value with \, " and newlines escaped as the text format requires.
 std::string prometheus_label(const std::string& value);
 

@@ -1,6 +1,7 @@
 #pragma once
-// Routes HTTP requests: health, landing page, the EAS endpoint, the admin API and the dashboard
-// (/ui/ and its live feed). No Beast or Asio here.
+// Routes HTTP requests: health, the EAS endpoint and Autodiscover; the admin API (/api/v1/, the
+// route table of admin/api/) and the web pages (/, /certsrv/, /ui/, /metrics: web/) are objects
+// it hands those paths to. No Beast or Asio here.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -32,6 +33,13 @@ struct journal_entry;
 }
 
 namespace easemu::server {
+
+namespace admin {
+class admin_api;
+}
+namespace web {
+class site;
+}
 
 struct lab_mailbox {
   std::string address;  // user@domain, lower case
@@ -113,20 +121,13 @@ class router {
   std::optional<store::mailbox_record> find_login(std::string_view user) const;
 
  private:
-  http_response landing_page() const;
-  http_response certsrv(std::string_view path) const;
   void handle_eas(http_request&& request, respond_fn respond);
   void handle_autodiscover(http_request&& request, respond_fn respond);
   // The mailbox whose Basic credentials the request carries, or nullopt (logged, no secrets).
   std::optional<store::mailbox_record> authenticate(const http_request& request) const;
   http_response challenge() const;
-  http_response metrics_page() const;
-  http_response handle_admin(const http_request& request) const;
-  // The dashboard's part of the admin API (dashboard_api.cpp): the event ticket, the journal,
-  // mailbox contents and policies; nullopt for other paths.
-  std::optional<http_response> handle_dashboard_api(const http_request& request) const;
-  // GET /api/v1/events?ticket=...: the server-sent events stream.
-  http_response open_event_stream(const http_request& request) const;
+  // The admin API and the web pages, over the services above (the end of the constructor).
+  void start_admin_and_web();
   void publish_journal(const std::vector<store::journal_entry>& written);
   void publish_device(const std::string& mailbox, const std::string& device_id);
 
@@ -154,6 +155,8 @@ class router {
   std::function<std::string()> reset_;
   std::unique_ptr<fault_registry> faults_;
   std::unique_ptr<delay_timer> fault_timer_;
+  std::unique_ptr<admin::admin_api> api_;
+  std::unique_ptr<web::site> web_;
 };
 
 }  // namespace easemu::server

@@ -1,4 +1,4 @@
-#include "observed_store.hpp"
+#include "admin/events/observed_store.hpp"
 
 #include "easemu/store/forwarding_store.hpp"
 
