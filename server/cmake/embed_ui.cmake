@@ -1,6 +1,7 @@
 # Writes OUTPUT: a C++ source holding every file under UI_DIR (any depth) as a byte array, for
 # the web dashboard (ui_assets.hpp). Run by add_custom_command in server/CMakeLists.txt (cmake -P)
 # whenever a file under server/ui changes; CMake only, no other tool.
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/embed_common.cmake")
 if(NOT UI_DIR OR NOT OUTPUT)
   message(FATAL_ERROR "embed_ui.cmake: set UI_DIR and OUTPUT")
 endif()
@@ -14,20 +15,7 @@ foreach(rel IN LISTS files)
   if(rel MATCHES "(^|/)\\." OR rel MATCHES "~$")
     continue()
   endif()
-  file(READ "${UI_DIR}/${rel}" hex HEX)
-  string(LENGTH "${hex}" hex_length)
-  math(EXPR size "${hex_length} / 2")
-  if(size EQUAL 0)
-    set(bytes "0")
-  else()
-    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-    # One line per 32 bytes keeps the generated file readable by compilers and people.
-    string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){32})" "\\1\n" bytes "${bytes}")
-  endif()
-  string(REPLACE "\\" "\\\\" escaped "${rel}")
-  string(REPLACE "\"" "\\\"" escaped "${escaped}")
-  string(APPEND arrays "// ${escaped}\nconst unsigned char file_${count}[] = {\n${bytes}};\n")
-  string(APPEND table "    {\"${escaped}\", file_${count}, ${size}},\n")
+  easemu_embed_file("${UI_DIR}/${rel}" "${rel}" file ${count} FALSE)
   math(EXPR count "${count} + 1")
 endforeach()
 if(count EQUAL 0)
@@ -49,11 +37,4 @@ const std::size_t embedded_ui_file_count = ${count};
 
 }  // namespace easemu::server::detail
 ")
-# Unchanged content keeps its time stamp: nothing recompiles for a touched file.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" previous)
-  if(previous STREQUAL text)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${text}")
+easemu_write_if_changed("${OUTPUT}" "${text}")

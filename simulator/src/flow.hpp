@@ -56,6 +56,8 @@ class flow {
   std::optional<wbxml::element> command(const std::string& step_name, std::string_view cmd, const wbxml::element& body);
   bool provision_again(const answer& a);
   bool usable(const answer& a);
+  bool http_ok(const answer& a);
+  bool has_body(const answer& a);
 
   // ---- provisioning (flow_provision.cpp) ----
   bool settings_wanted() const;

@@ -200,21 +200,28 @@ bool flow::provision_again(const answer& a) {
 
 // A reply the command's step can use: HTTP 200, no common status, a WBXML body.
 bool flow::usable(const answer& a) {
-  if (a.http.status != 200) {
-    fail_with(outcome_of(phone::outcome_kind::http_status, a.http.status));
-    return false;
-  }
+  if (!http_ok(a)) return false;
   if (is_common_status(a.status)) {
     fail_with(outcome_of(phone::outcome_kind::eas_status, a.status));
     return false;
   }
-  if (!a.body) {
-    res_.steps.back().ok = false;
-    res_.steps.back().note = "no WBXML body";
-    fail_with(outcome_of(phone::outcome_kind::http_status, 200));
-    return false;
-  }
-  return true;
+  return has_body(a);
+}
+
+// HTTP 200; any other status ends the flow with it.
+bool flow::http_ok(const answer& a) {
+  if (a.http.status == 200) return true;
+  fail_with(outcome_of(phone::outcome_kind::http_status, a.http.status));
+  return false;
+}
+
+// A 200 without a WBXML body ends the flow: the phone has nothing to read.
+bool flow::has_body(const answer& a) {
+  if (a.body) return true;
+  res_.steps.back().ok = false;
+  res_.steps.back().note = "no WBXML body";
+  fail_with(outcome_of(phone::outcome_kind::http_status, 200));
+  return false;
 }
 
 }  // namespace easemu::simulator::detail

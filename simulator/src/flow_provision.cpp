@@ -146,16 +146,7 @@ bool flow::answered_ok(const answer& a) {
     fail_transport(a.http);
     return false;
   }
-  if (a.http.status != 200) {
-    fail_with(outcome_of(phone::outcome_kind::http_status, a.http.status));
-    return false;
-  }
-  if (!a.body) {
-    res_.steps.back().ok = false;
-    res_.steps.back().note = "no WBXML body";
-    fail_with(outcome_of(phone::outcome_kind::http_status, 200));
-    return false;
-  }
+  if (!http_ok(a) || !has_body(a)) return false;
   if (a.status != 1) {
     // MS-ASPROV 3.1.5.2: 2 protocol error, 3 server error, 139, 141, 145; 165 without
     // DeviceInformation at 14.1.

@@ -6,25 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "route_table.hpp"
-
-namespace spdlog {
-class logger;
-}
-namespace easemu::store {
-class store;
-}
+// The resources' adders, and the forward declarations of the services they take.
+#include "resources.hpp"
 
 namespace easemu::server {
-
-struct lab_view;
-struct tls_control;
-class exchange_shell;
-class provisioning_service;
-class folder_service;
-class mail_service;
-class fault_registry;
-class event_hub;
 
 namespace admin {
 
