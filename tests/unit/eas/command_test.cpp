@@ -110,19 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
                       range_case{command_id::provision, V::v2_5, V::v16_1},
                       range_case{command_id::find, V::v16_1, V::v16_1}));
 
-TEST(CommandTable, PolicyKeyGateExemptsOnlyProvisionAndPing) {
-  for (const auto& c : commands) {
-    const bool exempt = c.id == command_id::provision || c.id == command_id::ping;
-    EXPECT_EQ(c.has(command_flags::policy_key), !exempt) << c.name;
-  }
-}
-
-TEST(CommandTable, LongPollIsPingAndSync) {
-  for (const auto& c : commands) {
-    const bool expected = c.id == command_id::ping || c.id == command_id::sync;
-    EXPECT_EQ(c.has(command_flags::long_poll), expected) << c.name;
-  }
-}
+// What the policy_key and long_poll flags drive (the provisioning gate, the handlers that may
+// answer later) is tested on the pipeline: tests/unit/server/pipeline_test.cpp.
 
 TEST(CommandTable, RequestBodyByVersion) {
   const auto& send_mail = info(command_id::send_mail);
