@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <mutex>
 
 #include "admin/api/resources.hpp"
 #include "admin/api/or_answer.hpp"
@@ -214,11 +215,85 @@ http_response inject_message(const services& s, const api_call& call) {
   return json_response(201, json::object{{"mailbox", mb->address}, {"folder_id", d.folder_id}, {"item_id", d.item_id}});
 }
 
+// Adding and removing mailboxes read the list and write it whole: one change at a time.
+std::mutex& mailbox_edits() {
+  static std::mutex m;
+  return m;
+}
+
+// POST /api/v1/mailboxes {address, password, display_name?, policy?, activesync_enabled?}: a new
+// lab mailbox that can log in at once (logins read the store's mailboxes at each request).
+http_response add_mailbox(const services& s, const api_call& call) {
+  boost::system::error_code ec;
+  const auto parsed = json::parse(call.http.body, ec);
+  const auto* o = ec ? nullptr : parsed.if_object();
+  if (o == nullptr) return json_error(400, "the body must be a JSON object");
+  store::mailbox_record mb;
+  mb.address = common::ascii_lowercase(string_field(*o, "address"));
+  mb.password = string_field(*o, "password");
+  mb.display_name = string_field(*o, "display_name");
+  mb.policy = string_field(*o, "policy");
+  const auto at = mb.address.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == mb.address.size() || mb.address.find_first_of(" /\\\"") != std::string::npos) {
+    return json_error(400, "address must be user@domain");
+  }
+  if (mb.password.empty()) return json_error(400, "password is required");
+  if (const auto* e = o->if_contains("activesync_enabled"); e != nullptr) {
+    if (!e->is_bool()) return json_error(400, "activesync_enabled is true or false");
+    mb.activesync_enabled = e->as_bool();
+  }
+  if (mb.display_name.empty()) mb.display_name = mb.address.substr(0, at);
+  if (!mb.policy.empty()) {
+    const auto policies = s.lab.store->list_policies();
+    const auto known = std::find_if(policies.begin(), policies.end(),
+                                    [&](const store::policy_record& p) { return iequals(p.name, mb.policy); });
+    if (known == policies.end()) return json_error(400, "no policy '" + mb.policy + "'");
+    mb.policy = known->name;
+  }
+  {
+    std::lock_guard lock(mailbox_edits());
+    auto all = s.lab.store->list_mailboxes();
+    if (std::any_of(all.begin(), all.end(), [&](const store::mailbox_record& m) { return iequals(m.address, mb.address); })) {
+      return json_error(409, "mailbox '" + mb.address + "' exists");
+    }
+    all.push_back(mb);
+    s.lab.store->replace_mailboxes(all);
+  }
+  s.lab.provisioning.reload();
+  s.log->info("request={} mailbox {} added through the admin API", call.http.request_id, mb.address);
+  return json_response(201, json::object{{"address", mb.address},
+                                         {"display_name", mb.display_name},
+                                         {"policy", mb.policy.empty() ? json::value(nullptr) : json::value(mb.policy)},
+                                         {"activesync_enabled", mb.activesync_enabled}});
+}
+
+// DELETE /api/v1/mailboxes/{address}: the mailbox can no longer log in (401 on its next request)
+// and its held Pings and Syncs end (the provisioning reload ends the waits of mailboxes gone).
+http_response remove_mailbox(const services& s, const api_call& call) {
+  const auto address = call.params.decoded("address");
+  if (!address || address->empty()) return json_error(400, "bad mailbox address in the path");
+  std::string removed;
+  {
+    std::lock_guard lock(mailbox_edits());
+    auto all = s.lab.store->list_mailboxes();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const store::mailbox_record& m) { return iequals(m.address, *address); });
+    if (it == all.end()) return json_error(404, "no mailbox '" + *address + "'");
+    removed = it->address;
+    all.erase(it);
+    s.lab.store->replace_mailboxes(all);
+  }
+  s.lab.provisioning.reload();
+  s.log->info("request={} mailbox {} removed through the admin API", call.http.request_id, removed);
+  return json_response(200, json::object{{"address", removed}, {"removed", true}});
+}
+
 }  // namespace
 
 void add_mailbox_routes(route_table& t, const lab_view& lab, mailbox_services lab_services, logger_ptr log) {
   auto s = std::make_shared<const services>(services{std::move(lab_services), lab.domain, std::move(log)});
   t.add({{"GET"}, "/api/v1/mailboxes", [s](const api_call&) { return list_mailboxes(*s); }});
+  t.add({{"POST"}, "/api/v1/mailboxes", [s](const api_call& c) { return add_mailbox(*s, c); }});
+  t.add({{"DELETE"}, "/api/v1/mailboxes/{address}", [s](const api_call& c) { return remove_mailbox(*s, c); }});
   t.add({{"GET"}, "/api/v1/mailboxes/{address}/folders", [s](const api_call& c) { return list_folders(*s, c); }});
   t.add({{"POST"}, "/api/v1/mailboxes/{address}/messages", [s](const api_call& c) { return inject_message(*s, c); },
          "use POST with an RFC 822 message or a JSON message"});
