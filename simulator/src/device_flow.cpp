@@ -211,7 +211,10 @@ std::string trust_pem(const phone::trust_store& trust, const std::string& extra,
       error = file + ": cannot be read";
       continue;
     }
-    pem += "\n" + text;
+    // PEM, DER (.cer) or PKCS#7 (.p7b), as the phone installs them.
+    const auto certificates = certs::read_certificates(text);
+    if (certificates.empty()) error = file + ": no certificate in it (PEM, DER .cer or PKCS#7 .p7b)";
+    for (const auto& c : certificates) pem += "\n" + c;
   }
   if (!extra.empty()) pem += "\n" + extra;
   return pem;
