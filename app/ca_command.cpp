@@ -1,7 +1,12 @@
 // easemu ca init|issue|export: the lab CA outside the server, on the same files the server uses
 // (<data-dir>/certs/ca.pem, ca.key).
+#include <openssl/x509_vfy.h>
+
+#include <ctime>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +14,10 @@
 
 #include "commands.hpp"
 #include "easemu/certs/certs.hpp"
+#include "easemu/certs/trust.hpp"
+#include "easemu/phone/presentation.hpp"
+#include "easemu/phone/profile.hpp"
+#include "easemu/simulator/device_flow.hpp"
 #include "io.hpp"
 
 namespace easemu::app {
@@ -28,6 +37,12 @@ struct ca_cli {
   std::string cert_file;
   std::string format = "pem";
   std::string output;
+  // check-chain
+  std::string chain_file;
+  std::string host;
+  std::string at;
+  std::vector<std::string> profiles;
+  std::string profiles_file;
 };
 
 int fail(const std::string& what) {
@@ -131,10 +146,83 @@ int run_export(const ca_cli& o) {
   return exit_ok;
 }
 
+// "2026-12-07" or "2026-12-07T10:00:00Z" (UTC); nullopt when it is neither.
+std::optional<std::time_t> parse_when(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, text.size() > 10 ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d");
+  if (in.fail()) return std::nullopt;
+  return timegm(&tm);
+}
+
+// A chain a profile refuses, as the phone takes it (the same split as its TLS handshake).
+phone::outcome_kind refusal(const certs::validation& v) {
+  switch (v.openssl_error) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH: return phone::outcome_kind::certificate_name_mismatch;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID: return phone::outcome_kind::certificate_expired;
+    default: return phone::outcome_kind::certificate_untrusted;
+  }
+}
+
+// Offline: the chain in the file against each profile's trust store (its own root list, the CA
+// files it installed), as the phone's TLS handshake would judge it. Exit 1 when one refuses it.
+int run_check_chain(const ca_cli& o) {
+  std::string error;
+  auto bytes = read_input(o.chain_file, 4 << 20, error);
+  if (!bytes) return fail(error);
+  const auto chain = certs::read_certificates(*bytes);
+  if (chain.empty()) return fail(o.chain_file + ": no certificate in it (PEM, DER .cer or PKCS#7 .p7b)");
+  certs::server_chain_input in;
+  in.chain_pem = chain;
+  in.host = o.host;
+  if (!o.at.empty()) {
+    const auto when = parse_when(o.at);
+    if (!when) return fail("--at '" + o.at + "': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)");
+    in.at = *when;
+  }
+  auto all = load_device_profiles(o.profiles_file, error);
+  if (!all) return fail(error);
+  std::vector<phone::device_profile> chosen;
+  for (const auto& name : o.profiles) {
+    auto p = find_device_profile(name, o.profiles_file, error);
+    if (!p) return fail(error);
+    chosen.push_back(std::move(*p));
+  }
+  if (chosen.empty()) chosen = std::move(*all);
+
+  std::cout << "Chain (" << chain.size() << (chain.size() == 1 ? " certificate" : " certificates") << ", the server's first):\n";
+  for (std::size_t i = 0; i < chain.size(); ++i) std::cout << "  " << i << "  " << certs::subject_rfc2253(chain[i]) << '\n';
+  if (!in.host.empty()) std::cout << "Host: " << in.host << '\n';
+  std::cout << '\n' << std::left << std::setw(18) << "Profile" << std::setw(9) << "Trusted" << "Why\n";
+  bool all_trust = true;
+  for (const auto& p : chosen) {
+    std::string trust_error;
+    const auto trusted = simulator::trust_pem(p.trust, "", trust_error);
+    const auto v = certs::check_server_chain(in, trusted);
+    std::string why;
+    if (v.result == certs::verdict::valid) {
+      why = "ends at " + v.anchor;
+    } else {
+      all_trust = false;
+      phone::outcome out;
+      out.kind = refusal(v);
+      out.server = in.host;
+      const auto screen = phone::present(p, out);
+      why = v.detail + " (depth " + std::to_string(v.depth) + "); the phone shows \"" + screen.title + "\"" +
+            (screen.code ? " " + screen.code_text() : std::string());
+    }
+    if (!trust_error.empty()) why += " [" + trust_error + "]";
+    std::cout << std::setw(18) << p.name << std::setw(9) << (v.result == certs::verdict::valid ? "yes" : "no") << why << '\n';
+  }
+  return all_trust ? exit_ok : exit_failed;
+}
+
 }  // namespace
 
 void add_ca_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("ca", "Create the lab CA, issue and revoke certificates, export the CA");
+  auto* cmd = app.add_subcommand("ca", "Create the lab CA, issue and revoke certificates, export the CA, check a chain against the phones");
   cmd->require_subcommand(1);
   auto o = std::make_shared<ca_cli>();
   auto run_with = [o, &exit_code](CLI::App* sub, int (*run)(const ca_cli&)) {
@@ -174,6 +262,15 @@ void add_ca_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"pem", "der", "p7b"}))->capture_default_str();
   exp->add_option("-o,--output", o->output, "Output file (default stdout)");
   run_with(exp, run_export);
+  auto* check = cmd->add_subcommand(
+      "check-chain", "Offline: would each phone profile trust this server certificate chain? (exit 1 when one refuses it)");
+  check->add_option("file", o->chain_file, "The chain: PEM, DER (.cer) or PKCS#7 (.p7b), the server's certificate first")
+      ->required();
+  check->add_option("--host", o->host, "The name the phones connect to (checked against the certificate)");
+  check->add_option("--at", o->at, "Check at this time, YYYY-MM-DD[THH:MM:SS] UTC (default now)");
+  check->add_option("--profile", o->profiles, "Only this profile (repeatable; default every profile)");
+  check->add_option("--profiles", o->profiles_file, "YAML file with your own device profiles");
+  run_with(check, run_check_chain);
 }
 
 }  // namespace easemu::app

@@ -39,7 +39,8 @@ std::optional<std::vector<phone::device_profile>> load_device_profiles(const std
 // One of them by name; `error` lists the known names when there is none.
 std::optional<phone::device_profile> find_device_profile(const std::string& name,
                                                                     const std::string& profiles_file, std::string& error);
-// The concatenated PEM text of CA files (--ca); nullopt and `error` when one cannot be read.
+// The PEM text of the certificates in CA files (--ca: PEM, DER or PKCS#7); nullopt and `error`
+// when one cannot be read or holds no certificate.
 std::optional<std::string> read_ca_files(const std::vector<std::string>& files, std::string& error);
 // --resolve HOST:IP entries (IPv6 addresses may be bracketed); nullopt and `error` when malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_resolve(const std::vector<std::string>& entries,

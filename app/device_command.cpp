@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "easemu/certs/trust.hpp"
 #include "easemu/common/markup.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/simulator/device_flow.hpp"
@@ -65,11 +66,14 @@ std::optional<std::string> read_ca_files(const std::vector<std::string>& files, 
   for (const auto& f : files) {
     auto text = read_input(f, 4 << 20, error);
     if (!text) return std::nullopt;
-    if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      error = f + ": no PEM certificate in it";
+    // The forms a phone installs: a DER .cer opened from a mail or a download, a PKCS#7 chain
+    // (.p7b, DER or PEM), or PEM.
+    const auto certificates = certs::read_certificates(*text);
+    if (certificates.empty()) {
+      error = f + ": no certificate in it (PEM, DER .cer or PKCS#7 .p7b)";
       return std::nullopt;
     }
-    pem += *text + "\n";
+    for (const auto& c : certificates) pem += c;
   }
   return pem;
 }
@@ -274,7 +278,7 @@ void add_device_command(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option("--profiles-file", o->profiles_file, "YAML file with more profiles (docs/device-profiles.md)")
       ->envname("EASEMU_PROFILES_FILE");
-  cmd->add_option("--ca", o->ca_files, "A CA certificate (PEM) installed on the phone (repeatable)");
+  cmd->add_option("--ca", o->ca_files, "A CA certificate installed on the phone: PEM, DER (.cer) or PKCS#7 (.p7b) (repeatable)");
   cmd->add_flag("--autodiscover", o->autodiscover,
                 "Find the server by Autodiscover (https://<domain>, then autodiscover.<domain>, on --server's port)");
   cmd->add_option("--resolve", o->resolve, "HOST:ADDRESS, connect to ADDRESS for HOST as a hosts file would (repeatable)");

@@ -430,7 +430,7 @@ void add_matrix_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--admin-token", o->token, "The server's admin token")->envname("EASEMU_ADMIN_TOKEN")->required();
   cmd->add_option("--user", o->user, "E-mail address of the mailbox")->envname("EASEMU_USER")->required();
   cmd->add_option("--password", o->password, "Its password")->envname("EASEMU_PASSWORD")->required();
-  cmd->add_option("--ca", o->ca_files, "A CA certificate (PEM) installed on every phone (repeatable)");
+  cmd->add_option("--ca", o->ca_files, "A CA certificate installed on every phone: PEM, DER (.cer) or PKCS#7 (.p7b) (repeatable)");
   cmd->add_option("--resolve", o->resolve, "HOST:ADDRESS, as a hosts file would (repeatable)");
   cmd->add_option("--profiles", o->profiles, "Profiles, comma-separated (default: all)");
   cmd->add_option("--profiles-file", o->profiles_file, "YAML file with more profiles")->envname("EASEMU_PROFILES_FILE");

@@ -3,6 +3,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "easemu/certs/trust.hpp"
 #include "ossl.hpp"
 
 namespace easemu::certs {
@@ -146,6 +147,62 @@ validation validate_certificate(const validation_input& input, const std::string
   out.depth = ok == 1 ? 0 : X509_STORE_CTX_get_error_depth(ctx.get());
   out.result = ok == 1 ? verdict::valid : classify(out.openssl_error, out.depth);
   out.detail = X509_verify_cert_error_string(out.openssl_error);
+  ERR_clear_error();
+  return out;
+}
+
+validation check_server_chain(const server_chain_input& input, const std::string& trusted_pem) {
+  validation out;
+  if (input.chain_pem.empty()) {
+    out.result = verdict::malformed;
+    out.detail = "no certificate in the chain";
+    return out;
+  }
+  std::vector<x509_ptr> chain;
+  for (const auto& pem : input.chain_pem) {
+    bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    x509_ptr c(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!c) {
+      ERR_clear_error();
+      out.result = verdict::malformed;
+      out.depth = static_cast<int>(chain.size());
+      out.detail = "a certificate does not parse";
+      return out;
+    }
+    chain.push_back(std::move(c));
+  }
+  stack_ptr untrusted(sk_X509_new_null());
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    X509_up_ref(chain[i].get());
+    sk_X509_push(untrusted.get(), chain[i].get());
+  }
+  store_ptr store(X509_STORE_new());
+  bio_ptr bio(BIO_new_mem_buf(trusted_pem.data(), static_cast<int>(trusted_pem.size())));
+  while (X509* ca = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store.get(), ca);
+    X509_free(ca);
+  }
+  ERR_clear_error();
+  store_ctx_ptr ctx(X509_STORE_CTX_new());
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1) {
+    ERR_clear_error();
+    out.detail = "cannot set up the verification";
+    return out;
+  }
+  // What a TLS client checks of the server's certificate (RFC 5280 path validation, the
+  // serverAuth purpose, RFC 6125 name matching).
+  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+  if (!input.host.empty()) X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(ctx.get()), input.host.c_str(), 0);
+  if (input.at != 0) X509_STORE_CTX_set_time(ctx.get(), 0, input.at);
+  const int ok = X509_verify_cert(ctx.get());
+  out.openssl_error = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx.get());
+  out.depth = ok == 1 ? 0 : X509_STORE_CTX_get_error_depth(ctx.get());
+  out.result = ok == 1 ? verdict::valid : classify(out.openssl_error, out.depth);
+  out.detail = X509_verify_cert_error_string(out.openssl_error);
+  if (ok == 1) {
+    STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+    if (sk_X509_num(built) > 0) out.anchor = subject_rfc2253(to_pem(sk_X509_value(built, sk_X509_num(built) - 1)));
+  }
   ERR_clear_error();
   return out;
 }

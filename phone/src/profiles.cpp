@@ -85,7 +85,7 @@ constexpr const char* profile_keys[] = {
     "friendly_name", "os_language", "mobile_operator", "base64_query", "device_information_in_provision",
     "device_information_in_settings", "tls_min", "tls_max", "provisions", "sends_policy_key", "enforces",
     "ignores", "cannot_enforce", "others", "on_unenforceable", "keeps_temporary_key", "wipe",
-    "trust_public_roots", "ca_files", "error_style", "notes"};
+    "trust_public_roots", "trust_roots", "trust_roots_missing", "ca_files", "error_style", "notes"};
 
 // Profiles a `base:` may name: those earlier in the same file first, then `known` (the built-ins
 // for users' files; the built-ins loaded so far while the built-ins load).
@@ -208,6 +208,14 @@ void read_reactions(const YAML::Node& node, const std::string& where, device_pro
     p.react.wipe = named(n, where + ".wipe", {wipe_kind::none, wipe_kind::full, wipe_kind::account_only});
   }
   if (const auto n = node["trust_public_roots"]) p.trust.public_roots = boolean(n, where + ".trust_public_roots");
+  if (const auto n = node["trust_roots"]) {
+    p.trust.roots.clear();
+    for (const auto& [text, mark] : list(n, where + ".trust_roots")) p.trust.roots.push_back(text);
+  }
+  if (const auto n = node["trust_roots_missing"]) {
+    p.trust.roots_missing.clear();
+    for (const auto& [text, mark] : list(n, where + ".trust_roots_missing")) p.trust.roots_missing.push_back(text);
+  }
   if (const auto n = node["ca_files"]) {
     p.trust.ca_files.clear();
     for (const auto& [text, mark] : list(n, where + ".ca_files")) p.trust.ca_files.push_back(text);

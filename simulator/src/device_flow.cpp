@@ -6,6 +6,7 @@
 #include <iterator>
 #include <random>
 
+#include "easemu/certs/trust.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/eas/command.hpp"
 #include "easemu/simulator/requests.hpp"
@@ -201,6 +202,8 @@ std::string trust_pem(const phone::trust_store& trust, const std::string& extra,
   if (trust.public_roots) {
     pem = read_whole(std::string(phone::public_ca_bundle), ok);
     if (!ok) error = std::string(phone::public_ca_bundle) + ": cannot be read";
+    // The device's own root list: those roots of the public set, by subject.
+    if (!trust.roots.empty()) pem = certs::select_by_subject(pem, trust.roots);
   }
   for (const auto& file : trust.ca_files) {
     auto text = read_whole(file, ok);
@@ -208,7 +211,10 @@ std::string trust_pem(const phone::trust_store& trust, const std::string& extra,
       error = file + ": cannot be read";
       continue;
     }
-    pem += "\n" + text;
+    // PEM, DER (.cer) or PKCS#7 (.p7b), as the phone installs them.
+    const auto certificates = certs::read_certificates(text);
+    if (certificates.empty()) error = file + ": no certificate in it (PEM, DER .cer or PKCS#7 .p7b)";
+    for (const auto& c : certificates) pem += "\n" + c;
   }
   if (!extra.empty()) pem += "\n" + extra;
   return pem;

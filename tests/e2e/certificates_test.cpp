@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "easemu/certs/certs.hpp"
+#include "easemu/certs/trust.hpp"
 #include "easemu/client/http_client.hpp"
 #include "support/admin_client.hpp"
 #include "support/process.hpp"
@@ -35,7 +37,7 @@ client_request verified_options(const std::string& ca_pem, const std::string& na
 
 TEST(Certificates, DownloadSiteServesEveryFormWithItsContentType) {
   test_server server;
-  auto page = get_plain(server, "/certsrv/");
+  auto page = get_plain(server, "/certsrv/certcarc.asp");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Certificate Trust Settings"), std::string::npos);
   EXPECT_NE(page.body.find("name=\"viewport\""), std::string::npos);
@@ -55,6 +57,56 @@ TEST(Certificates, DownloadSiteServesEveryFormWithItsContentType) {
   }
   EXPECT_TRUE(get_plain(server, "/certsrv/ca.pem").body.starts_with("-----BEGIN CERTIFICATE-----"));
   EXPECT_NE(get_plain(server, "/certsrv/easemu-ca.mobileconfig").body.find("com.apple.security.root"), std::string::npos);
+}
+
+// AD CS Web Enrollment's pages and download paths, as the deployment guides walk through them.
+TEST(Certificates, CertsrvReadsLikeAdCs) {
+  test_server server;
+  const auto welcome = get_plain(server, "/certsrv/");
+  EXPECT_EQ(welcome.status, 200);
+  EXPECT_NE(welcome.body.find("Microsoft Active Directory Certificate Services"), std::string::npos);
+  EXPECT_NE(welcome.body.find("easemu Lab Root CA"), std::string::npos) << welcome.body;
+  EXPECT_NE(welcome.body.find("href=\"/certsrv/certcarc.asp\">Download a CA certificate, certificate chain, or CRL</a>"),
+            std::string::npos) << welcome.body;
+  EXPECT_EQ(welcome.body.find("<script"), std::string::npos);
+
+  const auto der_page = get_plain(server, "/certsrv/certcarc.asp");
+  EXPECT_NE(der_page.body.find("Download a CA Certificate, Certificate Chain, or CRL"), std::string::npos);
+  for (const char* link : {"/certsrv/certnew.cer?ReqID=CACert&amp;Renewal=0&amp;Enc=bin\">Download CA certificate<",
+                           "/certsrv/certnew.p7b?ReqID=CACert&amp;Renewal=0&amp;Enc=bin\">Download CA certificate chain<",
+                           "/certsrv/certcrl.crl?Type=base&amp;Renewal=0&amp;Enc=bin\">Download latest base CRL<"}) {
+    EXPECT_NE(der_page.body.find(link), std::string::npos) << link;
+  }
+  const auto b64_page = get_plain(server, "/certsrv/certcarc.asp?Enc=b64");
+  EXPECT_NE(b64_page.body.find("/certsrv/certnew.cer?ReqID=CACert&amp;Renewal=0&amp;Enc=b64"), std::string::npos);
+
+  const auto pem = get_plain(server, "/certsrv/ca.pem").body;
+  const auto cer = get_plain(server, "/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=bin");
+  EXPECT_EQ(cer.status, 200);
+  EXPECT_EQ(cer.header("Content-Type"), "application/pkix-cert");
+  EXPECT_NE(cer.header("Content-Disposition").find("certnew.cer"), std::string::npos);
+  EXPECT_EQ(cer.body, easemu::certs::pem_to_der(pem));
+  const auto cer64 = get_plain(server, "/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=b64");
+  EXPECT_TRUE(cer64.body.starts_with("-----BEGIN CERTIFICATE-----")) << cer64.body;
+  EXPECT_EQ(easemu::certs::read_certificates(cer64.body), std::vector<std::string>{pem});
+
+  const auto p7b = get_plain(server, "/certsrv/certnew.p7b?ReqID=CACert&Renewal=0&Enc=bin");
+  EXPECT_EQ(p7b.header("Content-Type"), "application/x-pkcs7-certificates");
+  EXPECT_EQ(easemu::certs::read_certificates(p7b.body), std::vector<std::string>{pem});
+  const auto p7b64 = get_plain(server, "/certsrv/certnew.p7b?ReqID=CACert&Renewal=0&Enc=b64");
+  EXPECT_EQ(easemu::certs::read_certificates(p7b64.body), std::vector<std::string>{pem});
+
+  const auto crl = get_plain(server, "/certsrv/certcrl.crl?Type=base&Renewal=0&Enc=bin");
+  EXPECT_EQ(crl.status, 200);
+  EXPECT_EQ(crl.header("Content-Type"), "application/pkix-crl");
+  ASSERT_FALSE(crl.body.empty());
+  EXPECT_EQ(static_cast<unsigned char>(crl.body[0]), 0x30);  // a DER SEQUENCE
+  EXPECT_TRUE(get_plain(server, "/certsrv/certcrl.crl?Type=base&Renewal=0&Enc=b64").body.starts_with("-----BEGIN X509 CRL-----"));
+
+  // What the lab does not have: a renewed CA, an issued certificate by request id, a delta CRL.
+  EXPECT_EQ(get_plain(server, "/certsrv/certnew.cer?ReqID=CACert&Renewal=1&Enc=bin").status, 404);
+  EXPECT_EQ(get_plain(server, "/certsrv/certnew.cer?ReqID=12&Enc=bin").status, 404);
+  EXPECT_EQ(get_plain(server, "/certsrv/certcrl.crl?Type=delta&Renewal=0&Enc=bin").status, 404);
 }
 
 TEST(Certificates, ClientThatInstallsTheCaVerifiesTheServer) {

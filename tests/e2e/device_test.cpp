@@ -12,6 +12,7 @@
 
 #include "easemu/simulator/device_flow.hpp"
 #include "easemu/client/http_client.hpp"
+#include "easemu/common/base64.hpp"
 #include "easemu/phone/profile.hpp"
 #include "support/admin_client.hpp"
 #include "support/process.hpp"
@@ -308,6 +309,38 @@ TEST(DeviceCli, ExitCodesOutputJsonAndJunit) {
   auto closed = run(exe + " device --server https://127.0.0.1:" + std::to_string(port) +
                     " --user alice@lab.test --password Passw0rd --profile wp7");
   EXPECT_EQ(closed.exit_code, 2) << closed.out;
+}
+
+// The phone installs the CA as the .cer (DER) it opens from a download or a mail, or as the chain
+// (.p7b); PEM stays accepted.
+TEST(DeviceCli, CaAcceptsDerAndPkcs7AsWellAsPem) {
+  temp_dir dir;
+  test_server server;
+  const auto download = [&](const std::string& target) {
+    client_request r;
+    r.tls = false;
+    r.target = target;
+    return send(server.http_port, r).body;
+  };
+  write_file(dir / "certnew.cer", download("/certsrv/ca.cer"));
+  const auto p7b = download("/certsrv/ca-chain.p7b");
+  write_file(dir / "certnew.p7b", p7b);
+  // The chain saved as Base 64 text (`openssl pkcs7 -outform PEM`).
+  const auto b64 = easemu::common::base64_encode(p7b);
+  std::string p7b_pem = "-----BEGIN PKCS7-----\n";
+  for (std::size_t i = 0; i < b64.size(); i += 64) p7b_pem += b64.substr(i, 64) + "\n";
+  write_file(dir / "certnew-b64.p7b", p7b_pem + "-----END PKCS7-----\n");
+  write_file(dir / "junk.cer", "not a certificate");
+  const std::string base = exe + " device --server https://127.0.0.1:" + std::to_string(server.https_port) +
+                           " --user alice@lab.test --password Passw0rd --ping-hold 0 --profile wp7 --ca ";
+  for (const char* file : {"certnew.cer", "certnew.p7b", "certnew-b64.p7b"}) {
+    auto r = run(base + shell_quote((dir / file).string()));
+    EXPECT_EQ(r.exit_code, 0) << file << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("is syncing."), std::string::npos) << file << "\n" << r.out;
+  }
+  auto junk = run(base + shell_quote((dir / "junk.cer").string()));
+  EXPECT_EQ(junk.exit_code, 2) << junk.out << junk.err;
+  EXPECT_NE(junk.err.find("no certificate in it"), std::string::npos) << junk.err;
 }
 
 TEST(DeviceCli, StrictPolicyShows86000C2BAndTheUnenforcedSetting) {

@@ -33,8 +33,10 @@ struct site_context {
 
 // The landing page (GET / and /index.html).
 http_response landing_page(const lab_view& lab);
-// GET /certsrv/ and its downloads: the CA as DER, PEM, PKCS#7, its CRL and an iOS profile.
-http_response certsrv(const lab_view& lab, std::string_view path);
+// GET /certsrv/ and its downloads, at AD CS's paths (certcarc.asp, certnew.cer, certnew.p7b,
+// certcrl.crl, with `query` choosing DER or Base 64) and the lab's own (ca.cer, ca.pem,
+// ca-chain.p7b, ca.crl, and the iOS profile).
+http_response certsrv(const lab_view& lab, std::string_view path, std::string_view query);
 // GET /metrics (Prometheus text format): request counters, devices by access state, waiting
 // requests, resident memory. Counters and totals only.
 http_response metrics_page(const request_metrics& metrics, const store::store& store, std::size_t waiting_requests);

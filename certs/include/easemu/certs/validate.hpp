@@ -32,6 +32,7 @@ struct validation {
   int openssl_error = 0;  // X509_V_ERR_* (0 when valid)
   int depth = 0;          // where in the chain it failed (0: the certificate itself)
   std::string detail;     // OpenSSL's text, for the log
+  std::string anchor;     // check_server_chain: subject of the trusted root it ended at
 };
 
 struct validation_input {

@@ -52,6 +52,11 @@ inline constexpr std::string_view public_ca_bundle = "/etc/ssl/certs/ca-certific
 
 struct trust_store {
   bool public_roots = true;            // the built-in public set (public_ca_bundle)
+  // When not empty, only the roots of the public set with these subjects (RFC 2253 text, as
+  // `openssl x509 -subject -nameopt RFC2253` prints it): the device's own root list.
+  std::vector<std::string> roots;
+  // Roots the device had that the public set no longer holds (a note: they cannot be trusted).
+  std::vector<std::string> roots_missing;
   std::vector<std::string> ca_files;   // CA certificates the user installed (PEM files)
 
   bool operator==(const trust_store&) const = default;

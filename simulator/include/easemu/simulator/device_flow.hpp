@@ -70,8 +70,8 @@ flow_result run_device_flow(const flow_options& options);
 // of [A-Za-z0-9] (what Windows phones and Exchange accept).
 std::string make_device_id(const phone::device_profile& profile);
 
-// The trust store as PEM text: the public bundle when the profile trusts the public roots, its
-// CA files, then `extra`. `error` names a file that cannot be read.
+// The trust store as PEM text: the public bundle when the profile trusts the public roots (only
+// the roots of trust.roots when it lists some), its CA files, then `extra`. `error` names a file that cannot be read.
 std::string trust_pem(const phone::trust_store& trust, const std::string& extra, std::string& error);
 
 }  // namespace easemu::simulator
