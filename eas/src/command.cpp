@@ -58,8 +58,14 @@ static_assert(find_command(std::uint8_t{5}) == nullptr);
 }  // namespace
 
 std::string protocol_commands_header(std::span<const protocol_version> versions) {
+  return protocol_commands_header(versions, [](const command_info&) { return true; });
+}
+
+std::string protocol_commands_header(std::span<const protocol_version> versions,
+                                     const std::function<bool(const command_info&)>& advertise) {
   std::string out;
   for (const auto& c : commands) {
+    if (!advertise(c)) continue;
     bool offered = false;
     for (auto v : versions) offered = offered || c.supported_in(v);
     if (!offered) continue;

@@ -321,6 +321,8 @@ std::string compose_message(const new_message& m) {
   add(GMIME_ADDRESS_TYPE_FROM, m.from);
   add(GMIME_ADDRESS_TYPE_TO, m.to);
   add(GMIME_ADDRESS_TYPE_CC, m.cc);
+  add(GMIME_ADDRESS_TYPE_BCC, m.bcc);
+  if (m.importance != 1) g_mime_object_set_header(GMIME_OBJECT(msg.get()), "Importance", m.importance == 0 ? "low" : "high", nullptr);
   g_mime_message_set_subject(msg.get(), m.subject.c_str(), "utf-8");
   GDateTime* date = m.date_ms != 0 ? g_date_time_new_from_unix_utc(m.date_ms / 1000) : g_date_time_new_now_utc();
   g_mime_message_set_date(msg.get(), date);

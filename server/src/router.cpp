@@ -144,7 +144,8 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     r.status = 200;
     r.set("MS-Server-ActiveSync", lab_.server_build);
     r.set("MS-ASProtocolVersions", eas::protocol_versions_header(lab_.versions));
-    r.set("MS-ASProtocolCommands", eas::protocol_commands_header(lab_.versions));
+    // Only what the pipeline serves (registry.hpp: advertises).
+    r.set("MS-ASProtocolCommands", eas_->commands().protocol_commands_header(lab_.versions));
     r.set("Allow", "OPTIONS,POST");
     r.set("Public", "OPTIONS,POST");
     r.set("Cache-Control", "private");

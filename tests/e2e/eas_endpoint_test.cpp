@@ -1,7 +1,11 @@
 // End-to-end: POSTs to /Microsoft-Server-ActiveSync before any command is implemented.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "easemu/client/http_client.hpp"
+#include "easemu/common/protocol_version.hpp"
+#include "easemu/eas/command.hpp"
 #include "support/eas_client.hpp"
 #include "support/test_server.hpp"
 
@@ -87,6 +91,7 @@ TEST(EasEndpoint, OptionsListsCommandsOfTheAdvertisedVersions) {
   r.basic_password = "Passw0rd";
   auto res = send(server.https_port, r);
   EXPECT_NE(res.header("MS-ASProtocolCommands").find("Find"), std::string::npos) << res.header("MS-ASProtocolCommands");
+  EXPECT_NE(res.header("MS-ASProtocolCommands").find("ItemOperations"), std::string::npos);
   test_server old;  // 2010SP1 has no Find
   auto res2 = send(old.https_port, r);
   EXPECT_EQ(res2.header("MS-ASProtocolCommands").find("Find"), std::string::npos);
@@ -111,6 +116,60 @@ TEST(EasEndpoint, AccessLogLineNamesUserDeviceCommandAndVersion) {
   EXPECT_EQ(passwords, 2u) << log;
   EXPECT_EQ(log.find("Authorization"), std::string::npos);
   EXPECT_EQ(log.find("Basic "), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size() && !s.empty()) {
+    const auto comma = s.find(',', start);
+    out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Issue 20: a server never advertises a command it does not serve. Every command OPTIONS lists
+// is posted at every advertised version that has it; none may answer 137 CommandNotSupported (in
+// the body from 14.0, HTTP 501 before). The exceptions are named: the legacy rows Exchange still
+// lists, and MeetingResponse until the meetings work serves it.
+TEST(EasEndpoint, EveryAdvertisedCommandIsServedAtEveryVersion) {
+  temp_dir dir;
+  write_file(dir / "lab.yaml", "lab:\n  exchange_version: 2019\n");
+  test_server server({"--config", (dir / "lab.yaml").string()});
+  client_request r;
+  r.method = "OPTIONS";
+  r.target = "/Microsoft-Server-ActiveSync";
+  r.basic_user = "alice@lab.test";
+  r.basic_password = "Passw0rd";
+  const auto options = send(server.https_port, r);
+  const auto versions = split_commas(options.header("MS-ASProtocolVersions"));
+  const auto commands = split_commas(options.header("MS-ASProtocolCommands"));
+  ASSERT_EQ(versions.size(), 7u) << options.header("MS-ASProtocolVersions");
+  ASSERT_GE(commands.size(), 20u) << options.header("MS-ASProtocolCommands");
+  int posted = 0;
+  for (const auto& name : commands) {
+    const auto* row = easemu::eas::find_command(name);
+    ASSERT_NE(row, nullptr) << name;
+    if (row->has(easemu::eas::command_flags::legacy) || row->id == easemu::eas::command_id::meeting_response) continue;
+    for (const auto& v : versions) {
+      const auto version = easemu::parse_protocol_version(v);
+      ASSERT_TRUE(version.has_value()) << v;
+      if (!row->supported_in(*version)) continue;
+      const auto res = eas_client{.port = server.https_port, .device_id = "ADV" + v, .version = v}.post(name);
+      EXPECT_NE(res.status, 501) << name << " at " << v;
+      EXPECT_NE(status_of(res), "137") << name << " at " << v << ": " << xml_of(res);
+      ++posted;
+    }
+  }
+  EXPECT_GE(posted, 100);
+  // Find is served at 16.1, so the 2019 lab lists it.
+  EXPECT_NE(std::find(commands.begin(), commands.end(), "Find"), commands.end());
 }
 
 }  // namespace

@@ -9,6 +9,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for xml in *.xml; do
   name=${xml%.xml}
+  # Vectors libwbxml cannot encode come from hand_assembled.py.
+  if grep -q "hand-assembled" "$name.txt"; then continue; fi
   sed -e 's|<?xml version="1.0" encoding="utf-8"?>|<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">|' \
       -e 's|SMTPAddress>|SmtpAddress>|g' -e 's|"GAL:"|"Gal:"|g' "$xml" > "$tmp/$name.xml"
   xml2wbxml -a -n -o "$name.wbxml" "$tmp/$name.xml"

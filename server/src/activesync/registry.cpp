@@ -36,4 +36,15 @@ const command_registration* command_registry::find(eas::command_id id) const {
   return it == registrations_.end() ? nullptr : &*it;
 }
 
+bool command_registry::advertises(eas::command_id id) const {
+  if (find(id) != nullptr) return true;
+  const auto row = std::find_if(table_.begin(), table_.end(), [&](const eas::command_info& c) { return c.id == id; });
+  if (row == table_.end()) return false;
+  return row->has(eas::command_flags::legacy) || id == eas::command_id::meeting_response;
+}
+
+std::string command_registry::protocol_commands_header(std::span<const protocol_version> versions) const {
+  return eas::protocol_commands_header(versions, [this](const eas::command_info& c) { return advertises(c.id); });
+}
+
 }  // namespace easemu::server

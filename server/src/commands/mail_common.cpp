@@ -119,7 +119,7 @@ body_request choose_body(const element* options) {
 }
 
 element email_data(const store::item_record& item, const mailbox::message_properties& m, const body_request& request,
-                   protocol_version v) {
+                   protocol_version v, bool draft) {
   element data(tag("AirSync:ApplicationData"));
   add_text(data, tag("Email:To"), m.to);
   add_text(data, tag("Email:Cc"), m.cc);
@@ -148,6 +148,10 @@ element email_data(const store::item_record& item, const mailbox::message_proper
   data.add(tag("Email:ContentClass"), "urn:content-classes:message");
   data.add(tag("AirSyncBase:NativeBodyType"), m.html_body.empty() ? "1" : "2");
   if (v >= protocol_version::v14_0) data.add(conversation_id(m));
+  if (draft && v >= protocol_version::v16_0) {
+    data.add(tag("Email2:IsDraft"), "1");
+    add_text(data, tag("Email2:Bcc"), m.bcc);
+  }
   return data;
 }
 

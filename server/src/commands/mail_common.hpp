@@ -47,8 +47,9 @@ struct body_request {
 body_request choose_body(const wbxml::element* options);
 
 // ApplicationData of an e-mail (MS-ASEMAIL 2.2.2; body per MS-ASAIRS 2.2.2.9), in Exchange's order.
+// A draft (an item of Drafts, 16.0+) also carries email2:IsDraft (2.2.2.42) and email2:Bcc.
 wbxml::element email_data(const store::item_record& item, const mailbox::message_properties& m,
-                          const body_request& request, protocol_version v);
+                          const body_request& request, protocol_version v, bool draft = false);
 // What a Change tells the device: the state it can change itself (Read, Flag).
 wbxml::element email_change(const store::item_record& item);
 

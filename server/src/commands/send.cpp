@@ -13,6 +13,7 @@
 #include "easemu/server/mail_service.hpp"
 #include "easemu/store/store.hpp"
 #include "mail_common.hpp"
+#include "submit.hpp"
 
 namespace easemu::server::commands {
 
@@ -57,9 +58,6 @@ class send_command {
 
  private:
   command_reply fail(const eas_context& ctx, int status, const std::string& why) const;
-  // Delivers to the lab's mailboxes, files the copy in Sent Items; the addresses outside the lab.
-  std::vector<std::string> deliver(const eas_context& ctx, const std::vector<std::string>& recipients,
-                                   const std::string& mime, bool save, std::int64_t now) const;
   wbxml::tag_id root() const {
     return kind_ == eas::command_id::send_mail     ? tag("ComposeMail:SendMail")
            : kind_ == eas::command_id::smart_reply ? tag("ComposeMail:SmartReply")
@@ -96,39 +94,14 @@ command_reply send_command::handle(const eas_context& ctx) const {
       o->mime = std::move(*combined);
     }
   }
-  std::vector<std::string> recipients;
-  for (const auto* list : {&props->to, &props->cc, &props->bcc}) {
-    for (auto& a : mailbox::address_list(*list)) recipients.push_back(std::move(a));
+  if (mailbox::address_list(props->to).empty() && mailbox::address_list(props->cc).empty() &&
+      mailbox::address_list(props->bcc).empty()) {
+    return fail(ctx, 120, "no recipients");  // MailSubmissionFailed
   }
-  if (recipients.empty()) return fail(ctx, 120, "no recipients");  // MailSubmissionFailed
-  const auto now = common::now_ms();
-  const auto outside = deliver(ctx, recipients, o->mime, o->save, now);
-  if (!outside.empty()) s_.mail.record_outbound({ctx.mailbox, outside, props->subject, now});
+  const auto sent = submit(s_, ctx.mailbox, o->mime, o->save, common::now_ms());
   s_.log->info("request={} {} from {} to {} recipient(s) ({} outside the lab)", ctx.request_id(),
-               ctx.query.command->name, ctx.mailbox, recipients.size(), outside.size());
+               ctx.query.command->name, ctx.mailbox, sent.recipients, sent.outside.size());
   return {};  // MS-ASCMD 2.2.1.17: success is an empty 200
-}
-
-std::vector<std::string> send_command::deliver(const eas_context& ctx, const std::vector<std::string>& recipients,
-                                               const std::string& mime, bool save, std::int64_t now) const {
-  const auto delivered = mailbox::without_bcc(mime);
-  const auto mailboxes = s_.store->list_mailboxes();
-  std::vector<std::string> outside;
-  for (const auto& r : recipients) {
-    const auto lab = std::find_if(mailboxes.begin(), mailboxes.end(),
-                                  [&](const store::mailbox_record& m) { return common::iequals(m.address, r); });
-    if (lab != mailboxes.end()) {
-      s_.mail.deliver(lab->address, "", delivered, false, now);
-    } else {
-      outside.push_back(r);
-    }
-  }
-  if (save) {
-    const auto folders = s_.folders.folders(ctx.mailbox);
-    const auto sent = std::find_if(folders.begin(), folders.end(), [](const mailbox::folder& f) { return f.type == mailbox::sent_items; });
-    if (sent != folders.end()) s_.mail.deliver(ctx.mailbox, sent->server_id, mime, true, now);
-  }
-  return outside;
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 #include "easemu/server/commands/commands.hpp"
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/mail_service.hpp"
+#include "drafts.hpp"
 #include "mail_common.hpp"
+#include "submit.hpp"
 #include "sync_request.hpp"
 
 namespace easemu::server::commands {
@@ -37,6 +39,7 @@ struct collection_result {
   element response{tag("AirSync:Collection")};
   bool quiet = false;
   std::vector<std::string> touched;
+  std::vector<std::string> outgoing;  // drafts sent with email2:Send, submitted after the lock
 };
 
 // What applying a device's commands works on.
@@ -46,9 +49,12 @@ struct device_changes {
   mailbox::sync_request& req;
   element& responses;
   std::vector<std::string>& touched;
+  std::vector<std::string>& outgoing;
 };
 
 void not_found(element& responses, wbxml::tag_id kind, const std::string& id);
+void absorb(device_changes& d, drafts::outcome o);
+bool writes_drafts(const eas_context& ctx, const std::vector<mailbox::folder>& folders, const std::string& id);
 
 class sync_command {
  public:
@@ -60,7 +66,8 @@ class sync_command {
   collection_result sync_one(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
                              const collection_request& c);
   element apply_commands(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
-                         const collection_request& c, mailbox::sync_request& req, std::vector<std::string>& touched);
+                         const collection_request& c, mailbox::sync_request& req, collection_result& out);
+  void add_draft(device_changes& d, const std::vector<mailbox::folder>& folders, const element& cmd);
   void change_item(device_changes& d, const element& cmd, const std::string& id, std::optional<store::item_record> item);
   void delete_item(device_changes& d, const std::vector<mailbox::folder>& folders, const std::string& id,
                    std::optional<store::item_record> item);
@@ -106,6 +113,7 @@ sync_result sync_command::run(const eas_context& ctx) {
   const auto requests = read_collections(*root, common::now_ms());
   auto& results = body.add(tag("AirSync:Collections"));
   std::vector<std::string> touched;
+  std::vector<std::string> outgoing;
   out.quiet = true;
   {
     auto lock = s_.mail.lock_items();
@@ -115,9 +123,12 @@ sync_result sync_command::run(const eas_context& ctx) {
       out.quiet = out.quiet && one.quiet;
       out.collections.push_back(c.id);
       touched.insert(touched.end(), one.touched.begin(), one.touched.end());
+      outgoing.insert(outgoing.end(), one.outgoing.begin(), one.outgoing.end());
       results.add(std::move(one.response));
     }
   }
+  // Sent drafts go out as SendMail's do, with the Sent Items copy (MS-ASEMAIL 2.2.2.69).
+  for (const auto& mime : outgoing) submit(s_, ctx.mailbox, mime, true, common::now_ms());
   // Other devices' Pings hear of this device's changes (outside the lock: they ask has_changes).
   s_.mail.changed(ctx.mailbox, touched);
   return out;
@@ -136,7 +147,7 @@ collection_result sync_command::sync_one(const eas_context& ctx, const std::vect
   const auto device = ctx.query.printable_device_id();
   const auto state = s_.mail.collection_state(ctx.mailbox, device, c.id);
   auto req = engine_request(c);
-  auto responses = key_accepted(c, state) ? apply_commands(ctx, folders, c, req, out.touched)
+  auto responses = key_accepted(c, state) ? apply_commands(ctx, folders, c, req, out)
                                           : element(tag("AirSync:Responses"));
   add_items(ctx, c, req);
   const auto r = mailbox::sync_collection(req, state);
@@ -159,11 +170,11 @@ collection_result sync_command::sync_one(const eas_context& ctx, const std::vect
 // store, told to the engine (not echoed back), answered in Responses where they need an answer.
 element sync_command::apply_commands(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
                                      const collection_request& c, mailbox::sync_request& req,
-                                     std::vector<std::string>& touched) {
+                                     collection_result& out) {
   element responses(tag("AirSync:Responses"));
   if (c.commands == nullptr) return responses;
   req.client_commands = true;
-  device_changes changes{ctx, c, req, responses, touched};
+  device_changes changes{ctx, c, req, responses, out.touched, out.outgoing};
   for (const auto& cmd : c.commands->children) {
     const std::string id(cmd.child_text(tag("AirSync:ServerId")));
     auto item = id.empty() ? std::nullopt : s_.store->find_item(ctx.mailbox, id);
@@ -177,12 +188,9 @@ element sync_command::apply_commands(const eas_context& ctx, const std::vector<m
       r.add(tag("AirSync:ServerId"), id);
       const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
       r.add(tag("AirSync:Status"), props ? "1" : "8");
-      if (props) r.add(email_data(*item, *props, c.body, ctx.version));
+      if (props) r.add(email_data(*item, *props, c.body, ctx.version, writes_drafts(ctx, folders, c.id)));
     } else if (cmd.tag == tag("AirSync:Add")) {
-      // Creating mail on the server from a device is not part of mail folders before 16.0.
-      auto& r = responses.add(tag("AirSync:Add"));
-      r.add(tag("AirSync:ClientId"), std::string(cmd.child_text(tag("AirSync:ClientId"))));
-      r.add(tag("AirSync:Status"), "6");
+      add_draft(changes, folders, cmd);
     }
   }
   return responses;
@@ -195,10 +203,39 @@ void not_found(element& responses, wbxml::tag_id kind, const std::string& id) {
   r.add(tag("AirSync:Status"), "8");
 }
 
-// Read and Flag, the state a device may change of an e-mail.
+// Is this collection the Drafts folder, at a version where the device writes drafts (16.0+,
+// MS-ASCMD 2.2.3.7.2)?
+bool writes_drafts(const eas_context& ctx, const std::vector<mailbox::folder>& folders, const std::string& id) {
+  if (ctx.version < protocol_version::v16_0) return false;
+  return std::any_of(folders.begin(), folders.end(),
+                     [&](const mailbox::folder& f) { return f.server_id == id && f.type == mailbox::drafts; });
+}
+
+// A device creates e-mail on the server only as a draft, from 16.0 (MS-ASCMD 2.2.3.7.2); any
+// other Add in a mail folder is Status 6.
+void sync_command::add_draft(device_changes& d, const std::vector<mailbox::folder>& folders, const element& cmd) {
+  if (!writes_drafts(d.ctx, folders, d.c.id)) {
+    auto& r = d.responses.add(tag("AirSync:Add"));
+    r.add(tag("AirSync:ClientId"), std::string(cmd.child_text(tag("AirSync:ClientId"))));
+    r.add(tag("AirSync:Status"), "6");
+    return;
+  }
+  absorb(d, drafts::add(s_, d.ctx, d.c.id, cmd));
+}
+
+// What a draft's Add or Change leaves: its answer, the item the device now has, the sending.
+void absorb(device_changes& d, drafts::outcome o) {
+  if (o.answer) d.responses.add(std::move(o.response));
+  if (o.kept) d.req.applied_by_client[o.kept->item_id] = o.kept->version;
+  if (o.send) d.outgoing.push_back(std::move(*o.send));
+  if (o.kept || o.send) d.touched.push_back(d.c.id);
+}
+
+// Read and Flag, the state a device may change of an e-mail; all of a draft's (16.0+).
 void sync_command::change_item(device_changes& d, const element& cmd, const std::string& id,
                                std::optional<store::item_record> item) {
   if (!item) return not_found(d.responses, tag("AirSync:Change"), id);
+  if (writes_drafts(d.ctx, s_.folders.folders(d.ctx.mailbox), d.c.id)) return absorb(d, drafts::change(s_, d.ctx, std::move(*item), cmd));
   if (const auto* app = cmd.child(tag("AirSync:ApplicationData"))) {
     if (const auto* read = app->child(tag("Email:Read"))) item->read = read->value == "1";
     if (const auto* flag = app->child(tag("Email:Flag"))) {
@@ -262,13 +299,14 @@ bool sync_command::encode(const eas_context& ctx, const collection_request& c, c
     e.add(tag("AirSync:ServerId"), id);
     e.add(email_change(*item));
   }
+  const bool drafts = !r.added.empty() && writes_drafts(ctx, s_.folders.folders(ctx.mailbox), c.id);
   for (const auto& id : r.added) {
     const auto item = s_.store->find_item(ctx.mailbox, id);
     const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
     if (!props) continue;
     auto& e = commands.add(tag("AirSync:Add"));
     e.add(tag("AirSync:ServerId"), id);
-    e.add(email_data(*item, *props, c.body, ctx.version));
+    e.add(email_data(*item, *props, c.body, ctx.version, drafts));
   }
   const bool quiet = !r.more_available && commands.children.empty();
   if (!commands.children.empty()) res.add(std::move(commands));

@@ -5,6 +5,7 @@
 // gate, which handlers may answer later, the envelope of a refusal and the OPTIONS response.
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -216,6 +217,9 @@ constexpr body_kind request_body(const command_info& c, protocol_version v) {
 // The MS-ASProtocolCommands value (MS-ASHTTP 2.2.4.1.2.1) for a server that offers `versions`:
 // every command that one of them has, in table order, comma-separated without spaces.
 std::string protocol_commands_header(std::span<const protocol_version> versions);
+// The same, keeping only the commands `advertise` accepts (the server lists what it serves).
+std::string protocol_commands_header(std::span<const protocol_version> versions,
+                                     const std::function<bool(const command_info&)>& advertise);
 
 // The MS-ASProtocolVersions value (MS-ASHTTP 2.2.4.1.2.2): the versions, comma-separated without
 // spaces, in the order given ("2.5,12.0,12.1,14.0,14.1").

@@ -5,6 +5,7 @@
 // whether the provisioning gate applies (policy_key), whether its handler may answer later
 // (long_poll) and the envelope of a refusal.
 #include <span>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -31,6 +32,13 @@ class command_registry {
 
   // The registration of a command, or nullptr (the pipeline answers: not supported).
   const command_registration* find(eas::command_id id) const;
+  // Whether OPTIONS lists the command (MS-ASHTTP 2.2.4.1.2.1): a server advertises only what it
+  // serves, so a command with a handler. Two kinds of rows are listed without one: the legacy
+  // rows Exchange still lists (GetHierarchy and the *Collection commands; their answers belong to
+  // the Exchange-administrator work), and MeetingResponse until the meetings work registers it.
+  bool advertises(eas::command_id id) const;
+  // The MS-ASProtocolCommands value for a server offering `versions`: the advertised commands.
+  std::string protocol_commands_header(std::span<const protocol_version> versions) const;
   std::span<const eas::command_info> table() const { return table_; }
 
  private:

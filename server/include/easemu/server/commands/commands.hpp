@@ -44,6 +44,7 @@ command_registration move_items(const command_services& s);         // move_item
 command_registration item_operations(const command_services& s);    // item_operations.cpp
 command_registration get_attachment(const command_services& s);     // get_attachment.cpp
 command_registration search(const command_services& s);             // search.cpp
+command_registration find(const command_services& s);               // find.cpp (16.1)
 command_registration resolve_recipients(const command_services& s); // resolve_recipients.cpp
 std::vector<command_registration> send(const command_services& s);  // send.cpp: SendMail, SmartReply, SmartForward
 // folders.cpp: FolderSync, FolderCreate, FolderUpdate, FolderDelete
