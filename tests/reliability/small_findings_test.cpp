@@ -2,7 +2,7 @@
 // Exchange's reason phrase; a Sync that is no Sync, or has text in Collections, is a protocol
 // error (Status 4); random DNS datagrams do not flood the log; the admin token is compared in
 // full; the landing page and the CA site carry nosniff and a Content-Security-Policy; a database
-// that cannot be opened is named in the error.
+// that cannot be used is named in the error.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -155,16 +155,15 @@ TEST_F(SmallFindings, TheLandingPageAndTheCaSiteCarryNosniffAndACsp) {
 
 namespace {
 
-TEST(SmallFindingsStart, ADatabaseThatCannotBeOpenedIsNamed) {
-  // The database path is taken by a directory: SQLite's "unable to open database file" comes
-  // from its first statement; the start-up error names the file.
+TEST(SmallFindingsStart, ADatabaseThatCannotBeUsedIsNamed) {
+  // The database opens, but its WAL file cannot be made (a directory took its name): SQLite's
+  // error comes from the first statement and names no file; the start-up error names it.
   temp_dir dir;
-  std::filesystem::create_directories(dir / "data" / "easemu.db");
+  std::filesystem::create_directories(dir / "data" / "easemu.db-wal");
   test_server server({"--data-dir", (dir / "data").string()}, false);
   EXPECT_NE(server.stop(false), 0);
   const auto log = server.log();
-  EXPECT_NE(log.find("unable to open database file"), std::string::npos) << log;
-  EXPECT_NE(log.find((dir / "data" / "easemu.db").string()), std::string::npos) << log;
+  EXPECT_NE(log.find("cannot use the database " + (dir / "data" / "easemu.db").string() + ": "), std::string::npos) << log;
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 // exactly N bytes of the answer, and end with a TCP reset (SO_LINGER 0) instead of a close.
 // Blocking sockets with a receive timeout; writes never raise SIGPIPE. Test-only.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -107,24 +106,6 @@ class raw_connection {
     auto body = read(length);
     if (body.size() != length) return {};
     return head + body;
-  }
-
-  // Whether some of an answer can be read now, without waiting or consuming it (TLS records
-  // that carry no data, such as TLS 1.3 session tickets, do not count).
-  bool answer_waiting() {
-    const int flags = ::fcntl(fd_, F_GETFL);
-    ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
-    char c = 0;
-    std::size_t n = 0;
-    bool got = false;
-    if (ssl_ != nullptr) {
-      got = SSL_peek_ex(ssl_, &c, 1, &n) == 1 && n > 0;
-    } else {
-      got = ::recv(fd_, &c, 1, MSG_PEEK) == 1;
-    }
-    ERR_clear_error();
-    ::fcntl(fd_, F_SETFL, flags);
-    return got;
   }
 
   // Ends the connection with a TCP RST: no close_notify, no FIN.
