@@ -77,9 +77,32 @@ struct server::impl {
     close_fd(wake[1]);
   }
 
+  // Malformed messages: the first few of each interval are written, the rest counted and told
+  // with the next one written; random datagrams on port 53 (a scanner, a misdirected tool) must
+  // not flood the log.
+  static constexpr std::size_t malformed_burst = 5;
+  clock::time_point malformed_since{};
+  std::size_t malformed_logged = 0;
+  std::size_t malformed_quiet = 0;
+
   void note(const char* proto, const std::string& peer, const dns::outcome& o) {
     if (o.malformed) {
-      log->warn("dns {} {}: {}", proto, peer, o.summary);
+      const auto now = clock::now();
+      if (now - malformed_since >= std::chrono::seconds(10)) {
+        malformed_since = now;
+        malformed_logged = 0;
+      }
+      if (malformed_logged >= malformed_burst) {
+        ++malformed_quiet;
+        return;
+      }
+      ++malformed_logged;
+      if (malformed_quiet > 0) {
+        log->warn("dns {} {}: {} ({} malformed message(s) before it not logged)", proto, peer, o.summary, malformed_quiet);
+        malformed_quiet = 0;
+      } else {
+        log->warn("dns {} {}: {}", proto, peer, o.summary);
+      }
     } else {
       log->info("dns {} {}: {}", proto, peer, o.summary);
     }

@@ -29,4 +29,21 @@ int http_status_for(int s) {
   }
 }
 
+int server_error_status(command_id c) {
+  switch (c) {
+    case command_id::provision: return 3;  // MS-ASPROV 2.2.2.54.2: general server error
+    case command_id::folder_sync:          // MS-ASCMD 2.2.3.177.5
+    case command_id::folder_create:        // 2.2.3.177.3
+    case command_id::folder_delete:        // 2.2.3.177.4
+    case command_id::folder_update: return 6;  // 2.2.3.177.6: an error occurred on the server
+    case command_id::sync: return 5;           // 2.2.3.177.17: server error
+    case command_id::item_operations:          // 2.2.3.177.8
+    case command_id::search: return 3;         // 2.2.3.177.13: server error
+    case command_id::meeting_response: return 3;  // 2.2.3.177.9: an error on the server mailbox
+    case command_id::resolve_recipients: return 6;  // 2.2.3.177.12: an error occurred on the server
+    case command_id::ping: return 8;               // 2.2.3.177.11: an error occurred on the server
+    default: return 110;                           // 2.2.2: ServerError, common to all commands
+  }
+}
+
 }  // namespace easemu::eas

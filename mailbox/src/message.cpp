@@ -36,6 +36,7 @@ std::string take(char* s) {
 }
 
 GMimeMessage* parse(std::string_view rfc822) {
+  if (mime_structure_error(rfc822)) return nullptr;
   gobj<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(rfc822.data(), rfc822.size()));
   gobj<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   return g_mime_parser_construct_message(parser.get(), nullptr);
@@ -455,6 +456,121 @@ std::optional<std::string> with_original(std::string_view mime, std::string_view
     }
   }
   return take(g_mime_object_to_string(GMIME_OBJECT(msg.get()), nullptr));
+}
+
+namespace {
+
+// The next line of `text` from `at` (without its CRLF or LF); `at` moves past it.
+std::string_view next_line(std::string_view text, std::size_t& at) {
+  const auto end = text.find('\n', at);
+  const auto stop = end == std::string_view::npos ? text.size() : end;
+  auto line = text.substr(at, stop - at);
+  at = end == std::string_view::npos ? text.size() : end + 1;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The boundary parameter of a Content-Type value (quoted or not); empty when there is none.
+std::string boundary_of(std::string_view content_type) {
+  const auto low = lowered(content_type);
+  auto at = low.find("boundary");
+  while (at != std::string::npos) {
+    auto p = at + 8;
+    while (p < low.size() && (low[p] == ' ' || low[p] == '\t')) ++p;
+    if (p < low.size() && low[p] == '=') {
+      ++p;
+      while (p < low.size() && (low[p] == ' ' || low[p] == '\t')) ++p;
+      if (p < low.size() && low[p] == '"') {
+        const auto close = content_type.find('"', p + 1);
+        return std::string(content_type.substr(p + 1, close == std::string_view::npos ? std::string_view::npos : close - p - 1));
+      }
+      auto e = p;
+      while (e < content_type.size() && content_type[e] != ';' && content_type[e] != ' ' && content_type[e] != '\t') ++e;
+      return std::string(content_type.substr(p, e - p));
+    }
+    at = low.find("boundary", at + 8);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::string> mime_structure_error(std::string_view text, const mime_limits& limits) {
+  std::vector<std::string> boundaries;  // the open multiparts, innermost last
+  std::size_t parts = 0;
+  std::size_t attached = 0;  // message/rfc822 levels since the last boundary
+  std::size_t at = 0;
+  bool in_headers = true;  // the message's own header block comes first
+  std::size_t header_bytes = 0;
+  std::string content_type;  // of the header block being read (unfolded)
+  bool reading_content_type = false;
+  while (at < text.size()) {
+    const auto line = next_line(text, at);
+    if (in_headers) {
+      header_bytes += line.size() + 2;
+      if (header_bytes > limits.max_header_bytes) {
+        return "a header block over " + std::to_string(limits.max_header_bytes) + " bytes";
+      }
+      if (line.empty()) {
+        in_headers = false;
+        const auto type = lowered(content_type.substr(0, content_type.find(';')));
+        if (type.find("multipart/") != std::string::npos) {
+          auto b = boundary_of(content_type);
+          if (!b.empty()) {
+            if (boundaries.size() + 1 > limits.max_depth) {
+              return "multiparts nested over " + std::to_string(limits.max_depth) + " levels";
+            }
+            boundaries.push_back(std::move(b));
+          }
+        } else if (type.find("message/rfc822") != std::string::npos) {
+          // An attached message: its own header block follows at once, one level deeper.
+          if (boundaries.size() + ++attached > limits.max_depth) {
+            return "messages nested over " + std::to_string(limits.max_depth) + " levels";
+          }
+          in_headers = true;
+          header_bytes = 0;
+        }
+        content_type.clear();
+        reading_content_type = false;
+        continue;
+      }
+      if (line.front() == ' ' || line.front() == '\t') {
+        if (reading_content_type) content_type.append(line);
+      } else {
+        reading_content_type = line.size() >= 13 && lowered(line.substr(0, 13)) == "content-type:";
+        if (reading_content_type) content_type = std::string(line.substr(13));
+      }
+      continue;
+    }
+    if (line.size() < 3 || line[0] != '-' || line[1] != '-' || boundaries.empty()) continue;
+    // A boundary line of an open multipart (the innermost first): a new part, or its end.
+    for (std::size_t level = boundaries.size(); level-- > 0;) {
+      const auto& b = boundaries[level];
+      if (line.size() < 2 + b.size() || line.compare(2, b.size(), b) != 0) continue;
+      const auto rest = line.substr(2 + b.size());
+      const bool closing = rest.starts_with("--");
+      if (!closing && rest.find_first_not_of(" \t") != std::string_view::npos) continue;  // a longer boundary
+      if (closing) {
+        boundaries.resize(level);  // this multipart and any left open inside it end
+      } else {
+        boundaries.resize(level + 1);
+        attached = 0;
+        if (++parts > limits.max_parts) return "over " + std::to_string(limits.max_parts) + " body parts";
+        in_headers = true;
+        header_bytes = 0;
+        content_type.clear();
+        reading_content_type = false;
+      }
+      break;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace easemu::mailbox

@@ -1,5 +1,6 @@
 #include "easemu/server/router.hpp"
 
+#include "easemu/common/escape.hpp"
 #include "easemu/common/text.hpp"
 
 #include "easemu/server/activesync/endpoint.hpp"
@@ -18,6 +19,7 @@
 #include "easemu/server/access_service.hpp"
 #include "easemu/eas/autodiscover.hpp"
 
+#include "activesync/client_text_store.hpp"
 #include "admin/api/admin_api.hpp"
 #include "admin/events/feed.hpp"
 #include "admin/events/observed_store.hpp"
@@ -42,7 +44,8 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
                std::shared_ptr<spdlog::logger> log)
     : lab_(std::move(lab)),
       // Device changes feed the dashboard's live events; journal readers get the bodies as XML.
-      store_(make_observed_store(store::make_rendered_journal_store(std::move(store), render_journal_body),
+      // What phones say about themselves is stored without control characters (issue 23).
+      store_(make_observed_store(make_client_text_store(store::make_rendered_journal_store(std::move(store), render_journal_body)),
                                  [this](const std::string& mailbox, const std::string& device) { publish_device(mailbox, device); })),
       admin_token_(std::move(admin_token)),
       log_(log) {
@@ -187,7 +190,8 @@ void router::handle_autodiscover(http_request&& request, respond_fn respond) {
     return;
   }
   auto error = [&](eas::autodiscover_error code, const std::string& reason) {
-    log_->info("request={} autodiscover error {}: {}", request.request_id, static_cast<int>(code), reason);
+    log_->info("request={} autodiscover error {}: {}", request.request_id, static_cast<int>(code),
+               common::escape_controls(reason));
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     char time[32];
     std::tm tm{};

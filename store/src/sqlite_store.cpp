@@ -296,8 +296,19 @@ class sqlite_store final : public store {
     }
     cache_.attach(db_);
     sqlite3_busy_timeout(db_, 5000);
-    exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    migrate(path);
+    try {
+      exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+      migrate(path);
+    } catch (const store_error& e) {
+      // SQLite opens lazily: "unable to open database file" comes from the first statement and
+      // names no file; the operator needs to know which one.
+      cache_.clear();
+      sqlite3_close(db_);
+      db_ = nullptr;
+      const std::string what = e.what();
+      if (what.find(path) != std::string::npos) throw;
+      throw store_error("cannot use the database " + path + ": " + what);
+    }
   }
   ~sqlite_store() override {
     cache_.clear();

@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <chrono>
 
+#include "easemu/common/escape.hpp"
 #include "easemu/eas/headers.hpp"
+#include "easemu/eas/status.hpp"
+#include "easemu/store/store.hpp"
+#include "worker_pool.hpp"
 #include "easemu/wbxml/codec.hpp"
 
 namespace easemu::server {
@@ -31,7 +35,11 @@ eas_pipeline::eas_pipeline(pipeline_options options, pipeline_stages stages, com
       stages_(std::move(stages)),
       commands_(std::move(commands)),
       envelope_(options_.server_build, log),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      workers_(std::make_unique<worker_pool>(2)) {}
+
+eas_pipeline::~eas_pipeline() = default;
+
 
 void eas_pipeline::handle(std::shared_ptr<const http_request> request, const std::string& mailbox,
                           respond_fn respond) const {
@@ -75,7 +83,7 @@ std::optional<enveloped> eas_pipeline::run(const std::shared_ptr<eas_context>& s
   if (auto r = read_query(ctx)) return enveloped{std::move(*r)};
   if (auto r = read_version(ctx)) return enveloped{std::move(*r)};
   if (auto a = version_gate(ctx)) return refuse(ctx, *a, "version");
-  if (stages_.device_list) stages_.device_list(ctx);
+  if (auto a = stages_.device_list ? stages_.device_list(ctx) : stage_result()) return refuse(ctx, *a, "store");
   if (auto a = stages_.access ? stages_.access(ctx) : stage_result()) return refuse(ctx, *a, "device access");
   if (auto a = stages_.faults ? stages_.faults(ctx) : stage_result()) return refuse(ctx, *a, "fault");
   if (ctx.fault) {
@@ -84,6 +92,24 @@ std::optional<enveloped> eas_pipeline::run(const std::shared_ptr<eas_context>& s
   }
   if (auto a = supported(ctx)) return refuse(ctx, *a, "version");
   if (auto a = gate(ctx)) return refuse(ctx, *a, "provisioning");
+  if (const auto* r = commands_.find(ctx.query.command->id); workers_ && r != nullptr && r->on_worker) {
+    // The body's decoding and the handler on a worker; the answer goes out through `finish`.
+    workers_->post([this, shared, finish] {
+      std::optional<enveloped> out;
+      try {
+        if (auto a = read_body(*shared)) {
+          out = refuse(*shared, *a, "body");
+        } else {
+          out = dispatch(shared, finish);
+        }
+      } catch (const std::exception& e) {
+        log_->error("request={} cmd={} handler threw: {}", shared->request_id(), shared->query.command->name, e.what());
+        out = enveloped{http_response::text(500, "internal server error\n"), 0};
+      }
+      if (out) finish(std::move(*out));
+    });
+    return std::nullopt;
+  }
   if (auto a = read_body(ctx)) return refuse(ctx, *a, "body");
   return dispatch(shared, finish);
 }
@@ -95,11 +121,14 @@ std::optional<http_response> eas_pipeline::read_query(eas_context& ctx) const {
   auto q = eas::parse_query(ctx.http->query(), limits);
   if (q) {
     ctx.query = std::move(*q);
+    // DeviceType arrives percent-decoded and may hold a newline or ESC: every log line, rule
+    // match and stored record sees it escaped (issue 23). DeviceId has printable_device_id.
+    if (common::has_controls(ctx.query.device_type)) ctx.query.device_type = common::escape_controls(ctx.query.device_type);
     return std::nullopt;
   }
   const bool unknown =
       q.error().code == eas::errc::unknown_command || q.error().code == eas::errc::unknown_command_code;
-  log_->info("request={} user={} bad EAS query: {}", ctx.request_id(), ctx.mailbox, q.error().message());
+  log_->info("request={} user={} bad EAS query: {}", ctx.request_id(), ctx.mailbox, common::escape_controls(q.error().message()));
   auto r = http_response::text(unknown ? 501 : 400, unknown ? "command not supported\n" : "bad request\n");
   r.set("MS-Server-ActiveSync", options_.server_build);
   return r;
@@ -120,7 +149,7 @@ std::optional<http_response> eas_pipeline::read_version(eas_context& ctx) const 
   }
   auto v = eas::parse_protocol_version_header(*h);
   if (!v) {
-    log_->info("request={} user={} cmd={} bad MS-ASProtocolVersion '{}'", rid, ctx.mailbox, name, *h);
+    log_->info("request={} user={} cmd={} bad MS-ASProtocolVersion '{}'", rid, ctx.mailbox, name, common::escape_controls(*h));
     return http_response::text(400, "unsupported protocol version\n");
   }
   ctx.version = *v;
@@ -164,11 +193,19 @@ std::optional<enveloped> eas_pipeline::dispatch(const std::shared_ptr<eas_contex
   const auto rid = shared->request_id();
   const auto* registration = commands_.find(command->id);
   if (registration == nullptr) return refuse(*shared, {137, 501, {}, {}, "not implemented"}, "handler");
-  if (const auto* now = std::get_if<command_handler>(&registration->handler)) {
-    return envelope_.reply(*command, (*now)(*shared), rid);
+  // A store that fails a write (full disk, read-only file) fails the command: nothing is
+  // acknowledged that was not stored, and the device gets the command's own server error.
+  try {
+    if (const auto* now = std::get_if<command_handler>(&registration->handler)) {
+      return envelope_.reply(*command, (*now)(*shared), rid);
+    }
+    std::get<waiting_command_handler>(registration->handler)(
+        shared, [this, command, rid, finish](command_reply reply) { finish(envelope_.reply(*command, std::move(reply), rid)); });
+  } catch (const store::store_error& e) {
+    log_->error("request={} user={} cmd={} store failure: {}", rid, shared->mailbox, command->name, e.what());
+    return envelope_.answer(*command, shared->version,
+                            {eas::server_error_status(command->id), 500, {}, {}, std::string("store failure: ") + e.what()});
   }
-  std::get<waiting_command_handler>(registration->handler)(
-      shared, [this, command, rid, finish](command_reply reply) { finish(envelope_.reply(*command, std::move(reply), rid)); });
   return std::nullopt;
 }
 

@@ -8,17 +8,22 @@
 
 namespace easemu::server {
 
-std::function<void(const eas_context&)> device_list_stage(std::shared_ptr<store::store> store,
+std::function<stage_result(const eas_context&)> device_list_stage(std::shared_ptr<store::store> store,
                                                           std::shared_ptr<spdlog::logger> log) {
-  return [store = std::move(store), log = std::move(log)](const eas_context& ctx) {
+  return [store = std::move(store), log = std::move(log)](const eas_context& ctx) -> stage_result {
     const auto* ua = ctx.http->header("User-Agent");
     try {
       store->record_device_contact(ctx.mailbox, ctx.query.printable_device_id(), ctx.query.device_type,
                                    ua != nullptr ? *ua : std::string(), std::string(to_string(ctx.version)),
                                    common::now_ms());
     } catch (const std::exception& e) {
+      // Everything after depends on the partnership being stored (a Provision acknowledged for a
+      // device the store never got could not be honoured): the command answers a server error.
       log->error("request={} device not recorded: {}", ctx.request_id(), e.what());
+      return stage_result(stage_answer{eas::server_error_status(ctx.query.command->id), 500, {}, {},
+                                       std::string("store failure: ") + e.what()});
     }
+    return stage_result();
   };
 }
 

@@ -303,6 +303,6 @@ class find_command {
 
 }  // namespace
 
-command_registration find(const command_services& s) { return {eas::command_id::find, find_command(s)}; }
+command_registration find(const command_services& s) { return {eas::command_id::find, find_command(s), true}; }
 
 }  // namespace easemu::server::commands

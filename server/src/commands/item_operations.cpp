@@ -135,7 +135,7 @@ command_reply handle(const command_services& s, const eas_context& ctx) {
 }  // namespace
 
 command_registration item_operations(const command_services& s) {
-  return {eas::command_id::item_operations, [s](const eas_context& ctx) { return handle(s, ctx); }};
+  return {eas::command_id::item_operations, [s](const eas_context& ctx) { return handle(s, ctx); }, true};
 }
 
 }  // namespace easemu::server::commands

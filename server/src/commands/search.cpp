@@ -132,7 +132,7 @@ command_reply handle(const command_services& s, const eas_context& ctx) {
 }  // namespace
 
 command_registration search(const command_services& s) {
-  return {eas::command_id::search, [s](const eas_context& ctx) { return handle(s, ctx); }};
+  return {eas::command_id::search, [s](const eas_context& ctx) { return handle(s, ctx); }, true};
 }
 
 }  // namespace easemu::server::commands

@@ -83,6 +83,8 @@ command_reply send_command::fail(const eas_context& ctx, int status, const std::
 command_reply send_command::handle(const eas_context& ctx) const {
   auto o = read_outgoing(ctx, root());
   if (!o) return fail(ctx, 103, "no Mime element");
+  // MS-ASCMD 2.2.2: 107 InvalidMIME, also for structure past what the server parses (mime_limits).
+  if (auto why = mailbox::mime_structure_error(o->mime)) return fail(ctx, 107, "MIME structure refused: " + *why);
   auto props = mailbox::parse_message(o->mime);
   if (!props) return fail(ctx, 107, "the message is not RFC 822");  // InvalidMIME
   if (kind_ != eas::command_id::send_mail && !o->replace_mime) {
@@ -109,7 +111,7 @@ command_reply send_command::handle(const eas_context& ctx) const {
 std::vector<command_registration> send(const command_services& s) {
   std::vector<command_registration> out;
   for (auto id : {eas::command_id::send_mail, eas::command_id::smart_reply, eas::command_id::smart_forward}) {
-    out.push_back({id, [command = send_command(s, id)](const eas_context& ctx) { return command.handle(ctx); }});
+    out.push_back({id, [command = send_command(s, id)](const eas_context& ctx) { return command.handle(ctx); }, true});
   }
   return out;
 }

@@ -78,7 +78,25 @@ class sync_command {
   request_cache cache_;
 };
 
+// A body that is no Sync, or Collections holding text or anything but Collection elements: not a
+// request the protocol has (an empty Sync has no body at all).
+static bool malformed_sync(const eas_context& ctx) {
+  if (!ctx.body) return false;
+  if (ctx.body->tag != tag("AirSync:Sync")) return true;
+  const auto* cs = ctx.body->child(tag("AirSync:Collections"));
+  if (cs == nullptr) return false;
+  if (cs->kind != wbxml::content_kind::none) return true;
+  return std::any_of(cs->children.begin(), cs->children.end(),
+                     [](const element& c) { return c.tag != tag("AirSync:Collection"); });
+}
+
 void sync_command::handle(std::shared_ptr<const eas_context> original, reply_fn done) {
+  if (malformed_sync(*original)) {
+    // MS-ASCMD 2.2.3.177.17: 4, protocol error (neither 13 nor a reply without Status).
+    command_reply r;
+    r.body.emplace(tag("AirSync:Sync")).add(tag("AirSync:Status"), "4");
+    return done(std::move(r));
+  }
   // Empty and partial requests (12.1+) stand for the cached one.
   auto effective = cache_.effective(*original, s_.mail);
   if (!effective) {

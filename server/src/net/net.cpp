@@ -4,6 +4,7 @@
 
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <thread>
 
+#include "easemu/common/escape.hpp"
 #include "easemu/server/event_stream.hpp"
 #include "tls_socket.hpp"
 
@@ -66,6 +68,12 @@ std::shared_ptr<net::ssl::context> make_tls_context(const tls_material& m) {
   return ctx;
 }
 
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
 http_response plain_error(int status, std::string_view text) {
   auto r = http_response::text(status, std::string(text) + "\n");
   r.close = true;
@@ -85,6 +93,10 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     std::function<void()> cancel;  // set and called on `strand` only
     std::atomic<bool> in_request{false};
     std::atomic<bool> streaming{false};  // an event stream: ends at once when the server stops
+    // Until its first request's headers are in (TLS handshake included): what a lost or idle
+    // client looks like; at the connection limit the oldest of these make room (issue 23).
+    std::atomic<bool> fresh{true};
+    std::atomic<bool> evicted{false};
   };
   // Clears a connection's cancel hook before the stream it refers to goes away.
   struct cancel_hook {
@@ -115,20 +127,96 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     return tls;
   }
 
+  // Closes the oldest connection that has not sent a whole request head yet; false when there
+  // is none (every connection is working).
+  bool evict_oldest_fresh() {
+    std::shared_ptr<connection> victim;
+    {
+      std::lock_guard lock(connections_mutex);
+      for (const auto& c : connections) {
+        if (c->fresh && !c->evicted) {
+          victim = c;
+          break;
+        }
+      }
+    }
+    if (!victim) return false;
+    victim->evicted = true;
+    net::post(victim->strand, [victim] {
+      if (victim->cancel) victim->cancel();
+    });
+    return true;
+  }
+
+  // A warning that repeats under load (out of descriptors, at the connection limit) is written
+  // once per interval, with how often it happened meanwhile.
+  struct rate_limited_warning {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point last{};
+    std::size_t suppressed = 0;
+
+    // The count of occurrences to report (this one included), or 0 to stay quiet.
+    std::size_t due(std::chrono::seconds interval = std::chrono::seconds(10)) {
+      std::lock_guard lock(mutex);
+      const auto now = std::chrono::steady_clock::now();
+      if (last != std::chrono::steady_clock::time_point{} && now - last < interval) {
+        ++suppressed;
+        return 0;
+      }
+      last = now;
+      const auto n = suppressed + 1;
+      suppressed = 0;
+      return n;
+    }
+  };
+  rate_limited_warning accept_warning;
+  rate_limited_warning limit_warning;
+
   awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, bool secure) {
     auto self = shared_from_this();
+    net::steady_timer backoff_timer(ioc);
+    auto backoff = std::chrono::milliseconds(0);
     for (;;) {
       auto [ec, socket] = co_await acceptor->async_accept(net::make_strand(ioc), use_tuple);
       if (ec) {
         if (ec == net::error::operation_aborted || stopping) co_return;
-        log->warn("accept failed: {}", ec.message());
+        // Out of descriptors (EMFILE, ENFILE) or kernel memory: the pending connection stays
+        // queued and accepting again at once fails again. Make room by closing an idle
+        // newcomer, wait a little (up to 1 s), and say so once per interval, not per attempt.
+        const bool exhausted = ec == net::error::no_descriptors || ec.value() == ENFILE ||
+                               ec == net::error::no_buffer_space || ec == net::error::no_memory;
+        const bool evicted = exhausted && evict_oldest_fresh();
+        if (const auto n = accept_warning.due()) {
+          log->warn("accept failed: {} ({} time(s) in the last interval){}", ec.message(), n,
+                    evicted ? "; closing the oldest connection that has not sent a request" : "");
+        }
+        backoff = std::min(std::chrono::milliseconds(1000), std::max(std::chrono::milliseconds(10), backoff * 2));
+        backoff_timer.expires_after(backoff);
+        co_await backoff_timer.async_wait(use_tuple);
         continue;
       }
+      backoff = std::chrono::milliseconds(0);
       if (open.load() >= limits.max_connections) {
-        log->warn("connection limit {} reached; refusing a connection", limits.max_connections);
-        boost::system::error_code ignored;
-        socket.close(ignored);
-        continue;
+        // Prefer connections that work: the oldest one that has not sent a request yet (an
+        // idle socket, a stalled handshake) makes room; only when every connection is busy is
+        // the newcomer refused (plain HTTP hears 503 with Retry-After first).
+        const bool room = evict_oldest_fresh();
+        if (const auto n = limit_warning.due()) {
+          log->warn("connection limit {} reached ({} time(s) in the last interval): {}", limits.max_connections, n,
+                    room ? "closing the oldest connection that has not sent a request"
+                         : "every connection is busy; refusing new ones");
+        }
+        if (!room) {
+          boost::system::error_code ignored;
+          if (!secure) {
+            static constexpr std::string_view busy =
+                "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            socket.non_blocking(true, ignored);
+            socket.send(net::buffer(busy.data(), busy.size()), 0, ignored);
+          }
+          socket.close(ignored);
+          continue;
+        }
       }
       ++open;
       boost::system::error_code nodelay_ec;
@@ -207,10 +295,21 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       auto& parser = *parser_storage;
       parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
       parser.body_limit(limits.max_body_bytes);
-      beast::get_lowest_layer(stream).expires_after(first ? limits.header_timeout
-                                                          : limits.idle_timeout);
+      boost::system::error_code ec;
+      if (!first && buffer.size() == 0) {
+        // Between keep-alive requests the connection may idle; once a request's first byte is
+        // in, its headers get the same --request-timeout as a connection's first request.
+        beast::get_lowest_layer(stream).expires_after(limits.idle_timeout);
+        auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        buffer.commit(in);
+        ec = iec;
+      }
       first = false;
-      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (!ec) {
+        beast::get_lowest_layer(stream).expires_after(limits.header_timeout);
+        auto [hec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        ec = hec;
+      }
       if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
           ec == net::ssl::error::stream_truncated || ec == net::error::connection_reset ||
           ec == net::error::eof || ec == net::error::bad_descriptor) {
@@ -235,7 +334,16 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         co_return;
       }
       conn.in_request = true;
+      conn.fresh = false;
       auto& req = parser.get();
+      if (const auto te = req[http::field::transfer_encoding]; !te.empty() && !beast::iequals(trim(te), "chunked")) {
+        // RFC 9112 6.1: a transfer coding the server does not understand is 501 (Not
+        // Implemented); reading the body as plain bytes would misframe the connection.
+        log->info("conn={} {} unsupported Transfer-Encoding '{}'", conn_id, remote, common::escape_controls(te));
+        co_await write(stream, plain_error(501, "transfer coding not supported"), conn_id, remote,
+                       std::string(req.method_string()), loggable_target(req.target()), started, req.version());
+        co_return;
+      }
       if (beast::iequals(req[http::field::expect], "100-continue") && !parser.is_done()) {
         http::response<http::empty_body> cont{http::status::continue_, req.version()};
         beast::get_lowest_layer(stream).expires_after(limits.write_timeout);
@@ -247,6 +355,14 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (bec == http::error::body_limit) {
           co_await write(stream, plain_error(413, "request body too large"), conn_id, remote,
+                         std::string(req.method_string()), loggable_target(req.target()), started, req.version());
+          co_return;
+        }
+        if (bec == http::error::bad_chunk || bec == http::error::bad_chunk_extension ||
+            bec == http::error::bad_line_ending) {
+          // A malformed chunk (size, extension, missing CRLF): the client hears why (400).
+          log->info("conn={} {} bad request body: {}", conn_id, remote, bec.message());
+          co_await write(stream, plain_error(400, "bad request body"), conn_id, remote,
                          std::string(req.method_string()), loggable_target(req.target()), started, req.version());
           co_return;
         }
@@ -333,6 +449,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       co_return false;
     }
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+    // Beast knows no reason phrase for 449 ("<unknown-status>"); this is Exchange's, as listed in
+    // its "Exchange ActiveSync Errors and Events" table of HTTP response codes.
+    if (r.status == 449) res.reason("Retry after sending a PROVISION command");
     res.set(http::field::server, "easemu");
     for (auto& [k, v] : r.headers) res.set(k, v);
     const std::size_t bytes = method == "HEAD" ? 0 : r.body.size();
@@ -458,8 +577,40 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   }
 };
 
+namespace {
+
+// Descriptors kept aside for everything that is not a client connection: the listeners, the
+// database and its WAL, the log, the DNS responder, certificates read at run time.
+constexpr std::size_t reserved_descriptors = 64;
+
+// Raises the soft RLIMIT_NOFILE to the hard limit and lowers the connection limit to what the
+// process can hold, saying so: a limit above the descriptors ends in EMFILE instead of a refusal.
+server_limits fit_descriptor_limit(server_limits limits, spdlog::logger& log) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return limits;
+  if (rl.rlim_cur != rl.rlim_max) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      log.info("open file limit raised from {} to {}", rl.rlim_cur, rl.rlim_max);
+      rl = raised;
+    }
+  }
+  if (rl.rlim_cur == RLIM_INFINITY) return limits;
+  const auto fds = static_cast<std::size_t>(rl.rlim_cur);
+  const std::size_t capacity = fds > 2 * reserved_descriptors ? fds - reserved_descriptors : fds / 2;
+  if (limits.max_connections > capacity) {
+    log.warn("--max-connections {} lowered to {}: the process may hold {} open files (ulimit -n)",
+             limits.max_connections, capacity, fds);
+    limits.max_connections = capacity;
+  }
+  return limits;
+}
+
+}  // namespace
+
 http_server::http_server(server_limits limits, handler_fn handler, std::shared_ptr<spdlog::logger> log)
-    : impl_(std::make_shared<impl>(std::move(limits), std::move(handler), std::move(log))) {}
+    : impl_(std::make_shared<impl>(fit_descriptor_limit(std::move(limits), *log), std::move(handler), log)) {}
 
 http_server::~http_server() {
   if (!impl_->threads.empty()) stop();

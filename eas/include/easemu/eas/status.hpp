@@ -31,6 +31,11 @@ constexpr bool status_fits_body(protocol_version v, int status) {
 // not name become 500.
 int http_status_for(int status);
 
+// What a command answers when the server cannot do what was asked (a store write failed): the
+// command's own "server error" status where its Status table has one, else the common 110
+// ServerError (MS-ASCMD 2.2.2), which clients before 14.0 get as HTTP 500.
+int server_error_status(command_id command);
+
 // Whether a refusal with `status` (0: none) goes in the body of `command` at `v`: the command has
 // a WBXML response and the version lets it carry the status. Otherwise the client gets the HTTP
 // status that stands for it.

@@ -3,6 +3,8 @@
 #include "admin/api/resources.hpp"
 #include "admin_json.hpp"
 
+#include <openssl/crypto.h>
+
 namespace easemu::server::admin {
 
 admin_api::admin_api(std::string admin_token) : admin_token_(std::move(admin_token)) {}
@@ -25,7 +27,10 @@ admin_api::~admin_api() = default;
 
 bool admin_api::has_admin_token(const http_request& request) const {
   const auto* auth = request.header("Authorization");
-  return auth != nullptr && *auth == "Bearer " + admin_token_;
+  if (auth == nullptr) return false;
+  // In constant time: how long a refusal takes tells nothing about how much of the token matched.
+  const std::string expected = "Bearer " + admin_token_;
+  return auth->size() == expected.size() && CRYPTO_memcmp(auth->data(), expected.data(), expected.size()) == 0;
 }
 
 http_response admin_api::handle(const http_request& request) const {

@@ -27,6 +27,8 @@ class logger;
 
 namespace easemu::server {
 
+class worker_pool;
+
 // Called with every answered request whose query parsed, before a fault damages the body: the
 // response and the Status of the tree it carries (the request journal).
 using journal_observer =
@@ -34,7 +36,7 @@ using journal_observer =
 
 struct pipeline_stages {
   // The device list: every request that names a device and passed the version gate.
-  std::function<void(const eas_context&)> device_list;
+  std::function<stage_result(const eas_context&)> device_list;
   // Allow/Block/Quarantine, for every command (PROVISIONING.md 5.1); marks a quarantined
   // device's context.
   std::function<stage_result(eas_context&)> access;
@@ -57,6 +59,7 @@ class eas_pipeline {
  public:
   eas_pipeline(pipeline_options options, pipeline_stages stages, command_registry commands,
                std::shared_ptr<spdlog::logger> log);
+  ~eas_pipeline();
 
   // Answers a POST to /Microsoft-Server-ActiveSync from an authenticated mailbox, through
   // `respond`, now or (for a waiting handler) later.
@@ -84,6 +87,9 @@ class eas_pipeline {
   command_registry commands_;
   envelope envelope_;
   std::shared_ptr<spdlog::logger> log_;
+  // The CPU-heavy commands' body and handler run here (worker_pool.hpp); last, so it is joined
+  // before the rest goes away.
+  std::unique_ptr<worker_pool> workers_;
 };
 
 }  // namespace easemu::server

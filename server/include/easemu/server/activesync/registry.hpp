@@ -17,6 +17,10 @@ namespace easemu::server {
 struct command_registration {
   eas::command_id command;
   std::variant<command_handler, waiting_command_handler> handler;
+  // The work grows with what the client sends or asks for (MIME parsing, big fetches, searches
+  // over every item): the body's decoding and the handler run on the worker pool, never on an I/O
+  // thread, so they cannot delay a Ping or a FolderSync (issue 23).
+  bool on_worker = false;
 };
 
 class command_registry {

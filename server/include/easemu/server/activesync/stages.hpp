@@ -19,8 +19,8 @@ class store;
 namespace easemu::server {
 
 // Every device that reaches an authenticated command joins the device list (its last contact,
-// user agent and protocol version); a store failure is logged, not answered.
-std::function<void(const eas_context&)> device_list_stage(std::shared_ptr<store::store> store,
+// user agent and protocol version); a store failure answers the command's server error.
+std::function<stage_result(const eas_context&)> device_list_stage(std::shared_ptr<store::store> store,
                                                           std::shared_ptr<spdlog::logger> log);
 
 // The fault rule a request hits (faults.hpp), with the lab's own defaults filled in (a 451's
