@@ -16,6 +16,7 @@
 #include "support/process.hpp"
 #include "support/raw_connection.hpp"
 #include "support/test_server.hpp"
+#include "reliability_lab.hpp"
 #include "support/wait.hpp"
 
 namespace {
@@ -23,17 +24,7 @@ namespace {
 using namespace easemu::test;
 namespace wbxml = easemu::wbxml;
 
-constexpr const char* lab_yaml = R"(lab:
-  domain: lab.test
-  hostname: mail.lab.test
-mailboxes:
-  - address: alice@lab.test
-    password: Passw0rd
-policies:
-  - Name: Default
-    IsDefault: $true
-    AllowNonProvisionableDevices: $true
-)";
+constexpr const char* lab_yaml = reliability_lab_yaml;
 
 // A plain TCP connection to `port` that never says anything (not even a TLS ClientHello).
 int idle_socket(std::uint16_t port) {

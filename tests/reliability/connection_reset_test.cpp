@@ -13,24 +13,14 @@
 #include "support/process.hpp"
 #include "support/raw_connection.hpp"
 #include "support/test_server.hpp"
+#include "reliability_lab.hpp"
 
 namespace {
 
 using namespace easemu::test;
 namespace wbxml = easemu::wbxml;
 
-// An explicit lab: the mailbox, and a Default policy that lets a phone sync without provisioning.
-constexpr const char* lab_yaml = R"(lab:
-  domain: lab.test
-  hostname: mail.lab.test
-mailboxes:
-  - address: alice@lab.test
-    password: Passw0rd
-policies:
-  - Name: Default
-    IsDefault: $true
-    AllowNonProvisionableDevices: $true
-)";
+constexpr const char* lab_yaml = reliability_lab_yaml;
 
 std::string folder_sync_body() {
   return *wbxml::encode(*wbxml::from_xml(R"(<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>)"));

@@ -12,23 +12,14 @@
 #include "support/process.hpp"
 #include "support/raw_connection.hpp"
 #include "support/test_server.hpp"
+#include "reliability_lab.hpp"
 
 namespace {
 
 using namespace easemu::test;
 namespace wbxml = easemu::wbxml;
 
-constexpr const char* lab_yaml = R"(lab:
-  domain: lab.test
-  hostname: mail.lab.test
-mailboxes:
-  - address: alice@lab.test
-    password: Passw0rd
-policies:
-  - Name: Default
-    IsDefault: $true
-    AllowNonProvisionableDevices: $true
-)";
+constexpr const char* lab_yaml = reliability_lab_yaml;
 
 const std::string basic = "Authorization: Basic YWxpY2VAbGFiLnRlc3Q6UGFzc3cwcmQ=\r\n";  // alice@lab.test:Passw0rd
 

@@ -10,23 +10,14 @@
 #include "support/process.hpp"
 #include "support/raw_connection.hpp"
 #include "support/test_server.hpp"
+#include "reliability_lab.hpp"
 
 namespace {
 
 using namespace easemu::test;
 namespace wbxml = easemu::wbxml;
 
-constexpr const char* lab_yaml = R"(lab:
-  domain: lab.test
-  hostname: mail.lab.test
-mailboxes:
-  - address: alice@lab.test
-    password: Passw0rd
-policies:
-  - Name: Default
-    IsDefault: $true
-    AllowNonProvisionableDevices: $true
-)";
+constexpr const char* lab_yaml = reliability_lab_yaml;
 
 std::string nested(int depth) {
   std::string head = "From: alice@lab.test\r\nTo: alice@lab.test\r\nSubject: nested\r\n";
