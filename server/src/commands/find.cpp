@@ -75,18 +75,6 @@ bool is_guid(std::string_view s) {
   return true;
 }
 
-// Options/Range "first-last" (MS-ASCMD 2.2.3.143.1; default 0-99).
-std::optional<std::pair<std::size_t, std::size_t>> parse_range(const element* options) {
-  const auto text = options != nullptr ? options->child_text(tag("Find:Range")) : std::string_view();
-  if (text.empty()) return std::pair<std::size_t, std::size_t>{0, 99};
-  const auto dash = text.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  const auto a = number(text.substr(0, dash));
-  const auto b = number(text.substr(dash + 1));
-  if (!a || !b || *b < *a) return std::nullopt;
-  return std::pair{*a, *b};
-}
-
 // The display names of an address list ("Ann <a@x>, b@y" -> "Ann; b@y"), as DisplayTo has them.
 std::string display_names(const std::string& list) {
   std::string out;
@@ -200,7 +188,7 @@ class find_command {
     c.query = crit_el->child(tag("Find:Query"));
     c.options = crit_el->child(tag("Find:Options"));
     if (c.query == nullptr) return refuse(invalid_request, "no Query");
-    const auto range = parse_range(c.options);
+    const auto range = parse_range(c.options != nullptr ? c.options->child_text(tag("Find:Range")) : std::string_view());
     if (!range) return refuse(invalid_request, "bad Range");
     c.range = *range;
     const element* picture = c.options != nullptr ? c.options->child(tag("Find:Picture")) : nullptr;

@@ -73,6 +73,16 @@ void add_flag(element& data, const store::item_record& item) {
 
 std::optional<std::size_t> number(std::string_view s) { return common::parse_decimal<std::size_t>(s); }
 
+std::optional<std::pair<std::size_t, std::size_t>> parse_range(std::string_view text) {
+  if (text.empty()) return std::pair<std::size_t, std::size_t>{0, 99};
+  const auto dash = text.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto a = number(text.substr(0, dash));
+  const auto b = number(text.substr(dash + 1));
+  if (!a || !b || *b < *a) return std::nullopt;
+  return std::pair{*a, *b};
+}
+
 const wbxml::element* request_root(const eas_context& ctx, wbxml::tag_id root) {
   return ctx.body && ctx.body->tag == root ? &*ctx.body : nullptr;
 }

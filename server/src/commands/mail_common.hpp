@@ -18,6 +18,9 @@
 namespace easemu::server::mail_common {
 
 std::optional<std::size_t> number(std::string_view s);
+// An Options Range "first-last" of Search and Find (MS-ASCMD 2.2.3.142, 2.2.3.143.1): 0-99 when
+// absent, nullopt when malformed or backwards (each command answers that its own way).
+std::optional<std::pair<std::size_t, std::size_t>> parse_range(std::string_view text);
 
 // The request's root when it is `root`, else nullptr (a malformed or missing body).
 const wbxml::element* request_root(const eas_context& ctx, wbxml::tag_id root);

@@ -17,16 +17,6 @@ using common::ascii_lowercase;
 using wbxml::element;
 using wbxml::tag;
 
-// "first-last" of an Options Range (MS-ASCMD 2.2.3.142); default 0-99.
-std::pair<std::size_t, std::size_t> parse_range(std::string_view text) {
-  const auto dash = text.find('-');
-  if (dash == std::string_view::npos) return {0, 99};
-  const auto a = number(text.substr(0, dash));
-  const auto b = number(text.substr(dash + 1));
-  if (!a || !b || *b < *a) return {0, 99};
-  return {*a, *b};
-}
-
 std::vector<element> gal_results(const command_services& s, const element& store_el) {
   std::vector<element> results;
   for (const auto& m : gal_matches(*s.store, store_el.child_text(tag("Search:Query")))) {
@@ -111,7 +101,9 @@ command_reply handle(const command_services& s, const eas_context& ctx) {
   }
   const auto name = ascii_lowercase(store_el->child_text(tag("Search:Name")));
   const element* options = store_el->child(tag("Search:Options"));
-  const auto range = parse_range(options != nullptr ? options->child_text(tag("Search:Range")) : "");
+  // A malformed Range is read as the default one.
+  const auto range =
+      parse_range(options != nullptr ? options->child_text(tag("Search:Range")) : "").value_or(std::pair<std::size_t, std::size_t>{0, 99});
   out.add(tag("Search:Status"), "1");
   auto& result_store = out.add(tag("Search:Response")).add(tag("Search:Store"));
   if (name == "gal") {
