@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -110,6 +111,11 @@ struct device_cli {
   std::string device_id;
   bool json = false;
   std::string junit;
+  std::string send_to;
+  std::string subject;
+  std::string body = "Written on a simulated phone.";
+  std::string attach;  // a file the message carries
+  std::string search;
 };
 
 std::string dash_or(int v) { return v == 0 ? std::string("-") : std::to_string(v); }
@@ -150,6 +156,9 @@ boost::json::object result_json(const phone::device_profile& p, const simulator:
       {"policy_key", r.policy_key},
       {"syncing", r.syncing},
       {"partial", r.partial},
+      {"sent", r.sent},
+      {"found", r.found ? boost::json::value(*r.found) : boost::json::value(nullptr)},
+      {"user_action_failed", r.user_action_failed},
   };
 }
 
@@ -175,6 +184,7 @@ void print_human(const phone::device_profile& p, const simulator::flow_result& r
             << (r.syncing ? (r.partial ? "syncs (policy partially applied)" : "syncs")
                           : std::string("does not sync (") + std::string(phone::to_string(r.outcome.kind)) + ")")
             << '\n';
+  if (r.user_action_failed) std::cout << "The user's send or search did not go through (see the steps marked !)\n";
 }
 
 // JUnit XML (the Ant/Jenkins schema most CI systems read): one testcase per step, plus the outcome.
@@ -251,6 +261,23 @@ int run(const device_cli& o) {
   f.autodiscover = o.autodiscover;
   f.resolve = *resolve;
   f.ping_hold = std::chrono::seconds(o.ping_hold);
+  if (!o.send_to.empty()) {
+    simulator::outgoing_mail m;
+    m.to = o.send_to;
+    m.subject = o.subject.empty() ? "Sent from " + profile->display_name : o.subject;
+    m.body = o.body;
+    if (!o.attach.empty()) {
+      auto content = read_input(o.attach, 10 << 20, error);
+      if (!content) {
+        std::cerr << "easemu device: " << error << '\n';
+        return exit_usage;
+      }
+      m.attachment = std::move(*content);
+      m.attachment_name = std::filesystem::path(o.attach).filename().string();
+    }
+    f.send = std::move(m);
+  }
+  f.search = o.search;
   const auto r = simulator::run_device_flow(f);
   if (o.json) {
     std::cout << boost::json::serialize(result_json(*profile, r)) << '\n';
@@ -261,7 +288,7 @@ int run(const device_cli& o) {
     std::cerr << "easemu device: " << error << '\n';
     return exit_usage;
   }
-  if (r.syncing) return exit_ok;
+  if (r.syncing) return r.user_action_failed ? exit_failed : exit_ok;
   return r.answered ? exit_failed : exit_usage;  // nothing answered at the address: 2
 }
 
@@ -285,6 +312,15 @@ void add_device_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--ping-hold", o->ping_hold, "Seconds a Ping may stay open (0: no Ping)")
       ->check(CLI::Range(0, 3600))->capture_default_str();
   cmd->add_option("--device-id", o->device_id, "DeviceId to use (default: a new one per run)");
+  cmd->add_option("--send-to", o->send_to,
+                  "Once syncing, send a message to this address (as a draft through Sync and email2:Send at 16.x on "
+                  "ios and outlook-mobile, else with SendMail)");
+  cmd->add_option("--subject", o->subject, "The message's subject (default: Sent from <the phone's name>)");
+  cmd->add_option("--body", o->body, "The message's text")->capture_default_str();
+  cmd->add_option("--attach", o->attach, "A file the message carries as an attachment");
+  cmd->add_option("--search", o->search,
+                  "Once syncing (and after --send-to), search the mailbox for this text (Find at 16.1 on ios and "
+                  "outlook-mobile, else Search)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_option("--junit", o->junit, "Write a JUnit XML report to this file");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });

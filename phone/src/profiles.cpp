@@ -85,7 +85,7 @@ constexpr const char* profile_keys[] = {
     "friendly_name", "os_language", "mobile_operator", "base64_query", "device_information_in_provision",
     "device_information_in_settings", "tls_min", "tls_max", "provisions", "sends_policy_key", "enforces",
     "ignores", "cannot_enforce", "others", "on_unenforceable", "keeps_temporary_key", "wipe",
-    "trust_public_roots", "trust_roots", "trust_roots_missing", "ca_files", "error_style", "notes"};
+    "trust_public_roots", "trust_roots", "trust_roots_missing", "ca_files", "error_style", "searches_with", "sends_with", "notes"};
 
 // Profiles a `base:` may name: those earlier in the same file first, then `known` (the built-ins
 // for users' files; the built-ins loaded so far while the built-ins load).
@@ -225,6 +225,10 @@ void read_reactions(const YAML::Node& node, const std::string& where, device_pro
                     {error_style::windows_nexus, error_style::android, error_style::ios, error_style::outlook,
                      error_style::generic});
   }
+  if (const auto n = node["searches_with"]) {
+    p.searches_with = named(n, where + ".searches_with", {search_command::search, search_command::find});
+  }
+  if (const auto n = node["sends_with"]) p.sends_with = named(n, where + ".sends_with", {send_path::send_mail, send_path::drafts});
 }
 
 device_profile read_profile(const YAML::Node& node, const bases& b) {
@@ -360,6 +364,10 @@ std::string_view to_string(error_style s) {
   }
   return "?";
 }
+
+std::string_view to_string(search_command s) { return s == search_command::find ? "find" : "search"; }
+
+std::string_view to_string(send_path s) { return s == send_path::drafts ? "drafts" : "send_mail"; }
 
 support support_for(const device_profile& p, setting s) {
   const auto it = p.support_of.find(s);

@@ -26,12 +26,13 @@ int status_in(const wbxml::element& e, wbxml::tag_id t) {
   return common::parse_decimal<int>(e.child_text(t)).value_or(0);
 }
 
-// The Inbox (Type 2) among the FolderSync's Adds, "" when there is none.
-std::string inbox_of(const wbxml::element& folder_sync) {
+// The ServerId of the first folder of a Type (MS-ASCMD 2.2.3.186.3: 2 Inbox, 3 Drafts) among the
+// FolderSync's Adds, "" when there is none.
+std::string folder_of_type(const wbxml::element& folder_sync, std::string_view type) {
   const auto* changes = folder_sync.child(tag("FolderHierarchy:Changes"));
   if (changes == nullptr) return {};
   for (const auto& add : changes->children) {
-    if (add.tag == tag("FolderHierarchy:Add") && add.child_text(tag("FolderHierarchy:Type")) == "2") {
+    if (add.tag == tag("FolderHierarchy:Add") && add.child_text(tag("FolderHierarchy:Type")) == type) {
       return std::string(add.child_text(tag("FolderHierarchy:ServerId")));
     }
   }
@@ -61,6 +62,7 @@ flow_result flow::run() {
   const auto inbox = hierarchy();
   if (!inbox || !sync_inbox(*inbox)) return finish();
   res_.syncing = true;
+  user_actions();
   if (!ping(*inbox)) {
     res_.syncing = false;
     return finish();
@@ -96,7 +98,8 @@ std::optional<std::string> flow::hierarchy() {
     return std::nullopt;
   }
   if (!settings_sent_ && settings_wanted() && !settings_device_information()) return std::nullopt;
-  auto inbox = inbox_of(*folders);
+  drafts_ = folder_of_type(*folders, "3");
+  auto inbox = folder_of_type(*folders, "2");
   if (inbox.empty()) {
     res_.steps.back().ok = false;
     res_.steps.back().note = "no Inbox (Type 2) in the hierarchy";

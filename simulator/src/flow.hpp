@@ -1,8 +1,8 @@
 #pragma once
 // One run of the device flow (device_flow.hpp), split by phase over device_flow.cpp (the run and
 // the mail steps), flow_exchange.cpp (OPTIONS and the EAS commands: queries, bodies, replies,
-// the provisioning loop), flow_provision.cpp (Provision, wipe, DeviceInformation) and
-// flow_autodiscover.cpp.
+// the provisioning loop), flow_user.cpp (what the user does: send, search), flow_provision.cpp
+// (Provision, wipe, DeviceInformation) and flow_autodiscover.cpp.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -30,6 +30,13 @@ class flow {
   flow_result run();
 
  private:
+  // A request body and how it travels: WBXML, or a raw message/rfc822 (SendMail below 14.0).
+  struct payload {
+    std::string bytes;
+    std::string content_type;
+    bool save_in_sent = false;
+  };
+
   // An EAS command's reply: the HTTP answer, the decoded WBXML body and its top-level Status.
   struct answer {
     client::client_response http;
@@ -44,18 +51,33 @@ class flow {
   bool sync_step(const std::string& inbox, std::string& sync_key, bool get_changes);
   bool ping(const std::string& inbox);
 
+  // ---- what the user does (flow_user.cpp) ----
+  void user_actions();
+  bool send_message();
+  bool send_draft(const outgoing_mail& m);
+  bool send_mail(const outgoing_mail& m);
+  bool search_mailbox();
+  std::optional<std::string> sync_key_of(const wbxml::element& sync);
+  void user_failed(int eas_status);
+
   // ---- requests and replies (flow_exchange.cpp) ----
   client::client_response transmit(const client::url_parts& u, client::client_request r, std::int64_t& ms);
   bool options();
   std::optional<request_error> set_query(client::client_request& r, std::string_view cmd,
-                                         const std::optional<std::string>& key) const;
-  common::result<client::client_request, request_error> eas_request(std::string_view cmd, const wbxml::element& body,
+                                         const std::optional<std::string>& key, bool save_in_sent = false) const;
+  std::optional<payload> wbxml_payload(const std::string& step_name, const wbxml::element& body);
+  common::result<client::client_request, request_error> eas_request(std::string_view cmd, const payload& body,
                                                                    const std::optional<std::string>& key) const;
   std::optional<answer> post(const std::string& step_name, std::string_view cmd, const wbxml::element& body,
                              const std::optional<std::string>& key, std::chrono::milliseconds timeout = {});
+  std::optional<answer> post(const std::string& step_name, std::string_view cmd, const payload& body,
+                             const std::optional<std::string>& key, std::chrono::milliseconds timeout = {});
   std::optional<wbxml::element> command(const std::string& step_name, std::string_view cmd, const wbxml::element& body);
+  // `empty_ok`: an empty 200 is the command's success (SendMail), given back as an empty element.
+  std::optional<wbxml::element> command(const std::string& step_name, std::string_view cmd, const payload& body,
+                                        bool empty_ok = false);
   bool provision_again(const answer& a);
-  bool usable(const answer& a);
+  bool usable(const answer& a, bool empty_ok = false);
   bool http_ok(const answer& a);
   bool has_body(const answer& a);
 
@@ -87,6 +109,7 @@ class flow {
   client::url_parts eas_;
   std::string server_name_;
   std::optional<std::string> key_;
+  std::string drafts_;  // the Drafts folder's ServerId (Type 3), "" when none
   std::optional<phone::outcome> failed_;
   bool settings_sent_ = false;
   int provision_rounds_ = 0;

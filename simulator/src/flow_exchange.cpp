@@ -94,8 +94,9 @@ bool flow::options() {
 // later, else the plain form with the version and key as headers (2.2.1.1.2.6, 2.2.1.1.2.8).
 // The error when it cannot be built.
 std::optional<request_error> flow::set_query(client_request& r, std::string_view cmd,
-                                             const std::optional<std::string>& key) const {
+                                             const std::optional<std::string>& key, bool save_in_sent) const {
   eas::eas_query q;
+  q.save_in_sent = save_in_sent;
   q.command = eas::find_command(cmd);
   q.user = o_.user;
   q.device_id = res_.device_id;
@@ -117,22 +118,36 @@ std::optional<request_error> flow::set_query(client_request& r, std::string_view
   return std::nullopt;
 }
 
-common::result<client_request, request_error> flow::eas_request(std::string_view cmd, const wbxml::element& body,
+common::result<client_request, request_error> flow::eas_request(std::string_view cmd, const payload& body,
                                                               const std::optional<std::string>& key) const {
   client_request r;
   r.method = "POST";
-  if (auto error = set_query(r, cmd, key)) return std::move(*error);
-  r.headers.emplace_back("Content-Type", wbxml_type);
-  auto bytes = encode_request(body);
-  if (!bytes) return bytes.error();
-  r.body = std::move(*bytes);
+  if (auto error = set_query(r, cmd, key, body.save_in_sent)) return std::move(*error);
+  r.headers.emplace_back("Content-Type", body.content_type);
+  r.body = body.bytes;
   r.timeout = o_.timeout;
   return r;
+}
+
+// The WBXML bytes of a request; when the encoder refuses it, the step says why and the flow ends.
+std::optional<flow::payload> flow::wbxml_payload(const std::string& step_name, const wbxml::element& body) {
+  auto bytes = encode_request(body);
+  if (bytes) return payload{std::move(*bytes), wbxml_type};
+  note_step(step_name, false, "not sent: " + bytes.error().message);
+  fail_with(outcome_of(phone::outcome_kind::eas_status, 0));
+  return std::nullopt;
 }
 
 // Sends one command and records its step. nullopt when the request could not be built: that
 // ends the flow, with the reason in the step, instead of sending something else.
 std::optional<flow::answer> flow::post(const std::string& step_name, std::string_view cmd, const wbxml::element& body,
+                                       const std::optional<std::string>& key, std::chrono::milliseconds timeout) {
+  auto p = wbxml_payload(step_name, body);
+  if (!p) return std::nullopt;
+  return post(step_name, cmd, *p, key, timeout);
+}
+
+std::optional<flow::answer> flow::post(const std::string& step_name, std::string_view cmd, const payload& body,
                                        const std::optional<std::string>& key, std::chrono::milliseconds timeout) {
   auto r = eas_request(cmd, body, key);
   if (!r) {
@@ -166,6 +181,13 @@ std::optional<flow::answer> flow::post(const std::string& step_name, std::string
 // Provision and then repeats the command (MS-ASPROV 3.1.5.1; MS-ASCMD 2.2.2; PROVISIONING.md
 // 1.8). nullopt when the flow ended.
 std::optional<wbxml::element> flow::command(const std::string& step_name, std::string_view cmd, const wbxml::element& body) {
+  auto p = wbxml_payload(step_name, body);
+  if (!p) return std::nullopt;
+  return command(step_name, cmd, *p);
+}
+
+std::optional<wbxml::element> flow::command(const std::string& step_name, std::string_view cmd, const payload& body,
+                                            bool empty_ok) {
   for (;;) {
     auto a = post(step_name, cmd, body, p_.sends_policy_key ? key_ : std::nullopt);
     if (!a) return std::nullopt;
@@ -177,7 +199,8 @@ std::optional<wbxml::element> flow::command(const std::string& step_name, std::s
       if (!provision_again(*a)) return std::nullopt;
       continue;
     }
-    if (!usable(*a)) return std::nullopt;
+    if (!usable(*a, empty_ok)) return std::nullopt;
+    if (!a->body) return wbxml::element();  // empty_ok: an empty 200
     return std::move(a->body);
   }
 }
@@ -199,12 +222,13 @@ bool flow::provision_again(const answer& a) {
 }
 
 // A reply the command's step can use: HTTP 200, no common status, a WBXML body.
-bool flow::usable(const answer& a) {
+bool flow::usable(const answer& a, bool empty_ok) {
   if (!http_ok(a)) return false;
   if (is_common_status(a.status)) {
     fail_with(outcome_of(phone::outcome_kind::eas_status, a.status));
     return false;
   }
+  if (empty_ok && !a.body && a.http.body.empty()) return true;
   return has_body(a);
 }
 

@@ -1,5 +1,6 @@
 #include "easemu/simulator/requests.hpp"
 
+#include "easemu/mailbox/message.hpp"
 #include "easemu/wbxml/codec.hpp"
 
 namespace easemu::simulator {
@@ -99,6 +100,88 @@ element wipe_acknowledge_request(bool account_only, int status) {
   element root(tag("Provision:Provision"));
   root.add(account_only ? tag("Provision:AccountOnlyRemoteWipe") : tag("Provision:RemoteWipe"))
       .add(tag("Provision:Status"), std::to_string(status));
+  return root;
+}
+
+std::string mime_of(const outgoing_mail& m) {
+  mailbox::new_message n;
+  n.from = m.from;
+  n.to = m.to;
+  n.subject = m.subject;
+  n.text = m.body;
+  if (!m.attachment_name.empty()) n.attachments.push_back({m.attachment_name, "application/octet-stream", m.attachment});
+  return mailbox::compose_message(n);
+}
+
+element send_mail_request(std::string_view client_id, const std::string& mime) {
+  element root(tag("ComposeMail:SendMail"));
+  root.add(tag("ComposeMail:ClientId"), std::string(client_id));
+  root.add(tag("ComposeMail:SaveInSentItems"));
+  root.add(element::opaque(tag("ComposeMail:Mime"), mime));
+  return root;
+}
+
+namespace {
+
+// Sync of Drafts with one command in it.
+element& drafts_command(element& root, std::string_view drafts_id, std::string_view sync_key, tag_id command) {
+  auto& collection = root.add(tag("AirSync:Collections")).add(tag("AirSync:Collection"));
+  collection.add(leaf(tag("AirSync:SyncKey"), sync_key));
+  collection.add(leaf(tag("AirSync:CollectionId"), drafts_id));
+  return collection.add(tag("AirSync:Commands")).add(command);
+}
+
+}  // namespace
+
+element draft_add_request(std::string_view drafts_id, std::string_view sync_key, std::string_view client_id,
+                          const outgoing_mail& m) {
+  element root(tag("AirSync:Sync"));
+  auto& add = drafts_command(root, drafts_id, sync_key, tag("AirSync:Add"));
+  add.add(tag("AirSync:ClientId"), std::string(client_id));
+  auto& data = add.add(tag("AirSync:ApplicationData"));
+  if (!m.to.empty()) data.add(tag("Email:To"), m.to);
+  data.add(tag("Email:Subject"), m.subject);
+  auto& body = data.add(tag("AirSyncBase:Body"));
+  body.add(tag("AirSyncBase:Type"), "1");
+  body.add(tag("AirSyncBase:Data"), m.body);
+  if (!m.attachment_name.empty()) {
+    auto& a = data.add(tag("AirSyncBase:Attachments")).add(tag("AirSyncBase:Add"));
+    a.add(tag("AirSyncBase:ClientId"), std::string(client_id) + "-1");
+    a.add(tag("AirSyncBase:DisplayName"), m.attachment_name);
+    a.add(tag("AirSyncBase:Method"), "1");  // normal attachment (MS-ASAIRS 2.2.2.31)
+    a.add(tag("AirSyncBase:ContentType"), "application/octet-stream");
+    a.add(element::opaque(tag("AirSyncBase:Content"), m.attachment));  // bytes (MS-ASAIRS 2.2.2.16)
+  }
+  return root;
+}
+
+element draft_send_request(std::string_view drafts_id, std::string_view sync_key, std::string_view server_id) {
+  element root(tag("AirSync:Sync"));
+  auto& change = drafts_command(root, drafts_id, sync_key, tag("AirSync:Change"));
+  change.add(leaf(tag("AirSync:ServerId"), server_id));
+  change.add(tag("Email2:Send"));
+  return root;
+}
+
+element find_request(std::string_view search_id, std::string_view free_text, int max_results) {
+  element root(tag("Find:Find"));
+  root.add(tag("Find:SearchId"), std::string(search_id));
+  auto& criterion = root.add(tag("Find:ExecuteSearch")).add(tag("Find:MailBoxSearchCriterion"));
+  auto& query = criterion.add(tag("Find:Query"));
+  query.add(tag("AirSync:Class"), "Email");
+  query.add(tag("Find:FreeText"), std::string(free_text));
+  criterion.add(tag("Find:Options")).add(tag("Find:Range"), "0-" + std::to_string(max_results - 1));
+  return root;
+}
+
+element search_request(std::string_view free_text, int max_results) {
+  element root(tag("Search:Search"));
+  auto& store = root.add(tag("Search:Store"));
+  store.add(tag("Search:Name"), "Mailbox");
+  auto& conditions = store.add(tag("Search:Query")).add(tag("Search:And"));
+  conditions.add(tag("AirSync:Class"), "Email");
+  conditions.add(tag("Search:FreeText"), std::string(free_text));
+  store.add(tag("Search:Options")).add(tag("Search:Range"), "0-" + std::to_string(max_results - 1));
   return root;
 }
 

@@ -15,6 +15,7 @@
 #include "easemu/common/base64.hpp"
 #include "easemu/phone/profile.hpp"
 #include "support/admin_client.hpp"
+#include "support/eas_client.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -47,10 +48,10 @@ std::string lab_2010(bool anp) {
          (anp ? "$true" : "$false") + "\n";
 }
 
-flow_result run_phone(const test_server& s, const std::string& profile, const std::string& user = "alice@lab.test",
-                      const std::string& device_id = "", std::string ca = "") {
+flow_options phone_options(const test_server& s, const phone::device_profile& profile, const std::string& user,
+                           const std::string& device_id = "", std::string ca = "") {
   flow_options f;
-  f.profile = *phone::find_profile(profile);
+  f.profile = profile;
   f.server = "https://mail.lab.test:" + std::to_string(s.https_port);
   f.resolve = {{"mail.lab.test", "127.0.0.1"}};
   f.user = user;
@@ -58,7 +59,12 @@ flow_result run_phone(const test_server& s, const std::string& profile, const st
   f.device_id = device_id;
   f.extra_ca_pem = ca == "none" ? std::string() : (ca.empty() ? lab_ca(s) : ca);
   f.ping_hold = std::chrono::seconds(1);
-  return run_device_flow(f);
+  return f;
+}
+
+flow_result run_phone(const test_server& s, const std::string& profile, const std::string& user = "alice@lab.test",
+                      const std::string& device_id = "", std::string ca = "") {
+  return run_device_flow(phone_options(s, *phone::find_profile(profile), user, device_id, std::move(ca)));
 }
 
 const flow_step* find_step(const flow_result& r, const std::string& name, std::size_t nth = 0) {
@@ -507,6 +513,176 @@ TEST(DeviceManagement, ABlockRuleStopsTheSimulatedWp7) {
   EXPECT_FALSE(r.syncing) << step_names(r);
   EXPECT_EQ(r.screen.code_text(), "86000C1C");  // 0x86000C00 + (129 - 101)
   EXPECT_TRUE(run_phone(server, "android", "alice@lab.test", "ANDROIDOK").syncing);
+}
+
+// Issue 20: what the user does once the account syncs, each phone its own way. ios and
+// outlook-mobile at 16.1 write a draft with an attachment into Drafts, send it with email2:Send
+// (MS-ASEMAIL 2.2.2.69) and search with Find (MS-ASCMD 2.2.1.2); at 16.0 they still send from
+// Drafts but search with Search (Find is 16.1 only); the other phones use SendMail (WBXML from
+// 14.0, a message/rfc822 body before) and Search.
+class UserActions : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new temp_dir;
+    write_file(*dir_ / "lab.yaml", "lab:\n  exchange_version: 2019\n");
+    server_ = new test_server({"--config", (*dir_ / "lab.yaml").string()});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  // `from` sends a message with `subject` to `to`, then searches for `search`.
+  static flow_result act(const phone::device_profile& p, const std::string& from, const std::string& to,
+                         const std::string& subject, const std::string& search) {
+    auto f = phone_options(*server_, p, from);
+    f.ping_hold = std::chrono::seconds(0);
+    if (!to.empty()) {
+      outgoing_mail m;
+      m.to = to;
+      m.subject = subject;
+      m.body = "Words for " + subject;
+      m.attachment_name = "notes.txt";
+      m.attachment = "attached bytes";
+      f.send = m;
+    }
+    f.search = search;
+    return run_device_flow(f);
+  }
+  static std::vector<std::string> user_steps(const flow_result& r) {
+    std::vector<std::string> out;
+    bool after_sync = false;
+    for (const auto& st : r.steps) {
+      if (after_sync) out.push_back(st.name + (st.ok ? "" : " !"));
+      if (st.name == "Sync (GetChanges)") after_sync = true;
+    }
+    return out;
+  }
+  static const phone::device_profile& builtin(const std::string& name) { return *phone::find_profile(name); }
+  static phone::device_profile only(const std::string& name, easemu::protocol_version v) {
+    auto p = builtin(name);
+    p.versions = {v};
+    return p;
+  }
+  static temp_dir* dir_;
+  static test_server* server_;
+};
+temp_dir* UserActions::dir_ = nullptr;
+test_server* UserActions::server_ = nullptr;
+
+TEST_F(UserActions, IosAt161WritesADraftSendsItAndBobFindsItWithOutlookMobile) {
+  const auto sent = act(builtin("ios"), "alice@lab.test", "bob@lab.test", "Ibisword draft", "");
+  ASSERT_TRUE(sent.syncing) << step_names(sent);
+  ASSERT_EQ(sent.version, easemu::protocol_version::v16_1);
+  EXPECT_EQ(user_steps(sent), (std::vector<std::string>{"Sync (Drafts)", "Sync (draft Add)", "Sync (draft Send)"}))
+      << step_names(sent);
+  EXPECT_TRUE(sent.sent);
+  EXPECT_FALSE(sent.user_action_failed);
+  // The server gave the draft a ServerId in Drafts and the attachment a FileReference under it;
+  // the Send's answer deleted the draft from Drafts.
+  const auto* add = find_step(sent, "Sync (draft Add)");
+  ASSERT_NE(add, nullptr);
+  EXPECT_NE(add->note.find("attachment "), std::string::npos) << add->note;
+  EXPECT_EQ(find_step(sent, "Sync (draft Send)")->note, "sent; the draft left Drafts");
+
+  // bob's Inbox has the message with the attachment's bytes as the phone wrote them.
+  const eas_client bob{.port = server_->https_port, .user = "bob", .device_id = "BOBCHECK", .version = "16.1"};
+  const auto sync = [&](const std::string& key) {
+    return tree_of(bob.post("Sync", "<Sync xmlns=\"AirSync:\"><Collections><Collection><SyncKey>" + key +
+                                        "</SyncKey><CollectionId>1</CollectionId><WindowSize>512</WindowSize></Collection>"
+                                        "</Collections></Sync>"));
+  };
+  sync("0");
+  const auto inbox = sync("1");
+  ASSERT_TRUE(inbox.has_value());
+  std::string file_reference;
+  for (const auto& add : inbox->child(easemu::wbxml::tag("AirSync:Collections"))->child(easemu::wbxml::tag("AirSync:Collection"))
+                             ->child(easemu::wbxml::tag("AirSync:Commands"))->children) {
+    const auto* data = add.child(easemu::wbxml::tag("AirSync:ApplicationData"));
+    if (data == nullptr || data->child_text(easemu::wbxml::tag("Email:Subject")) != "Ibisword draft") continue;
+    const auto* atts = data->child(easemu::wbxml::tag("AirSyncBase:Attachments"));
+    ASSERT_NE(atts, nullptr);
+    file_reference = atts->child(easemu::wbxml::tag("AirSyncBase:Attachment"))->child_text(easemu::wbxml::tag("AirSyncBase:FileReference"));
+  }
+  ASSERT_FALSE(file_reference.empty()) << "no Ibisword draft with an attachment in bob's Inbox";
+  const auto fetched = tree_of(bob.post(
+      "ItemOperations", "<ItemOperations xmlns=\"ItemOperations:\" xmlns:airsyncbase=\"AirSyncBase:\"><Fetch><Store>Mailbox</Store>"
+                        "<airsyncbase:FileReference>" + file_reference + "</airsyncbase:FileReference></Fetch></ItemOperations>"));
+  ASSERT_TRUE(fetched.has_value());
+  const auto* props = fetched->child(easemu::wbxml::tag("ItemOperations:Response"))
+                          ->child(easemu::wbxml::tag("ItemOperations:Fetch"))
+                          ->child(easemu::wbxml::tag("ItemOperations:Properties"));
+  ASSERT_NE(props, nullptr);
+  EXPECT_EQ(props->child_text(easemu::wbxml::tag("ItemOperations:Data")), easemu::common::base64_encode("attached bytes"));
+
+  const auto found = act(builtin("outlook-mobile"), "bob@lab.test", "", "", "ibisword");
+  EXPECT_EQ(user_steps(found), (std::vector<std::string>{"Find"})) << step_names(found);
+  EXPECT_EQ(found.found, 1) << step_names(found);
+  EXPECT_EQ(act(builtin("outlook-mobile"), "bob@lab.test", "", "", "nosuchwordanywhere").found, 0);
+}
+
+TEST_F(UserActions, OutlookMobileAt160SendsFromDraftsAndSearchesWithSearch) {
+  const auto r = act(only("outlook-mobile", easemu::protocol_version::v16_0), "bob@lab.test", "alice@lab.test",
+                     "Heronword sixteen", "heronword");
+  ASSERT_TRUE(r.syncing) << step_names(r);
+  EXPECT_EQ(user_steps(r), (std::vector<std::string>{"Sync (Drafts)", "Sync (draft Add)", "Sync (draft Send)", "Search"}))
+      << step_names(r);
+  EXPECT_TRUE(r.sent);
+  EXPECT_GE(r.found.value_or(0), 1);  // bob's Sent Items copy
+  // alice has it in her Inbox.
+  EXPECT_EQ(act(builtin("ios"), "alice@lab.test", "", "", "heronword").found, 1);
+}
+
+TEST_F(UserActions, OtherPhonesUseSendMailAndSearch) {
+  // android speaks 14.1 (WBXML SendMail), wm65 12.1 (the message as the body).
+  for (const auto& [profile, word] : {std::pair<std::string, std::string>{"android", "Ospreyword"}, {"wm65", "Kestrelword"}}) {
+    const auto r = act(builtin(profile), "alice@lab.test", "bob@lab.test", word + " " + profile, "");
+    ASSERT_TRUE(r.syncing) << profile << "\n" << step_names(r);
+    EXPECT_EQ(user_steps(r), (std::vector<std::string>{"SendMail"})) << profile << "\n" << step_names(r);
+    EXPECT_TRUE(r.sent) << profile;
+    const auto seen = act(builtin(profile), "bob@lab.test", "", "", word);
+    EXPECT_EQ(user_steps(seen), (std::vector<std::string>{"Search"})) << profile << "\n" << step_names(seen);
+    EXPECT_EQ(seen.found, 1) << profile << "\n" << step_names(seen);
+  }
+}
+
+TEST_F(UserActions, ARefusedDraftIsAFailedStepAndTheAccountStillSyncs) {
+  // An attachment over the server's limit: the Add's Status 122 (MS-ASCMD 2.2.2 AttachmentIsTooLarge).
+  auto f = phone_options(*server_, builtin("ios"), "alice@lab.test");
+  f.ping_hold = std::chrono::seconds(0);
+  outgoing_mail m;
+  m.to = "bob@lab.test";
+  m.subject = "too big";
+  m.attachment_name = "big.bin";
+  m.attachment = std::string(10 * 1024 * 1024 + 1, 'z');
+  f.send = m;
+  f.timeout = std::chrono::seconds(60);
+  const auto r = run_device_flow(f);
+  EXPECT_TRUE(r.syncing) << step_names(r);
+  EXPECT_FALSE(r.sent);
+  EXPECT_TRUE(r.user_action_failed);
+  const auto* add = find_step(r, "Sync (draft Add)");
+  ASSERT_NE(add, nullptr) << step_names(r);
+  EXPECT_FALSE(add->ok);
+  EXPECT_EQ(add->eas_status, 122);
+}
+
+TEST(DeviceCli, SendToAndSearchAreTheUsersActions) {
+  test_server server;
+  temp_dir dir;
+  write_file(dir / "ca.pem", lab_ca(server));
+  write_file(dir / "notes.txt", "lab notes");
+  const std::string base = exe + " device --server https://127.0.0.1:" + std::to_string(server.https_port) +
+                           " --user alice@lab.test --password Passw0rd --profile ios --ping-hold 0 --send-to bob@lab.test";
+  const auto r = run(base + " --ca " + shell_quote((dir / "ca.pem").string()) + " --subject 'Grebeword report' --attach " +
+                     shell_quote((dir / "notes.txt").string()) + " --search grebeword --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto doc = json::parse(r.out).as_object();
+  EXPECT_EQ(doc.at("sent").as_bool(), true);
+  EXPECT_EQ(doc.at("found").as_int64(), 1);  // alice's Sent Items copy
+  EXPECT_EQ(doc.at("user_action_failed").as_bool(), false);
+  // A file that cannot be read is a usage error before anything is sent.
+  const auto bad = run(base + " --attach " + shell_quote((dir / "missing").string()));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
 }
 
 }  // namespace

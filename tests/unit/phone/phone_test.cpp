@@ -117,7 +117,14 @@ TEST(Profiles, OutlookProfiles) {
   const auto& mobile = builtin("outlook-mobile");
   EXPECT_EQ(mobile.react.wipe, wipe_kind::account_only);
   EXPECT_EQ(mobile.versions.back(), protocol_version::v16_1);
+  // Issue 20: the 16.1 clients search with Find and send from Drafts; Outlook desktop does not.
+  EXPECT_EQ(mobile.searches_with, search_command::find);
+  EXPECT_EQ(mobile.sends_with, send_path::drafts);
+  EXPECT_EQ(builtin("ios").searches_with, search_command::find);
+  EXPECT_EQ(builtin("ios").sends_with, send_path::drafts);
   const auto& desktop = builtin("outlook-desktop");
+  EXPECT_EQ(desktop.searches_with, search_command::search);
+  EXPECT_EQ(desktop.sends_with, send_path::send_mail);
   EXPECT_FALSE(desktop.provisions);
   EXPECT_FALSE(desktop.sends_policy_key);
   EXPECT_FALSE(sends_device_information_in_provision(desktop, protocol_version::v16_1));
@@ -227,6 +234,8 @@ TEST(ProfileYaml, MistakesNameTheirLine) {
       {"- name: x\n  base: wp7\n- name: X\n  base: wp8\n", "line 3: profile X is defined twice"},
       {"- name: x\n  base: wp7\n  wipe: partial\n", "line 3: profile x.wipe: 'partial' is not one of none, full, account_only"},
       {"- name: x\n  base: wp7\n  base64_query: maybe\n", "line 3: profile x.base64_query: 'maybe' is not true or false"},
+      {"- name: x\n  base: wp7\n  searches_with: grep\n", "line 3: profile x.searches_with: 'grep' is not one of search, find"},
+      {"- name: x\n  base: wp7\n  sends_with: pigeon\n", "line 3: profile x.sends_with: 'pigeon' is not one of send_mail, drafts"},
       {"profiles:\n  - name: x\n    base: [wp7\n", "line "},
       {"devices:\n  - name: x\n", "line 1: unknown key 'devices'"},
   };

@@ -108,6 +108,71 @@ TEST(Requests, ProvisionAcknowledgements) {
               R"(<Provision xmlns="Provision:"><AccountOnlyRemoteWipe><Status>2</Status></AccountOnlyRemoteWipe></Provision>)");
 }
 
+// The 16.x draft requests as MS-ASCMD 2.2.3.7.2 and MS-ASEMAIL 2.2.2.69 lay them out: the
+// attachment added inline (MS-ASAIRS 2.2.2.2), no IsDraft from the client (MS-ASEMAIL 2.2.2.42).
+TEST(Requests, DraftAddAndSend) {
+  outgoing_mail m;
+  m.from = "alice@lab.test";
+  m.to = "bob@lab.test";
+  m.subject = "Q3 & more";
+  m.body = "Hello";
+  m.attachment_name = "notes.txt";
+  m.attachment = "abc";
+  expect_same(draft_add_request("2", "1", "c1", m),
+              R"(<Sync xmlns="AirSync:" xmlns:email="Email:" xmlns:b="AirSyncBase:"><Collections><Collection>)"
+              R"(<SyncKey>1</SyncKey><CollectionId>2</CollectionId><Commands><Add><ClientId>c1</ClientId><ApplicationData>)"
+              R"(<email:To>bob@lab.test</email:To><email:Subject>Q3 &amp; more</email:Subject>)"
+              R"(<b:Body><b:Type>1</b:Type><b:Data>Hello</b:Data></b:Body>)"
+              R"(<b:Attachments><b:Add><b:ClientId>c1-1</b:ClientId><b:DisplayName>notes.txt</b:DisplayName><b:Method>1</b:Method>)"
+              R"(<b:ContentType>application/octet-stream</b:ContentType><b:Content>YWJj</b:Content></b:Add></b:Attachments>)"
+              R"(</ApplicationData></Add></Commands></Collection></Collections></Sync>)");
+  m.attachment_name.clear();
+  const auto plain = draft_add_request("2", "1", "c2", m);
+  EXPECT_EQ(easemu::wbxml::to_xml(plain).find("Attachments"), std::string::npos);
+  expect_same(draft_send_request("2", "2", "2:9"),
+              R"(<Sync xmlns="AirSync:" xmlns:email2="Email2:"><Collections><Collection><SyncKey>2</SyncKey>)"
+              R"(<CollectionId>2</CollectionId><Commands><Change><ServerId>2:9</ServerId><email2:Send/></Change>)"
+              R"(</Commands></Collection></Collections></Sync>)");
+}
+
+TEST(Requests, FindAndSearchOfTheMailbox) {
+  expect_same(find_request("0f0e0d0c-0b0a-4908-8706-050403020100", "zebra", 50),
+              R"(<Find xmlns="Find:" xmlns:airsync="AirSync:"><SearchId>0f0e0d0c-0b0a-4908-8706-050403020100</SearchId>)"
+              R"(<ExecuteSearch><MailBoxSearchCriterion><Query><airsync:Class>Email</airsync:Class><FreeText>zebra</FreeText>)"
+              R"(</Query><Options><Range>0-49</Range></Options></MailBoxSearchCriterion></ExecuteSearch></Find>)");
+  expect_same(search_request("zebra", 10),
+              R"(<Search xmlns="Search:" xmlns:airsync="AirSync:"><Store><Name>Mailbox</Name><Query><And>)"
+              R"(<airsync:Class>Email</airsync:Class><FreeText>zebra</FreeText></And></Query>)"
+              R"(<Options><Range>0-9</Range></Options></Store></Search>)");
+}
+
+// SendMail from 14.0 (MS-ASCMD 2.2.1.17): the message travels as opaque Mime, and it is a
+// message: the headers, the text and the attachment are in it.
+TEST(Requests, SendMailCarriesTheMessageAsOpaqueMime) {
+  outgoing_mail m;
+  m.from = "alice@lab.test";
+  m.to = "bob@lab.test";
+  m.subject = "Hello";
+  m.body = "Body text";
+  m.attachment_name = "a.bin";
+  m.attachment = "xyz";
+  const auto mime = mime_of(m);
+  EXPECT_NE(mime.find("To: bob@lab.test"), std::string::npos) << mime;
+  EXPECT_NE(mime.find("Subject: Hello"), std::string::npos) << mime;
+  EXPECT_NE(mime.find("Body text"), std::string::npos) << mime;
+  EXPECT_NE(mime.find("a.bin"), std::string::npos) << mime;
+  EXPECT_NE(mime.find("eHl6"), std::string::npos) << mime;  // base64 of the attachment
+  const auto request = send_mail_request("k1", mime);
+  const auto* carried = request.child(tag("ComposeMail:Mime"));
+  ASSERT_NE(carried, nullptr);
+  EXPECT_EQ(carried->kind, easemu::wbxml::content_kind::opaque);
+  EXPECT_EQ(carried->value, mime);
+  EXPECT_EQ(request.child_text(tag("ComposeMail:ClientId")), "k1");
+  EXPECT_NE(request.child(tag("ComposeMail:SaveInSentItems")), nullptr);
+  // The bytes decode back to the same tree.
+  EXPECT_EQ(*easemu::wbxml::decode(*encode_request(request)), request);
+}
+
 TEST(Requests, WhatTheEncoderRefusesIsAnErrorNotAnEmptyBody) {
   // A server may send a key as OPAQUE bytes with a NUL in them; text cannot carry it back.
   const auto bytes = encode_request(sync_request("5", std::string("1\0" "2", 3), true, protocol_version::v14_1));

@@ -47,6 +47,18 @@ std::string_view to_string(wipe_kind w);
 enum class error_style : std::uint8_t { windows_nexus, android, ios, outlook, generic };
 std::string_view to_string(error_style s);
 
+// How the phone searches the server's mailbox when its user searches (`easemu device --search`):
+// with Find at 16.1 (MS-ASCMD 2.2.1.2, the 16.1 clients' search), else with Search and Store
+// Mailbox (2.2.1.16; mailbox search from 12.0).
+enum class search_command : std::uint8_t { search, find };
+std::string_view to_string(search_command s);  // "search", "find"
+
+// How the phone sends a message its user writes (`easemu device --send-to`): as a draft written
+// through Sync into Drafts and sent with email2:Send at 16.0 and later (MS-ASCMD 2.2.3.7.2,
+// MS-ASEMAIL 2.2.2.69), else with SendMail (MS-ASCMD 2.2.1.17).
+enum class send_path : std::uint8_t { send_mail, drafts };
+std::string_view to_string(send_path s);  // "send_mail", "drafts"
+
 // The system CA bundle that "trusts the public roots" stands for.
 inline constexpr std::string_view public_ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -98,6 +110,8 @@ struct device_profile {
   reactions react;
   trust_store trust;
   error_style style = error_style::generic;
+  search_command searches_with = search_command::search;
+  send_path sends_with = send_path::send_mail;
   std::string notes;  // where the profile's facts come from, one line
 
   bool operator==(const device_profile&) const = default;

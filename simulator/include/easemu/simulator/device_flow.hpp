@@ -16,6 +16,7 @@
 #include "easemu/phone/enforcement.hpp"
 #include "easemu/phone/presentation.hpp"
 #include "easemu/phone/profile.hpp"
+#include "easemu/simulator/requests.hpp"
 
 namespace easemu::simulator {
 
@@ -37,6 +38,11 @@ struct flow_options {
   // How long the Ping may stay open; still open then counts as held (0: no Ping).
   std::chrono::seconds ping_hold{5};
   std::chrono::milliseconds timeout{15'000};  // every other request
+  // What the phone's user does once the Inbox syncs, before the Ping: send a message (its `from`
+  // is `user`), then search the mailbox for `search` ("" for no search). How depends on the
+  // profile: drafts and email2:Send or SendMail, Find or Search (profile.hpp).
+  std::optional<outgoing_mail> send;
+  std::string search;
 };
 
 struct flow_step {
@@ -61,6 +67,9 @@ struct flow_result {
   std::string device_id;
   std::string eas_url;  // the endpoint used (from `server` or Autodiscover)
   std::string policy_key;  // the key the phone ended with ("" none)
+  bool sent = false;                 // the message of flow_options::send was accepted
+  std::optional<int> found;          // the search's Total, when it was answered
+  bool user_action_failed = false;   // the send or the search did not go through
 };
 
 // Runs the flow. Never throws for network or protocol failures: they are the outcome.

@@ -49,6 +49,42 @@ wbxml::element provision_acknowledge_request(protocol_version version, std::stri
 // 3.1.5.1.2.2-3): Status 1 wiped, 2 failed.
 wbxml::element wipe_acknowledge_request(bool account_only, int status);
 
+// A message the phone's user writes (`easemu device --send-to`).
+struct outgoing_mail {
+  std::string from;  // the account's address
+  std::string to;
+  std::string subject;
+  std::string body;             // plain text
+  std::string attachment_name;  // "" for none
+  std::string attachment;       // its bytes
+};
+
+// The message as RFC 5322 text (SendMail's Mime, MS-ASCMD 2.2.3.102.2): text, and the attachment
+// as a second part.
+std::string mime_of(const outgoing_mail& m);
+
+// SendMail from 14.0 (MS-ASCMD 2.2.1.17): ClientId, SaveInSentItems and the message as Mime
+// (opaque). Below 14.0 the message is the request body itself (message/rfc822).
+wbxml::element send_mail_request(std::string_view client_id, const std::string& mime);
+
+// A draft written into Drafts, 16.0 and later (MS-ASCMD 2.2.3.7.2 Add): To, Subject, the
+// AirSyncBase body as plain text (MS-ASAIRS 2.2.2.9) and the attachment added inline
+// (MS-ASAIRS 2.2.2.2: ClientId, DisplayName, Method 1, Content). IsDraft is left to the server
+// (MS-ASEMAIL 2.2.2.42).
+wbxml::element draft_add_request(std::string_view drafts_id, std::string_view sync_key, std::string_view client_id,
+                                 const outgoing_mail& m);
+
+// Sending a draft: a Sync Change carrying email2:Send (MS-ASEMAIL 2.2.2.69).
+wbxml::element draft_send_request(std::string_view drafts_id, std::string_view sync_key, std::string_view server_id);
+
+// Find in the mailbox at 16.1 (MS-ASCMD 2.2.1.2): FreeText over the Email class, results
+// 0 to max_results - 1 (Options Range, 2.2.3.143.1).
+wbxml::element find_request(std::string_view search_id, std::string_view free_text, int max_results);
+
+// Search of the mailbox (MS-ASCMD 2.2.1.16, Store Name "Mailbox"): Class Email and FreeText
+// inside And (2.2.3.10), Range 0 to max_results - 1.
+wbxml::element search_request(std::string_view free_text, int max_results);
+
 // Why a request could not be built, as one line for the flow's report.
 struct request_error {
   std::string message;
