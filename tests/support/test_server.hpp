@@ -76,6 +76,16 @@ class test_server {
     return exit_code_;
   }
 
+  // SIGKILL, as `kill -9` or a crash ends it, and reaps it.
+  void kill_now() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = -1;
+  }
+
   std::string log() const { return read_file(log_path_); }
 
   // True when `text` shows up in the log within `timeout` (info lines reach the file within a
