@@ -48,6 +48,9 @@ struct bench_cli {
   unsigned rounds = 5;  // FolderSync and the baseline alternate this many times
   unsigned server_threads = 2;  // the baseline's I/O threads: what `easemu serve` runs
   bool json = false;
+  std::string soak_mailbox = "bob@lab.test";  // --soak: where mail is sent and injected
+  std::string soak;           // --soak DURATION ("30m", "90s", "1h", seconds): the soak run instead
+  double sample_seconds = 30;  // --soak: one sample of the server's state this often
 };
 
 // A server this command started (no --server): `easemu serve` on 127.0.0.1, any free ports.
@@ -122,6 +125,18 @@ class child_server {
       return "killed by signal " + std::to_string(WTERMSIG(status)) + (WTERMSIG(status) == SIGPIPE ? " (SIGPIPE)" : "");
     }
     return "exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+
+  // Descriptors the server holds open now; -1 once it has ended.
+  long open_descriptors() const {
+    if (pid_ <= 0) return -1;
+    std::error_code ec;
+    long n = 0;
+    for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid_) + "/fd", ec), end; !ec && it != end;
+         it.increment(ec)) {
+      ++n;
+    }
+    return ec ? -1 : n;
   }
 
   std::uint16_t https_port = 0;
@@ -258,18 +273,20 @@ class bench {
     return {v.at("resident_bytes").to_number<std::uint64_t>(), v.at("waiting_requests").to_number<std::uint64_t>()};
   }
 
-  void inject() const {
-    auto r = client::request_below(admin_, "POST", "/api/v1/mailboxes/" + o_.user + "/messages");
+  void inject() const { inject_to(o_.user); }
+
+  void inject_to(const std::string& address) const {
+    auto r = client::request_below(admin_, "POST", "/api/v1/mailboxes/" + address + "/messages");
     r.headers = {{"Authorization", "Bearer " + o_.admin_token}, {"Content-Type", "application/json"}};
     r.body = R"({"subject":"bench: wake every Ping","text":"hello"})";
     const auto res = client::send(admin_.port, r);
     if (res.status != 201) throw std::runtime_error("injecting a message failed: " + std::to_string(res.status));
   }
 
-  std::string ping_body() const {
-    return wbxml_of(
-        "<Ping xmlns=\"Ping:\"><HeartbeatInterval>900</HeartbeatInterval><Folders><Folder><Id>1</Id>"
-        "<Class>Email</Class></Folder></Folders></Ping>");
+  // `heartbeat` seconds: Exchange takes 60 to 3540 (MS-ASCMD 2.2.3.79.1).
+  std::string ping_body(int heartbeat = 900) const {
+    return wbxml_of("<Ping xmlns=\"Ping:\"><HeartbeatInterval>" + std::to_string(heartbeat) +
+                    "</HeartbeatInterval><Folders><Folder><Id>1</Id><Class>Email</Class></Folder></Folders></Ping>");
   }
 
   client::load_target target() const { return {eas_.host, eas_.port}; }
@@ -459,7 +476,145 @@ client::load_stats measure_sync(const bench& b, const bench_cli& o, const std::v
   return sync;
 }
 
+
+// ---- --soak ----
+
+// "30m", "90s", "2h" or plain seconds; nullopt when it is none of these.
+std::optional<std::chrono::seconds> parse_duration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const auto unit = text.substr(used);
+  const double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : -1;
+  if (scale < 0 || value <= 0) return std::nullopt;
+  return std::chrono::seconds(static_cast<long long>(value * scale));
+}
+
+// One sample of the soak: the server's state and what the load met since the previous one.
+struct soak_sample {
+  double at_seconds = 0;
+  std::uint64_t resident = 0;
+  std::uint64_t waiting = 0;
+  long descriptors = -1;
+  std::uint64_t requests = 0;  // Sync, SendMail and injections since the previous sample
+  std::uint64_t errors = 0;    // of those: transport failures and answers other than 200/201
+};
+
+// The soak run (issue 23): `pings` Pings held for the whole duration (heartbeat 3540 s, so none
+// ends by itself) while, in slices, the loop devices Sync, one sends mail with SendMail and mail
+// is injected into another mailbox (so the held Pings stay held); every sample_seconds the
+// server's memory, descriptors and held requests are read. At the end one message to the
+// Pings' mailbox must answer every one of them.
+int soak(const bench& b, const bench_cli& o, const std::vector<device>& devices, const child_server* child,
+         std::chrono::seconds duration, const std::string& other_mailbox, const say_fn& say) {
+  const auto [rss_start, waiting_start] = b.server_state();
+  std::vector<std::string> pings;
+  const auto ping_body = b.ping_body(3540);
+  for (unsigned i = 0; i < o.pings; ++i) pings.push_back(b.raw(devices[i], "Ping", ping_body));
+  std::vector<std::string> syncs;
+  for (unsigned i = 0; i < o.devices; ++i) {
+    syncs.push_back(b.raw(devices[o.pings + i], "Sync", wbxml_of(bench::sync_xml(devices[o.pings + i].inbox_key))));
+  }
+  std::vector<soak_sample> samples;
+  std::uint64_t total_requests = 0, total_errors = 0;
+  const auto began = std::chrono::steady_clock::now();
+  const auto sample = [&](std::uint64_t requests, std::uint64_t errors) {
+    soak_sample s;
+    s.at_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    std::tie(s.resident, s.waiting) = b.server_state();
+    s.descriptors = child != nullptr ? child->open_descriptors() : -1;
+    s.requests = requests;
+    s.errors = errors;
+    samples.push_back(s);
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%7.0f s  held %6llu  RSS %7.1f MiB  fds %6ld  requests %8llu  errors %llu", s.at_seconds,
+                  static_cast<unsigned long long>(s.waiting), s.resident / 1048576.0, s.descriptors,
+                  static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.errors));
+    say(buf);
+  };
+  const auto slice = std::chrono::milliseconds(static_cast<long long>(std::min(o.sample_seconds, 10.0) * 1000));
+  const auto woke = client::hold_requests(b.target(), pings, o.client_threads, 32, std::chrono::seconds(120), [&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::get<1>(b.server_state()) < waiting_start + o.pings && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    sample(0, 0);
+    const auto end = began + duration;
+    auto next_sample = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(o.sample_seconds * 1000));
+    std::uint64_t requests = 0, errors = 0;
+    for (unsigned n = 0; std::chrono::steady_clock::now() < end; ++n) {
+      const auto sync = client::run_load(b.target(), syncs, o.devices, slice, o.client_threads);
+      requests += sync.requests + sync.failures;
+      errors += sync.failures + (sync.requests - (sync.statuses.count(200) ? sync.statuses.at(200) : 0));
+      const auto sent = b.eas(devices[o.pings], "SendMail",
+                              "<SendMail xmlns=\"ComposeMail:\"><ClientId>soak-" + std::to_string(n) +
+                                  "</ClientId><SaveInSentItems/><Mime>" +
+                                  common::base64_encode("From: " + o.user + "\r\nTo: " + other_mailbox +
+                                                        "\r\nSubject: soak " + std::to_string(n) + "\r\n\r\nsoak\r\n") +
+                                  "</Mime></SendMail>");
+      ++requests;
+      if (sent.status != 200) ++errors;
+      ++requests;
+      try {
+        b.inject_to(other_mailbox);
+      } catch (const std::exception&) {
+        ++errors;
+      }
+      if (std::chrono::steady_clock::now() >= next_sample) {
+        sample(requests, errors);
+        total_requests += requests;
+        total_errors += errors;
+        requests = errors = 0;
+        next_sample += std::chrono::milliseconds(static_cast<long long>(o.sample_seconds * 1000));
+      }
+    }
+    if (requests > 0) sample(requests, errors);  // what the last slice did, unless just sampled
+    total_requests += requests;
+    total_errors += errors;
+    const auto injected = std::chrono::steady_clock::now();
+    if (o.pings > 0) b.inject();
+    return injected;
+  });
+  const bool pings_ok = woke.requests == o.pings && woke.statuses.size() == 1 && woke.statuses.count(200) == 1;
+  char buf[300];
+  const auto& last = samples.back();
+  std::snprintf(buf, sizeof buf,
+                "soak: %llu requests, %llu errors; RSS %.1f -> %.1f MiB; held %llu -> %llu; then one message answered "
+                "%llu of %u Pings (p99 %.1f ms)",
+                static_cast<unsigned long long>(total_requests), static_cast<unsigned long long>(total_errors),
+                rss_start / 1048576.0, last.resident / 1048576.0, static_cast<unsigned long long>(samples.front().waiting),
+                static_cast<unsigned long long>(last.waiting), static_cast<unsigned long long>(woke.requests), o.pings,
+                woke.percentile(99) / 1000.0);
+  say(buf);
+  if (o.json) {
+    boost::json::array rows;
+    for (const auto& s : samples) {
+      rows.push_back(boost::json::object{{"seconds", s.at_seconds}, {"resident_bytes", s.resident}, {"held", s.waiting},
+                                         {"descriptors", s.descriptors}, {"requests", s.requests}, {"errors", s.errors}});
+    }
+    std::cout << boost::json::serialize(boost::json::object{{"soak_seconds", duration.count()},
+                                                            {"held_pings", o.pings},
+                                                            {"devices", o.devices},
+                                                            {"requests", total_requests},
+                                                            {"errors", total_errors},
+                                                            {"samples", std::move(rows)},
+                                                            {"wake", figures(woke)}})
+              << std::endl;
+  }
+  return pings_ok && total_errors == 0 ? exit_ok : exit_failed;
+}
+
 int run(bench_cli o) {
+  const auto soak_for = parse_duration(o.soak);
+  if (!o.soak.empty() && !soak_for) {
+    std::cerr << "easemu bench: --soak '" << o.soak << "' is not a duration (90s, 30m, 1h or seconds)\n";
+    return exit_usage;
+  }
   std::optional<child_server> child;
   client::url_parts eas, admin;
   if (!connect(o, child, eas, admin)) return exit_usage;
@@ -471,8 +626,9 @@ int run(bench_cli o) {
     if (!o.json) std::cout << text << std::endl;
   };
   // Pings need devices that synced the Inbox too (a Ping wakes for changes the device has not
-  // seen), so the loop devices are the first of them.
-  const unsigned enrolled = std::max(o.devices, o.pings);
+  // seen), so the loop devices are the first of them; in a soak they are devices of their own,
+  // since a device's next request ends its held Ping.
+  const unsigned enrolled = soak_for ? o.devices + o.pings : std::max(o.devices, o.pings);
   std::string failure;
   auto devices = enrol_devices(b, enrolled, failure);
   if (!devices) {
@@ -480,6 +636,12 @@ int run(bench_cli o) {
     return exit_failed;
   }
   say("enrolled " + std::to_string(enrolled) + " devices (Provision, FolderSync, Sync of the Inbox)");
+  if (soak_for) {
+    const int code = soak(b, o, *devices, child ? &*child : nullptr, *soak_for, o.soak_mailbox, say);
+    const std::string end = child ? child->ended() : std::string();
+    if (!end.empty()) std::cerr << "easemu bench: the server it started ended during the soak: " << end << '\n';
+    return end.empty() ? code : exit_failed;
+  }
   const auto held = measure_held_pings(b, o, *devices, report, say);
   // The message that woke the Pings is new to the loop devices too: they fetch it first, so the
   // Sync loop measures Syncs without changes.
@@ -528,6 +690,14 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--client-threads", o->client_threads, "Load client threads")->check(CLI::Range(1u, 64u))->capture_default_str();
   cmd->add_option("--rounds", o->rounds, "Alternating slices of the FolderSync and baseline phases")
       ->check(CLI::Range(1u, 100u))
+      ->capture_default_str();
+  cmd->add_option("--soak", o->soak,
+                  "Soak for this long (90s, 30m, 1h): --pings held throughout while --devices Sync, one sends mail "
+                  "and mail is injected into --soak-mailbox; samples of memory, descriptors and errors");
+  cmd->add_option("--sample", o->sample_seconds, "--soak: seconds between samples")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--soak-mailbox", o->soak_mailbox, "--soak: the other mailbox (not --user's, so the Pings stay held)")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->callback([o, &exit_code] {

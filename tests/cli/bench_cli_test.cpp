@@ -46,6 +46,31 @@ TEST(CliBench, SmallRunMeasuresEveryPhase) {
   EXPECT_TRUE(report.at("server_survived").as_bool());
 }
 
+// The soak run (issue 23) on a tiny scale: the Pings stay held through the load, every sample reads
+// the server's state, nothing fails, and one message at the end answers every Ping.
+TEST(CliBench, SoakHoldsPingsThroughTheLoadAndSamples) {
+  const auto r = run(exe + " bench --soak 3s --sample 1 --devices 2 --pings 10 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto report = boost::json::parse(r.out.substr(r.out.find('{'))).as_object();
+  EXPECT_EQ(report.at("errors").to_number<int>(), 0);
+  EXPECT_GT(report.at("requests").to_number<int>(), 0);
+  const auto& samples = report.at("samples").as_array();
+  ASSERT_GE(samples.size(), 3u);
+  for (const auto& s : samples) {
+    EXPECT_EQ(s.at("held").to_number<int>(), 10);  // no Ping ended during the load
+    EXPECT_GT(s.at("resident_bytes").to_number<double>(), 0);
+    EXPECT_GT(s.at("descriptors").to_number<int>(), 10);  // the held connections at least
+  }
+  EXPECT_EQ(report.at("wake").at("requests").to_number<int>(), 10);
+  EXPECT_EQ(report.at("wake").at("statuses").at("200").to_number<int>(), 10);
+}
+
+TEST(CliBench, ASoakDurationMustBeADuration) {
+  const auto r = run(exe + " bench --soak soon");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not a duration"), std::string::npos) << r.err;
+}
+
 TEST(CliBench, AnExternalServerNeedsItsAdminApi) {
   const auto r = run(exe + " bench --server https://127.0.0.1:1");
   EXPECT_EQ(r.exit_code, 2);
