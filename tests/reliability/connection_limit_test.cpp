@@ -54,8 +54,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 
 // A healthy phone's FolderSync (SyncKey 0) over TLS: its HTTP status and FolderSync Status.
-template <class Server>
-std::pair<int, std::string> folder_sync(const Server& s, const std::string& device) {
+std::pair<int, std::string> folder_sync(const test_server& s, const std::string& device) {
   easemu::client::client_request r;
   r.method = "POST";
   r.target = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice&DeviceId=" + device + "&DeviceType=iPhone";
@@ -69,51 +68,10 @@ std::pair<int, std::string> folder_sync(const Server& s, const std::string& devi
   return {res.status, tree ? std::string(tree->child_text(wbxml::tag("FolderHierarchy:Status"))) : res.error};
 }
 
-// `easemu serve` under `prlimit --nofile=N:N` (soft and hard limit N): test_server's start-up
-// and log, with prlimit in front.
-class limited_server {
- public:
-  limited_server(const std::filesystem::path& lab, int nofile) {
-    std::vector<std::string> argv = {"/usr/bin/prlimit", "--nofile=" + std::to_string(nofile) + ":" + std::to_string(nofile),
-                                     EASEMU_EXE, "serve", "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
-                                     "--admin-token", "t", "--config", lab.string()};
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    log_path_ = dir_ / "serve.log";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    const int spawned = posix_spawn(&pid_, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (spawned != 0) throw std::runtime_error("cannot start prlimit");
-    const std::regex listening(R"(HTTPS 127\.0\.0\.1:(\d+) )");
-    std::smatch m;
-    if (!eventually([&] {
-          const auto text = log();
-          return std::regex_search(text, m, listening) && (https_port = static_cast<std::uint16_t>(std::stoi(m[1]))) != 0;
-        }, std::chrono::seconds(20))) {
-      throw std::runtime_error("easemu serve did not start:\n" + log());
-    }
-  }
-  ~limited_server() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  std::string log() const { return read_file(log_path_); }
-  bool logged(const std::string& text) const {
-    return eventually([&] { return log().find(text) != std::string::npos; }, std::chrono::seconds(10));
-  }
-
-  std::uint16_t https_port = 0;
-
- private:
-  temp_dir dir_;
-  std::filesystem::path log_path_;
-  pid_t pid_ = -1;
-};
+// `prlimit --nofile=N:N` in front of the server: its soft and hard descriptor limits are N.
+std::vector<std::string> with_nofile(int n) {
+  return {"/usr/bin/prlimit", "--nofile=" + std::to_string(n) + ":" + std::to_string(n)};
+}
 
 class ConnectionLimit : public ::testing::Test {
  protected:
@@ -139,7 +97,7 @@ TEST_F(ConnectionLimit, IdleSocketsAtTheLimitMakeRoomForAHealthyPhone) {
 }
 
 TEST_F(ConnectionLimit, ALowDescriptorLimitLowersTheConnectionLimitAndNothingSpins) {
-  limited_server server(dir_ / "lab.yaml", 200);
+  test_server server(args(), true, with_nofile(200));
   ASSERT_TRUE(server.logged("--max-connections 10000 lowered to 136"));
   idle_sockets idle;
   for (int i = 0; i < 300; ++i) idle.fds.push_back(idle_socket(server.https_port));

@@ -24,10 +24,15 @@ namespace easemu::test {
 
 class test_server {
  public:
-  // Extra arguments after `serve`; the listeners are always 127.0.0.1:0.
-  explicit test_server(std::vector<std::string> args = {}, bool expect_start = true) {
-    std::vector<std::string> argv = {EASEMU_EXE, "serve", "--listen", "127.0.0.1:0",
-                                     "--http-listen", "127.0.0.1:0", "--admin-token", admin_token};
+  // Extra arguments after `serve`; the listeners are always 127.0.0.1:0. `launcher` runs in front
+  // of the binary and must exec it in its own process (e.g. {"/usr/bin/prlimit", "--nofile=200:200"}).
+  explicit test_server(std::vector<std::string> args = {}, bool expect_start = true,
+                       std::vector<std::string> launcher = {}) {
+    std::vector<std::string> argv = std::move(launcher);
+    for (const char* a : {EASEMU_EXE, "serve", "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--admin-token"}) {
+      argv.emplace_back(a);
+    }
+    argv.push_back(admin_token);
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
