@@ -138,6 +138,7 @@ boost::json::object result_json(const phone::device_profile& p, const simulator:
                              {"category", std::string(phone::to_string(r.screen.what))},
                              {"title", r.screen.title},
                              {"message", r.screen.message},
+                             {"footer", r.screen.footer},
                              {"items", std::move(items)},
                              {"text", r.screen.text()}};
   screen["code"] = r.screen.code ? boost::json::value(r.screen.code_text()) : boost::json::value(nullptr);

@@ -144,6 +144,7 @@ server::lab_view lab_view(const serve_config& c, server::ca_downloads ca) {
   view.versions = lab.protocol_versions;
   view.exchange_version = lab.exchange_version;
   view.ping.min_heartbeat = c.heartbeat_min;
+  view.test_clock = c.test_clock;
   for (const auto& mb : lab.mailboxes) view.mailboxes.push_back({mb.address, mb.password, mb.display_name});
   view.ca = std::move(ca);
   return view;

@@ -52,6 +52,9 @@ void add_serve_flags(CLI::App& cmd, serve_flags& f) {
   cmd.add_option("--fault-seed", f.fault_seed,
                  "Seed of the random draws of fault rules with a probability (default: random), to replay a run")
       ->envname("EASEMU_FAULT_SEED");
+  cmd.add_flag("--test-clock", f.test_clock,
+               "Let the admin API move the server's clock forward (POST /api/v1/clock), for tests of what happens hours later")
+      ->envname("EASEMU_TEST_CLOCK");
   cmd.add_option("--dns-listen", f.dns_listen,
                  "Answer DNS (UDP and TCP) for the lab's names on this ADDRESS:PORT (default: off; port 0: any free port)")
       ->envname("EASEMU_DNS_LISTEN");
@@ -151,6 +154,7 @@ serve_config verify(serve_flags f) {
   c.heartbeat_min = f.heartbeat_min;
   c.journal_keep = f.journal_keep;
   c.fault_seed = f.fault_seed;
+  c.test_clock = f.test_clock;
   if (!f.dns_listen.empty()) {
     c.dns = dns_settings(f);
     // The responder's zone, checked with the public URL it will have; a derived URL's port is

@@ -41,6 +41,7 @@ struct serve_flags {
   int heartbeat_min = 60;
   std::size_t journal_keep = store::default_journal_retention;
   std::optional<std::uint64_t> fault_seed;  // fault rule probabilities; default: random
+  bool test_clock = false;                  // POST /api/v1/clock may move the clock forward
   std::string dns_listen;                // empty: no DNS responder
   std::vector<std::string> dns_address;  // the A/AAAA answers; default: see lab_zone()
 };
@@ -83,6 +84,7 @@ struct serve_config {
   int heartbeat_min = 60;
   std::size_t journal_keep = store::default_journal_retention;
   std::optional<std::uint64_t> fault_seed;
+  bool test_clock = false;
 };
 
 // Reads the lab file and decides every value: a flag or its environment twin, else the lab file,

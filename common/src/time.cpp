@@ -1,5 +1,7 @@
 #include "easemu/common/time.hpp"
+#include "easemu/common/test_clock.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,9 +19,16 @@ std::string iso8601_utc(std::int64_t ms) {
   return out;
 }
 
+namespace {
+std::atomic<std::int64_t> clock_offset_ms{0};
+}
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+             .count() +
+         clock_offset_ms.load(std::memory_order_relaxed);
 }
+
+std::int64_t advance_clock_ms(std::int64_t ms) { return clock_offset_ms.fetch_add(ms) + ms; }
 
 }  // namespace easemu::common

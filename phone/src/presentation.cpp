@@ -317,6 +317,43 @@ void generic_texts(const device_profile&, const outcome& o, screen& s) {
   s.message = host(o) + ": " + status_detail(o);
 }
 
+// {server}, {detail} and {seconds} in a profile's text.
+std::string fill(std::string_view text, const outcome& o) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto take = [&](std::string_view key, const std::string& value) {
+      if (text.substr(i, key.size()) != key) return false;
+      out += value;
+      i += key.size();
+      return true;
+    };
+    if (take("{server}", host(o)) || take("{detail}", status_detail(o)) ||
+        take("{seconds}", std::to_string(o.seconds_since_try))) {
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+// The profile's own words over the style's, general keys first so the specific ones win.
+void profile_texts(const device_profile& profile, const outcome& o, screen& s) {
+  if (profile.screens.empty()) return;
+  std::vector<std::string> keys;
+  if (s.error) keys.emplace_back("error");
+  keys.emplace_back(to_string(s.what));
+  keys.emplace_back(to_string(o.kind));
+  if (o.kind == outcome_kind::eas_status) keys.push_back("status_" + std::to_string(o.status));
+  if (o.kind == outcome_kind::http_status) keys.push_back("http_" + std::to_string(o.status));
+  for (const auto& key : keys) {
+    const auto it = profile.screens.find(key);
+    if (it == profile.screens.end()) continue;
+    if (!it->second.title.empty()) s.title = fill(it->second.title, o);
+    if (!it->second.message.empty()) s.message = fill(it->second.message, o);
+    if (!it->second.footer.empty()) s.footer = fill(it->second.footer, o);
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(outcome_kind k) {
@@ -452,6 +489,7 @@ std::string screen::text() const {
   std::string out = title;
   if (!message.empty()) out += (out.empty() ? "" : "\n") + message;
   for (const auto& i : items) out += "\n  " + i;
+  if (!footer.empty()) out += "\n" + footer;
   if (code) out += "\nError code: " + code_text();  // as WP7 prints it
   return out;
 }
@@ -472,6 +510,7 @@ screen present(const device_profile& profile, const outcome& o) {
     case error_style::outlook: outlook_texts(profile, o, s); break;
     case error_style::generic: generic_texts(profile, o, s); break;
   }
+  profile_texts(profile, o, s);
   return s;
 }
 

@@ -85,7 +85,8 @@ constexpr const char* profile_keys[] = {
     "friendly_name", "os_language", "mobile_operator", "base64_query", "device_information_in_provision",
     "device_information_in_settings", "tls_min", "tls_max", "provisions", "sends_policy_key", "enforces",
     "ignores", "cannot_enforce", "others", "on_unenforceable", "keeps_temporary_key", "wipe",
-    "trust_public_roots", "trust_roots", "trust_roots_missing", "ca_files", "error_style", "searches_with", "sends_with", "notes"};
+    "trust_public_roots", "trust_roots", "trust_roots_missing", "ca_files", "error_style", "screens", "searches_with",
+    "sends_with", "notes"};
 
 // Profiles a `base:` may name: those earlier in the same file first, then `known` (the built-ins
 // for users' files; the built-ins loaded so far while the built-ins load).
@@ -231,6 +232,26 @@ void read_reactions(const YAML::Node& node, const std::string& where, device_pro
   if (const auto n = node["sends_with"]) p.sends_with = named(n, where + ".sends_with", {send_path::send_mail, send_path::drafts});
 }
 
+void read_screens(const YAML::Node& node, const std::string& where, device_profile& p) {
+  const auto n = node["screens"];
+  if (!n) return;
+  if (!n.IsMap()) fail(n.Mark(), where + ".screens: expected a mapping such as policy: {title: ..., message: ...}");
+  for (const auto& kv : n) {
+    const auto key = kv.first.Scalar();
+    const std::string at = where + ".screens." + key;
+    if (!kv.second.IsMap()) fail(kv.second.Mark(), at + ": expected a mapping with title, message, footer");
+    screen_text t;
+    for (const auto& field : kv.second) {
+      const auto name = field.first.Scalar();
+      if (name == "title") t.title = scalar(field.second, at + ".title");
+      else if (name == "message") t.message = scalar(field.second, at + ".message");
+      else if (name == "footer") t.footer = scalar(field.second, at + ".footer");
+      else fail(field.first.Mark(), at + ": unknown key '" + name + "' (known: title, message, footer)");
+    }
+    p.screens[key] = std::move(t);
+  }
+}
+
 device_profile read_profile(const YAML::Node& node, const bases& b) {
   if (!node.IsMap()) fail(node.Mark(), "a profile is a mapping (name: ..., base: ...)");
   check_keys(node);
@@ -248,6 +269,7 @@ device_profile read_profile(const YAML::Node& node, const bases& b) {
   read_versions(node, where, p);
   read_support(node, where, p);
   read_reactions(node, where, p);
+  read_screens(node, where, p);
   return p;
 }
 

@@ -1,6 +1,7 @@
 #include "easemu/server/router.hpp"
 
 #include "easemu/common/escape.hpp"
+#include "easemu/common/hex.hpp"
 #include "easemu/common/text.hpp"
 
 #include "easemu/server/activesync/endpoint.hpp"
@@ -82,7 +83,20 @@ void router::start_admin_and_web() {
   api_ = std::make_unique<admin::admin_api>(
       admin_token_, admin::api_context{lab_, store_, *shell_, *provisioning_, *folders_, *mail_, *faults_, *events_, tls_,
                                        reset_, [this] { return ping_->waiting(); }, [this] { flush_journal(); }, log_});
-  web_ = std::make_unique<web::site>(web::site_context{lab_, ui_dir_, store_, metrics_, [this] { return ping_->waiting(); }});
+  web::phone_services phones{
+      store_,
+      [this](const http_request& request) { return authenticate(request); },
+      [this](const std::string& mailbox, const std::string& mime) {
+        return mail_->deliver(mailbox, "", mime, false, common::now_ms()).error;
+      },
+      [this] { flush_journal(); },
+      [this](const std::string& mailbox, const std::string& device_id) {
+        return provisioning_->request_wipe(mailbox, device_id, false, "Outlook Web App", false, common::now_ms());
+      },
+      common::random_hex(32),
+      log_};
+  web_ = std::make_unique<web::site>(
+      web::site_context{lab_, ui_dir_, store_, metrics_, [this] { return ping_->waiting(); }, std::move(phones)});
 }
 
 router::~router() = default;

@@ -171,7 +171,7 @@ TEST(AdminApiDoc, TheFileDescribesTheApi) {
 }
 
 TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
-  test_server server;
+  test_server server({"--test-clock"});  // POST /api/v1/clock's example moves the clock
   // A device partnership to name in the paths: one FolderSync of a phone (no body).
   const eas_client phone{.port = server.https_port, .device_id = "DOCDEVICE01", .device_type = "WP", .version = "14.0",
                          .content_type = "", .user_agent = "MSFT-WP/7.0.7004"};

@@ -22,6 +22,7 @@ std::optional<http_response> site::handle(const http_request& request) const {
   if (get && path == "/metrics") return metrics_page(context_.metrics, *context_.store, context_.waiting_requests());
   if (get && (path == "/" || path == "/index.html")) return hardened(landing_page(context_.lab));
   if (get && (path == "/certsrv" || path.starts_with("/certsrv/"))) return hardened(certsrv(context_.lab, path, request.query()));
+  if (path == "/owa" || path.starts_with("/owa/")) return mobile_phones(context_.lab, context_.phones, request);
   // /ui answers every method itself (HEAD as GET, 405 for the rest).
   if (path == "/ui" || path.starts_with("/ui/")) return serve_ui(request, context_.ui_dir);
   return std::nullopt;

@@ -1,7 +1,7 @@
 #pragma once
 // What the server shows a browser or a scraper, without a token: the landing page `/`, the lab
-// CA's download pages `/certsrv/`, the dashboard's files `/ui/` and the Prometheus page
-// `/metrics`.
+// CA's download pages `/certsrv/`, the dashboard's files `/ui/`, the Prometheus page `/metrics`,
+// and the user's own Mobile Phones page `/owa/mobile-phones` (mailbox credentials).
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -11,8 +11,13 @@
 
 #include "easemu/server/http.hpp"
 
+namespace spdlog {
+class logger;
+}
+
 namespace easemu::store {
 class store;
+struct mailbox_record;
 }
 
 namespace easemu::server {
@@ -22,6 +27,25 @@ class request_metrics;
 
 namespace web {
 
+// What the Mobile Phones page (mobile_phones.cpp) acts through.
+struct phone_services {
+  std::shared_ptr<store::store> store;
+  // The mailbox of the request's Basic credentials, as the EAS endpoint checks them.
+  std::function<std::optional<store::mailbox_record>(const http_request&)> authenticate;
+  // Delivers MIME to a lab mailbox's Inbox; the error, empty on success.
+  std::function<std::string(const std::string& mailbox, const std::string& mime)> deliver;
+  std::function<void()> flush_journal;
+  // Requests a full wipe of the mailbox's device; the error, empty on success.
+  std::function<std::string(const std::string& mailbox, const std::string& device_id)> wipe;
+  std::string canary_key;  // the forms' anti-forgery key, random per process
+  std::shared_ptr<spdlog::logger> log;
+};
+
+// /owa/mobile-phones (and /owa/, which leads there): the signed-in user's own phones with Start
+// Logging, Stop Logging, Retrieve Log, Wipe Device and Remove, as Exchange 2010's Outlook Web App
+// offers them; nullopt for any other path.
+std::optional<http_response> mobile_phones(const lab_view& lab, const phone_services& services, const http_request& request);
+
 // Everything the pages read; the references outlive the site (the router owns them).
 struct site_context {
   const lab_view& lab;
@@ -29,6 +53,7 @@ struct site_context {
   std::shared_ptr<const store::store> store;
   const request_metrics& metrics;
   std::function<std::size_t()> waiting_requests;
+  phone_services phones;
 };
 
 // The landing page (GET / and /index.html).

@@ -203,6 +203,26 @@ TEST(ProfileYaml, InheritsAndOverrides) {
   EXPECT_EQ(find_profile("wp7-camera-refuses", *loaded), &q);
 }
 
+TEST(ProfileYaml, ScreensOverrideTheBaseKeyByKey) {
+  const auto loaded = load_profiles(R"(profiles:
+  - name: wp7-de
+    base: wp7
+    screens:
+      policy:
+        message: "{server} erfordert Sicherheitsrichtlinien."
+)");
+  ASSERT_TRUE(loaded) << loaded.error();
+  const auto& p = (*loaded)[0];
+  EXPECT_EQ(p.screens.at("policy").message, "{server} erfordert Sicherheitsrichtlinien.");
+  EXPECT_EQ(p.screens.at("error").title, "Outlook error");  // inherited
+  EXPECT_EQ(p.screens.at("certificate_untrusted"), builtin("wp7").screens.at("certificate_untrusted"));
+
+  const auto bad = load_profiles("profiles:\n  - name: x\n    base: wp7\n    screens:\n      policy:\n        tittle: a\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("line 6"), std::string::npos) << bad.error();
+  EXPECT_NE(bad.error().find("unknown key 'tittle'"), std::string::npos) << bad.error();
+}
+
 TEST(ProfileYaml, UnknownSettingIsRejectedWithItsLine) {
   const auto loaded = load_profiles(R"(profiles:
   - name: my-wp7
@@ -284,6 +304,13 @@ TEST(ProfileYaml, TheDocumentationsExampleLoads) {
   EXPECT_EQ((*loaded)[0].trust.ca_files, std::vector<std::string>{"/etc/easemu/lab-ca.pem"});
   EXPECT_EQ(support_for((*loaded)[1], setting::AllowCamera), support::enforced);
   EXPECT_EQ((*loaded)[1].react.on_unenforceable, partial_reaction::refuse);
+  // The screen-text example (issue 19) loads too, over its base's texts.
+  const auto screens = doc.find("```yaml\n", doc.find("## Screen texts as data"));
+  ASSERT_NE(screens, std::string::npos);
+  const auto texts = load_profiles(doc.substr(screens + 8, doc.find("```", screens + 8) - screens - 8));
+  ASSERT_TRUE(texts) << texts.error();
+  EXPECT_NE(texts->at(0).screens.at("policy").message.find("Sicherheitsrichtlinien"), std::string::npos);
+  EXPECT_EQ(texts->at(0).screens.at("error").title, "Outlook error");
 }
 
 }  // namespace

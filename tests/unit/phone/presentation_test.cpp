@@ -23,9 +23,9 @@ const device_profile& builtin(std::string_view name) {
   return *p;
 }
 
-outcome eas(int status) { return {outcome_kind::eas_status, status, "mail.lab.test", {}}; }
-outcome http(int status) { return {outcome_kind::http_status, status, "mail.lab.test", {}}; }
-outcome failure(outcome_kind k) { return {k, 0, "mail.lab.test", {}}; }
+outcome eas(int status) { return {outcome_kind::eas_status, status, "mail.lab.test", {}, 0}; }
+outcome http(int status) { return {outcome_kind::http_status, status, "mail.lab.test", {}, 0}; }
+outcome failure(outcome_kind k) { return {k, 0, "mail.lab.test", {}, 0}; }
 
 std::string code_of(const outcome& o) { return present(builtin("wp7"), o).code_text(); }
 
@@ -86,6 +86,59 @@ TEST(Screens, Wp7ShowsThePolicyMessageAnd86000C2B) {
   // The Exchange 2013+ form of the same setup.
   EXPECT_NE(present(builtin("wp7"), eas(139)).text().find("Error code: 86000C26"), std::string::npos);
   EXPECT_EQ(present(builtin("wp8"), eas(144)).code_text(), "86000C2B");
+}
+
+// The screen Microsoft's WP7 deployment article quotes for 86000C2B, line by line, on every
+// Windows Phone (their profiles carry the same texts).
+TEST(Screens, WindowsPhonesShowTheArticlesOutlookErrorScreen) {
+  outcome o = eas(144);
+  o.seconds_since_try = 12;
+  for (const char* name : {"wp7", "wp75", "wp8"}) {
+    EXPECT_EQ(present(builtin(name), o).text(),
+              "Outlook error\n"
+              "mail.lab.test requires that certain security policies be enforced before you can sync your information. "
+              "Contact a support person or your service provider.\n"
+              "Last tried 12 seconds ago\n"
+              "Error code: 86000C2B")
+        << name;
+  }
+  // The phone's own verdict on a policy and the 2013+ status show the same page with their codes.
+  EXPECT_EQ(present(builtin("wp7"), eas(139)).title, "Outlook error");
+  EXPECT_EQ(present(builtin("wp7"), failure(outcome_kind::policies_unsupported)).footer, "Last tried 0 seconds ago");
+}
+
+TEST(Screens, WindowsPhonesUntrustedCertificateScreen) {
+  EXPECT_EQ(present(builtin("wp7"), failure(outcome_kind::certificate_untrusted)).text(),
+            "Outlook error\n"
+            "There's a problem with the certificate for mail.lab.test. Contact a support person or your service provider.\n"
+            "Last tried 0 seconds ago\n"
+            "Error code: 80072F0D");
+}
+
+TEST(Screens, EachDeviceHasItsOwnUntrustedCertificateText) {
+  const auto wm = present(builtin("wm65"), failure(outcome_kind::certificate_untrusted));
+  EXPECT_EQ(wm.title, "ActiveSync");
+  EXPECT_EQ(wm.code_text(), "80072F0D");
+  EXPECT_NE(wm.message.find("Install the root certificate"), std::string::npos) << wm.message;
+  const auto ios = present(builtin("ios"), failure(outcome_kind::certificate_untrusted));
+  EXPECT_EQ(ios.text(),
+            "Cannot Verify Server Identity\n"
+            "Mail can't verify the identity of \"mail.lab.test\". Review the certificate details to continue.");
+  const auto android = present(builtin("android"), failure(outcome_kind::certificate_untrusted));
+  EXPECT_EQ(android.text(), "Setup could not finish\nCan't connect to mail.lab.test: its certificate is not trusted.");
+  const auto outlook = present(builtin("outlook-mobile"), failure(outcome_kind::certificate_untrusted));
+  EXPECT_EQ(outlook.title, "Connection not secure");
+  EXPECT_FALSE(outlook.code);
+}
+
+TEST(Screens, AProfilesOwnTextsWinFromGeneralToSpecific) {
+  auto p = builtin("wp7");
+  p.screens["status_144"] = {"", "Only 144: {detail} on {server}", ""};
+  EXPECT_EQ(present(p, eas(144)).message, "Only 144: EAS status 144 InvalidPolicyKey on mail.lab.test");
+  EXPECT_EQ(present(p, eas(144)).title, "Outlook error");  // from "error"
+  EXPECT_NE(present(p, eas(143)).message.find("certain security policies"), std::string::npos);  // from "policy"
+  p.screens.clear();
+  EXPECT_EQ(present(p, eas(144)).title, "Sync problem");  // the style's own words without data
 }
 
 TEST(Screens, Wp7UntrustedCertificate) {

@@ -37,6 +37,7 @@ struct outcome {
   int status = 0;                          // EAS status for eas_status, HTTP status for http_status
   std::string server;                      // host name, as the phone shows it
   std::vector<std::string> unenforceable;  // settings the phone could not enforce (enforcement.hpp)
+  int seconds_since_try = 0;               // WP's "Last tried xx seconds ago"
 };
 
 // What an outcome means to the person, whatever the style.
@@ -78,13 +79,16 @@ struct screen {
   std::string message;
   std::optional<windows_code> code;  // windows_nexus style only
   std::vector<std::string> items;    // settings listed on screen (Android names them)
+  std::string footer;                // a line under the message (WP: "Last tried 0 seconds ago")
 
   // "86000C2B" (8 upper-case hex digits), or "" without a code.
   std::string code_text() const;
-  // Title, message, listed items and "Error code: 86000C2B" on separate lines.
+  // Title, message, listed items, footer and "Error code: 86000C2B" on separate lines.
   std::string text() const;
 };
 
+// The style's screen, then the profile's own texts (device_profile::screens) over it, from the
+// least specific key that matches to the most specific.
 screen present(const device_profile& profile, const outcome& o);
 
 }  // namespace easemu::phone

@@ -74,6 +74,16 @@ struct trust_store {
   bool operator==(const trust_store&) const = default;
 };
 
+// One screen's words, as the device shows them (presentation.hpp fills {server}, {detail} and
+// {seconds}). An empty field keeps what a less specific entry, or the style, says.
+struct screen_text {
+  std::string title;
+  std::string message;
+  std::string footer;  // under the message: WP's "Last tried xx seconds ago"
+
+  bool operator==(const screen_text&) const = default;
+};
+
 struct reactions {
   partial_reaction on_unenforceable = partial_reaction::ack_partial;
   // When the reply to its acknowledgement carries no PolicyKey, it keeps sending the temporary
@@ -112,6 +122,10 @@ struct device_profile {
   error_style style = error_style::generic;
   search_command searches_with = search_command::search;
   send_path sends_with = send_path::send_mail;
+  // The device's own texts, keyed from general to specific: "error" (any error), a category
+  // ("policy", "certificate", ...), an outcome kind ("certificate_untrusted"), "status_<n>" (an
+  // EAS status) or "http_<n>". A profile with a base replaces the base's entries key by key.
+  std::map<std::string, screen_text> screens;
   std::string notes;  // where the profile's facts come from, one line
 
   bool operator==(const device_profile&) const = default;

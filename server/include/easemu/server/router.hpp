@@ -79,6 +79,7 @@ struct lab_view {
   // (mailbox_directory), which the admin API, the shell and a lab reset change at run time.
   std::vector<lab_mailbox> mailboxes;
   ca_downloads ca;
+  bool test_clock = false;  // --test-clock: POST /api/v1/clock moves the clock forward
 };
 
 class router {

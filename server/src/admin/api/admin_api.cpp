@@ -1,5 +1,7 @@
 #include "admin/api/admin_api.hpp"
 
+#include "easemu/server/router.hpp"  // lab_view
+
 #include "admin/api/resources.hpp"
 #include "admin_json.hpp"
 
@@ -20,6 +22,7 @@ admin_api::admin_api(std::string admin_token, const api_context& c) : admin_toke
   add_fault_routes(routes_, c.faults, c.log);
   add_tls_routes(routes_, c.tls, c.log);
   add_server_routes(routes_, c.waiting_requests);
+  add_clock_routes(routes_, c.lab.test_clock, c.log);
   add_reset_routes(routes_, c.reset, c.log);
 }
 

@@ -50,6 +50,8 @@ void add_exchange_routes(route_table& t, exchange_shell& shell, logger_ptr log);
 void add_reset_routes(route_table& t, const std::function<std::string()>& reset, logger_ptr log);
 // /api/v1/server: memory and waiting requests
 void add_server_routes(route_table& t, std::function<std::size_t()> waiting_requests);
+// /api/v1/clock: the test clock (only with --test-clock)
+void add_clock_routes(route_table& t, bool enabled, logger_ptr log);
 // /api/v1/tls: the HTTPS certificate mode, while the server has HTTPS
 void add_tls_routes(route_table& t, const tls_control& tls, logger_ptr log);
 // /api/v1/faults, /api/v1/faults/{id}

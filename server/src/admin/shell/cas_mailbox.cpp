@@ -2,7 +2,9 @@
 // Allow/Block device lists (PROVISIONING.md 5.1).
 #include "cmdlets.hpp"
 #include "easemu/common/text.hpp"
+#include "easemu/common/time.hpp"
 #include "easemu/server/access_service.hpp"
+#include "easemu/server/mailbox_logging.hpp"
 #include "easemu/server/provisioning_service.hpp"
 
 namespace easemu::server {
@@ -11,13 +13,12 @@ namespace {
 
 using common::iequals;
 
-// Set-CASMailbox -ActiveSyncDebugLogging, kept in the lab state per mailbox.
-std::string debug_logging_key(const std::string& address) { return "debug_logging:" + common::ascii_lowercase(address); }
-
 }  // namespace
 
+// Set-CASMailbox -ActiveSyncDebugLogging: periods kept in the lab state per mailbox, off by itself
+// after 72 hours (mailbox_logging.hpp).
 bool exchange_shell::debug_logging(const store::store& store, const std::string& mailbox) {
-  return store.get_lab_state(debug_logging_key(mailbox)).value_or("") == "1";
+  return mailbox_logging::is_on(store, mailbox, common::now_ms());
 }
 
 namespace cmdlets {
@@ -57,7 +58,7 @@ void set_device_lists(const cmdlet_arguments& args, const cmdlet_context& c, con
 boost::json::array set_cas_mailbox(const cmdlet_arguments& args, const cmdlet_context& c) {
   auto target = find_mailbox(c.db, args.required("Identity"));
   if (args.has("ActiveSyncDebugLogging") && !args.flag("WhatIf")) {
-    c.db.set_lab_state(debug_logging_key(target.address), args.flag("ActiveSyncDebugLogging") ? "1" : "");
+    mailbox_logging::set(c.db, target.address, args.flag("ActiveSyncDebugLogging"), common::now_ms());
   }
   set_device_lists(args, c, target.address);
   auto mailboxes = c.db.list_mailboxes();
