@@ -55,6 +55,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   mail_ = std::make_unique<mail_service>(store_, *folders_, log);
   access_ = std::make_unique<access_service>(store_, *mail_, log);
   shell_ = std::make_unique<exchange_shell>(store_, *provisioning_, *access_);
+  shell_->set_exchange_version(lab_.exchange_version);
   shell_->set_mail_hooks({[this](const std::string& mailbox, const std::string& mime) {
                             return mail_->deliver(mailbox, "", mime, false, common::now_ms()).error;
                           },
