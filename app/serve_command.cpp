@@ -140,8 +140,12 @@ server::lab_view lab_view(const serve_config& c, server::ca_downloads ca) {
   view.domain = lab.domain;
   view.hostname = lab.hostname;
   view.netbios_domain = lab.netbios_domain;
-  view.server_build = std::string(server::find_exchange_profile(lab.exchange_version)->server_build);
+  const auto* exchange = server::find_exchange_profile(lab.exchange_version);
+  view.server_build = std::string(exchange->server_build);
   view.versions = lab.protocol_versions;
+  // Exchange's own list when the lab keeps the release's versions; a lab file's protocol_versions
+  // are advertised as written.
+  if (lab.protocol_versions == server::advertised_versions(*exchange)) view.versions_header = exchange->protocol_versions;
   view.exchange_version = lab.exchange_version;
   view.ping.min_heartbeat = c.heartbeat_min;
   view.test_clock = c.test_clock;

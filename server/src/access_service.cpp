@@ -176,17 +176,14 @@ prov::command_answer access_service::decide(const eas_context& ctx, std::int64_t
   in.blocked_device_ids = l.blocked_device_ids;
   in.rules = cfg->rules;
   in.default_access_level = cfg->organization.default_access_level;
-  // DeviceDiscovery waits for what only DeviceInformation tells (Settings; Provision from 14.1),
-  // so only while some rule tests the model or the OS: DeviceType comes with every request and the
-  // user agent with its header [inference: Exchange waits whenever rules exist, which would let a
-  // device that a DeviceType rule blocks list folders first]. Clients before 12.1 cannot report it
-  // and would wait for ever.
-  const bool rules_need_information =
-      std::any_of(cfg->rules.begin(), cfg->rules.end(), [](const prov::device_access_rule& r) {
-        return r.characteristic == prov::device_access_characteristic::device_model ||
-               r.characteristic == prov::device_access_characteristic::device_os;
-      });
-  in.awaiting_device_information = rules_need_information && ctx.version >= protocol_version::v12_1 &&
+  // Exchange's order (PROVISIONING.md 5.1, step 4): while rules exist and the device has not
+  // reported DeviceInformation, it is in DeviceDiscovery, whatever the rules test. The device
+  // sends it before FolderSync so that the server can decide access with it (MS-ASCMD 3.1.5.2;
+  // at 14.1+ in the initial Provision, MS-ASPROV 2.2.2.53, stored by 3.2.5.1.1), and Provision
+  // and Settings run in DeviceDiscovery: so a new phone that a rule blocks is recorded with its
+  // DeviceOS and DeviceModel, and the administrator's -Filter finds it (issue 18). Clients before
+  // 12.1 cannot report it and would wait for ever.
+  in.awaiting_device_information = !cfg->rules.empty() && ctx.version >= protocol_version::v12_1 &&
                                    device->information.model.empty() && device->information.os.empty();
   const auto decision = prov::decide_access(in);
   const store::device_access_record record{std::string(prov::to_string(decision.state)),
@@ -196,8 +193,12 @@ prov::command_answer access_service::decide(const eas_context& ctx, std::int64_t
     log_->info("request={} user={} device={} access {} ({}{}): {}", ctx.http != nullptr ? ctx.http->request_id : 0,
                ctx.mailbox, device_id, record.state, record.reason, record.rule.empty() ? "" : ", " + record.rule,
                decision.explanation);
+    // The notice is for a device that waits for the administrator: Quarantined, or held by a
+    // Global quarantine until its DeviceInformation comes; not for one only waiting to be
+    // matched against the rules.
     if (decision.state == prov::device_access_state::quarantined ||
-        decision.state == prov::device_access_state::device_discovery) {
+        (decision.state == prov::device_access_state::device_discovery &&
+         decision.reason == prov::device_access_state_reason::global)) {
       send_notices(ctx, *device, now_ms);
     }
   }

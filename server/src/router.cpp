@@ -18,6 +18,7 @@
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "easemu/server/access_service.hpp"
+#include "easemu/server/exchange_profile.hpp"
 #include "easemu/eas/autodiscover.hpp"
 
 #include "activesync/client_text_store.hpp"
@@ -55,6 +56,7 @@ router::router(lab_view lab, std::shared_ptr<store::store> store, std::string ad
   mail_ = std::make_unique<mail_service>(store_, *folders_, log);
   access_ = std::make_unique<access_service>(store_, *mail_, log);
   shell_ = std::make_unique<exchange_shell>(store_, *provisioning_, *access_);
+  shell_->set_exchange_version(lab_.exchange_version);
   shell_->set_mail_hooks({[this](const std::string& mailbox, const std::string& mime) {
                             return mail_->deliver(mailbox, "", mime, false, common::now_ms()).error;
                           },
@@ -160,9 +162,13 @@ void router::handle_eas(http_request&& request, respond_fn respond) {
     http_response r;
     r.status = 200;
     r.set("MS-Server-ActiveSync", lab_.server_build);
-    r.set("MS-ASProtocolVersions", eas::protocol_versions_header(lab_.versions));
-    // Only what the pipeline serves (registry.hpp: advertises).
-    r.set("MS-ASProtocolCommands", eas_->commands().protocol_commands_header(lab_.versions));
+    // The emulated Exchange's own lists (exchange_profile.hpp), or the lab's own versions.
+    r.set("MS-ASProtocolVersions",
+          lab_.versions_header.empty() ? eas::protocol_versions_header(lab_.versions) : lab_.versions_header);
+    // Of the commands that Exchange lists, only what the pipeline serves (registry.hpp: advertises).
+    const auto* exchange = find_exchange_profile(lab_.exchange_version);
+    r.set("MS-ASProtocolCommands", exchange ? eas_->commands().protocol_commands_header(lab_.versions, exchange->protocol_commands)
+                                            : eas_->commands().protocol_commands_header(lab_.versions));
     r.set("Allow", "OPTIONS,POST");
     r.set("Public", "OPTIONS,POST");
     r.set("Cache-Control", "private");

@@ -33,6 +33,9 @@ client_response eas(const test_server& s, const std::string& user, const std::st
 }
 
 const std::string folder_sync = "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>0</SyncKey></FolderSync>";
+const std::string device_information =
+    "<Settings xmlns=\"Settings:\"><DeviceInformation><Set><Model>Lab model</Model><OS>Lab OS 1.0</OS></Set>"
+    "</DeviceInformation></Settings>";
 
 json::object device(const test_server& s, const std::string& id) {
   const auto results = exchange(s, "Get-ActiveSyncDevice");
@@ -71,10 +74,19 @@ std::vector<std::string> inbox_subjects(const test_server& s, const std::string&
   return subjects;
 }
 
+// Issue 18 changed this test: while rules exist, a new device is in DeviceDiscovery until it has
+// sent DeviceInformation (Exchange's evaluation order; MS-ASCMD 3.1.5.2), then the rule decides.
+// Before, the rule blocked the first request, so the phone was never recorded with its DeviceOS.
 TEST(DeviceAccess, ABlockRuleOnDeviceTypeBlocksWindowsPhones) {
   test_server server;
   const auto rule = exchange(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block");
   EXPECT_EQ(rule.at(0).at("output").at(0).at("Identity"), "WP (DeviceType)");
+  // Not yet reported: DeviceDiscovery, where FolderSync runs (PROVISIONING.md 5.1).
+  EXPECT_EQ(status_of(eas(server, "alice", "WPBLOCKED1", "WP", "FolderSync", "14.0", folder_sync)), "1");
+  EXPECT_EQ(device(server, "WPBLOCKED1").at("DeviceAccessState"), "DeviceDiscovery");
+  for (const auto& [id, version] : {std::pair{"WPBLOCKED1", "14.0"}, std::pair{"WPBLOCKED2", "12.1"}}) {
+    EXPECT_EQ(status_of(eas(server, "alice", id, "WP", "Settings", version, device_information)), "1") << id;
+  }
   // 14.0 reads 129 DeviceIsBlockedForThisUser in the body; 12.1 gets HTTP 403 (PROVISIONING.md 5.1).
   const auto wp = eas(server, "alice", "WPBLOCKED1", "WP", "FolderSync", "14.0", folder_sync);
   EXPECT_EQ(wp.status, 200);
@@ -88,6 +100,7 @@ TEST(DeviceAccess, ABlockRuleOnDeviceTypeBlocksWindowsPhones) {
                         "</Policy></Policies></Provision>");
   EXPECT_EQ(status_of(prov), "129");
   // Other device types are not touched.
+  EXPECT_EQ(status_of(eas(server, "alice", "IPHONE1", "iPhone", "Settings", "14.1", device_information)), "1");
   const auto iphone = eas(server, "alice", "IPHONE1", "iPhone", "FolderSync", "14.1", folder_sync);
   EXPECT_EQ(status_of(iphone), "1");
   // Exchange's view of it.

@@ -718,4 +718,119 @@ TEST(DeviceCli, SendToAndSearchAreTheUsersActions) {
   EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
 }
 
+// ---- Issue 18: what the device list records per case ----
+// Per case, what Exchange has been told when the administrator looks (docs/provisioning.md,
+// "What the device list records"): DeviceInformation comes in Settings before FolderSync so that
+// the server can decide access with it (MS-ASCMD 3.1.5.2; 14.0 and below), or in the initial
+// Provision (MS-ASPROV 2.2.2.53, stored by 3.2.5.1.1; 14.1 and later); while access rules exist
+// and it has not come, the device is in DeviceDiscovery, where Provision and Settings run.
+
+const char* const article_filter = "Get-ActiveSyncDevice -Filter {DeviceOS -like \"*Windows Phone7.0\"}";
+
+json::object only_device(const json::value& result) {
+  const auto& out = result.at("output").as_array();
+  EXPECT_EQ(out.size(), 1u) << result;
+  return out.empty() ? json::object{} : out.at(0).as_object();
+}
+
+// The article's demo: a WP7 blocked by a DeviceType rule is listed by its filter, Blocked.
+TEST(DeviceList, AWp7BlockedByADeviceTypeRuleIsListedByTheArticlesFilter) {
+  test_server server;
+  exchange_output(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block");
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "ARTICLEWP7");
+  EXPECT_FALSE(r.syncing) << step_names(r);
+  EXPECT_EQ(r.screen.code_text(), "86000C1C") << step_names(r);
+  // DeviceDiscovery let the phone provision and report itself; the FolderSync after it is refused.
+  const auto* settings = find_step(r, "Settings (DeviceInformation)");
+  ASSERT_NE(settings, nullptr) << step_names(r);
+  EXPECT_EQ(settings->eas_status, 1);
+  EXPECT_EQ(r.steps.back().name, "FolderSync");
+  EXPECT_EQ(r.steps.back().eas_status, 129);
+  const auto d = only_device(exchange_output(server, article_filter));
+  EXPECT_EQ(d.at("DeviceId"), "ARTICLEWP7");
+  EXPECT_EQ(d.at("DeviceOS"), "Windows Phone7.0");
+  EXPECT_EQ(d.at("DeviceModel"), "HD7 T9292");
+  EXPECT_EQ(d.at("DeviceAccessState"), "Blocked");
+  EXPECT_EQ(d.at("DeviceAccessStateReason"), "DeviceRule");
+  EXPECT_EQ(d.at("DeviceAccessControlRule"), "WP (DeviceType)");
+  // The article's next step, -Filter on the access state, finds the same phone.
+  const auto blocked = exchange_output(server, "Get-ActiveSyncDevice -Filter {DeviceAccessState -eq 'Blocked'}");
+  EXPECT_EQ(only_device(blocked).at("DeviceId"), "ARTICLEWP7");
+}
+
+// A Quarantine rule: the same, Quarantined; the phone syncs only the notice.
+TEST(DeviceList, AWp7QuarantinedByARuleShowsItsDeviceOs) {
+  test_server server;
+  exchange_output(server, "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Quarantine");
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "QUARWP7");
+  const auto d = only_device(exchange_output(server, article_filter));
+  EXPECT_EQ(d.at("DeviceId"), "QUARWP7");
+  EXPECT_EQ(d.at("DeviceAccessState"), "Quarantined") << step_names(r);
+  EXPECT_EQ(d.at("DeviceAccessStateReason"), "DeviceRule");
+}
+
+// 14.1: DeviceInformation travels in the Provision, so WP7.5 and WP8 blocked by a rule show it.
+TEST(DeviceList, Wp75AndWp8BlockedByRulesShowTheirDeviceOs) {
+  test_server server;
+  exchange_output(server,
+                  "New-ActiveSyncDeviceAccessRule -QueryString WP -Characteristic DeviceType -AccessLevel Block\n"
+                  "New-ActiveSyncDeviceAccessRule -QueryString WP8 -Characteristic DeviceType -AccessLevel Block");
+  const auto wp75 = run_phone(server, "wp75", "alice@lab.test", "BLOCKWP75");
+  EXPECT_EQ(wp75.screen.code_text(), "86000C1C") << step_names(wp75);
+  const auto wp8 = run_phone(server, "wp8", "alice@lab.test", "BLOCKWP8");
+  EXPECT_FALSE(wp8.syncing) << step_names(wp8);
+  const auto a = only_device(exchange_output(server, "Get-ActiveSyncDevice -Identity BLOCKWP75"));
+  EXPECT_EQ(a.at("DeviceOS"), "Windows Phone7.10.7720");
+  EXPECT_EQ(a.at("DeviceModel"), "Lumia 800");
+  EXPECT_EQ(a.at("DeviceAccessState"), "Blocked");
+  const auto b = only_device(exchange_output(server, "Get-ActiveSyncDevice -Filter {DeviceOS -like 'Windows Phone8*'}"));
+  EXPECT_EQ(b.at("DeviceId"), "BLOCKWP8");
+  EXPECT_EQ(b.at("DeviceAccessState"), "Blocked");
+  EXPECT_EQ(b.at("DeviceAccessControlRule"), "WP8 (DeviceType)");
+}
+
+// The mailbox's block list decides before anything (Exchange's step 1): the phone is refused at
+// its first request and has reported nothing, so DeviceOS is empty and only DeviceType finds it.
+TEST(DeviceList, AWp7OnTheBlockListHasNoDeviceOs) {
+  test_server server;
+  exchange_output(server, "Set-CASMailbox -Identity alice -ActiveSyncBlockedDeviceIDs 'LISTEDWP7'");
+  const auto r = run_phone(server, "wp7", "alice@lab.test", "LISTEDWP7");
+  EXPECT_EQ(r.screen.code_text(), "86000C1C") << step_names(r);
+  EXPECT_EQ(r.steps.back().name, "FolderSync");  // the first command, refused
+  EXPECT_TRUE(exchange_output(server, article_filter).at("output").as_array().empty());
+  const auto d = only_device(exchange_output(server, "Get-ActiveSyncDevice -Filter {DeviceType -eq 'WP'}"));
+  EXPECT_EQ(d.at("DeviceOS"), "");
+  EXPECT_EQ(d.at("DeviceUserAgent"), "MSFT-WP/7.0.7004");
+  EXPECT_EQ(d.at("DeviceAccessState"), "Blocked");
+  EXPECT_EQ(d.at("DeviceAccessStateReason"), "Individual");
+}
+
+// Refused by policy (86000C2B): at 14.0 the phone sends DeviceInformation only once provisioned
+// (MS-ASCMD 3.1.5.2), and its Settings carries the temporary key (144): nothing is recorded. At
+// 14.1 the refused Provision carried it, and it is recorded. Access is not involved: Allowed.
+TEST_F(DeviceFlow, RefusedByPolicyWp7HasNoDeviceOsWp75AndWp8Have) {
+  test_server server(lab(lab_2010(false) +
+                         "  - Name: NoCamera\n    AllowCamera: $false\n    AllowNonProvisionableDevices: $false\n"));
+  const auto wp7 = run_phone(server, "wp7", "alice@lab.test", "POLWP7");
+  EXPECT_EQ(wp7.screen.code_text(), "86000C2B") << step_names(wp7);
+  const auto* settings = find_step(wp7, "Settings (DeviceInformation)");
+  ASSERT_NE(settings, nullptr) << step_names(wp7);
+  EXPECT_EQ(settings->eas_status, 144);
+  const auto a = only_device(exchange_output(server, "Get-ActiveSyncDevice -Identity POLWP7"));
+  EXPECT_EQ(a.at("DeviceOS"), "");
+  EXPECT_EQ(a.at("DeviceAccessState"), "Allowed");
+  const auto wp75 = run_phone(server, "wp75", "alice@lab.test", "POLWP75");
+  EXPECT_EQ(wp75.screen.code_text(), "86000C2B") << step_names(wp75);
+  const auto b = only_device(exchange_output(server, "Get-ActiveSyncDevice -Identity POLWP75"));
+  EXPECT_EQ(b.at("DeviceOS"), "Windows Phone7.10.7720");
+  EXPECT_EQ(b.at("DeviceAccessState"), "Allowed");
+  // WP8 encrypts; a policy without the camera refuses it.
+  exchange_output(server, "Set-CASMailbox -Identity alice -ActiveSyncMailboxPolicy NoCamera");
+  const auto wp8 = run_phone(server, "wp8", "alice@lab.test", "POLWP8");
+  EXPECT_FALSE(wp8.syncing) << step_names(wp8);
+  const auto c = only_device(exchange_output(server, "Get-ActiveSyncDevice -Identity POLWP8"));
+  EXPECT_EQ(c.at("DeviceOS"), "Windows Phone8.0.10211");
+  EXPECT_EQ(c.at("DeviceModel"), "Lumia 920");
+}
+
 }  // namespace

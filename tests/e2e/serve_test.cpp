@@ -28,7 +28,7 @@ TEST(Serve, StartsWithNoArgumentsAndAnswersOptions) {
   auto r = send(server.https_port, options_request());
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.header("MS-ASProtocolVersions"), "2.5,12.0,12.1,14.0,14.1");
+  EXPECT_EQ(r.header("MS-ASProtocolVersions"), "2.0,2.1,2.5,12.0,12.1,14.0,14.1");
   EXPECT_EQ(r.header("MS-Server-ActiveSync"), "14.1");
   EXPECT_NE(r.header("MS-ASProtocolCommands").find("FolderSync,"), std::string::npos);
   EXPECT_EQ(r.header("MS-ASProtocolCommands").find(' '), std::string::npos);
@@ -115,8 +115,8 @@ TEST_P(ServeExchangeVersion, OptionsAdvertisesTheProfilesVersions) {
 
 INSTANTIATE_TEST_SUITE_P(
     Profiles, ServeExchangeVersion,
-    ::testing::Values(version_case{"2010SP1", "2.5,12.0,12.1,14.0,14.1", "14.1"},
-                      version_case{"2013", "2.5,12.0,12.1,14.0,14.1", "15.0"},
+    ::testing::Values(version_case{"2010SP1", "2.0,2.1,2.5,12.0,12.1,14.0,14.1", "14.1"},
+                      version_case{"2013", "2.0,2.1,2.5,12.0,12.1,14.0,14.1", "15.0"},
                       version_case{"2016", "2.5,12.0,12.1,14.0,14.1,16.0", "15.1"},
                       version_case{"2019", "2.5,12.0,12.1,14.0,14.1,16.0,16.1", "15.2"},
                       version_case{"online", "2.5,12.0,12.1,14.0,14.1,16.0,16.1", "15.20"}),

@@ -148,6 +148,15 @@ std::optional<http_response> eas_pipeline::read_version(eas_context& ctx) const 
     return http_response::text(400, "MS-ASProtocolVersion is required\n");
   }
   auto v = eas::parse_protocol_version_header(*h);
+  if (!v && (*h == "2.0" || *h == "2.1")) {
+    // Advertised because Exchange lists them (MS-ASHTTP 4.3), but they predate the MS-AS*
+    // documents (MS-ASHTTP 3.2.5.2 covers 2.5 to 16.1): refused as a version the server does not
+    // serve, HTTP 400 as for 138 before 14.0 (MS-ASCMD 2.2.2; docs/configuration.md).
+    log_->info("request={} user={} cmd={} EAS {} is listed, not emulated: HTTP 400", rid, ctx.mailbox, name, *h);
+    auto r = http_response::text(400, "EAS 2.0 and 2.1 are not emulated; use 2.5 or later\n");
+    r.set("MS-Server-ActiveSync", options_.server_build);
+    return r;
+  }
   if (!v) {
     log_->info("request={} user={} cmd={} bad MS-ASProtocolVersion '{}'", rid, ctx.mailbox, name, common::escape_controls(*h));
     return http_response::text(400, "unsupported protocol version\n");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace easemu::server {
 
@@ -40,11 +41,26 @@ bool command_registry::advertises(eas::command_id id) const {
   if (find(id) != nullptr) return true;
   const auto row = std::find_if(table_.begin(), table_.end(), [&](const eas::command_info& c) { return c.id == id; });
   if (row == table_.end()) return false;
-  return row->has(eas::command_flags::legacy) || id == eas::command_id::meeting_response;
+  return id == eas::command_id::meeting_response;
 }
 
 std::string command_registry::protocol_commands_header(std::span<const protocol_version> versions) const {
   return eas::protocol_commands_header(versions, [this](const eas::command_info& c) { return advertises(c.id); });
+}
+
+std::string command_registry::protocol_commands_header(std::span<const protocol_version> versions,
+                                                       std::string_view listed) const {
+  return eas::protocol_commands_header(versions, [&](const eas::command_info& c) {
+    if (!advertises(c.id)) return false;
+    std::string_view rest = listed;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (rest.substr(0, comma) == c.name) return true;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    return false;
+  });
 }
 
 }  // namespace easemu::server

@@ -1,7 +1,9 @@
 #include "device_view.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstddef>
+#include <cstdio>
 #include <string>
 
 #include "admin_json.hpp"
@@ -100,10 +102,36 @@ json::value folders_synced(const facts& x) {
 json::value status(const facts& x) {
   return json::value(stats(x) != nullptr ? stats(x)->status : device_status(prov_of(x)));
 }
+// Exchange 2010 keeps a partnership in Active Directory, under the user's object, and names it by
+// that path (<domain>/Users/<name>/ExchangeActiveSyncDevices/<type>§<id>; the lab's user objects
+// are named by alias); 2013 moved it into the mailbox: <alias>\ExchangeActiveSyncDevices\<type>§<id>.
 json::value identity(const facts& x) {
-  const auto alias = x.record.mailbox.substr(0, x.record.mailbox.find('@'));
-  return json::value(alias + "\\ExchangeActiveSyncDevices\\" + x.record.device_type + "\xC2\xA7" + x.record.device_id);
+  const auto at = x.record.mailbox.find('@');
+  const auto alias = x.record.mailbox.substr(0, at);
+  const auto device = x.record.device_type + "\xC2\xA7" + x.record.device_id;
+  if (x.release == release::e2010sp1) {
+    const auto domain = at == std::string::npos ? std::string("lab.test") : x.record.mailbox.substr(at + 1);
+    return json::value(domain + "/Users/" + alias + "/ExchangeActiveSyncDevices/" + device);
+  }
+  return json::value(alias + "\\ExchangeActiveSyncDevices\\" + device);
 }
+// A stable Guid per partnership (name-based, from mailbox and device id), as Exchange gives each
+// device object one.
+json::value device_guid(const facts& x) {
+  std::uint64_t h1 = 1469598103934665603ULL, h2 = 1099511628211ULL;
+  for (const char c : x.record.mailbox + '\n' + x.record.device_id) {
+    h1 = (h1 ^ static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(c)))) * 1099511628211ULL;
+    h2 = (h2 + static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(c)))) * 6364136223846793005ULL + 1;
+  }
+  char out[37];
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(h1 >> 32),
+                static_cast<unsigned>((h1 >> 16) & 0xFFFF), static_cast<unsigned>(h1 & 0x0FFF),
+                static_cast<unsigned>(0x8000 | ((h2 >> 48) & 0x3FFF)),
+                static_cast<unsigned long long>(h2 & 0xFFFFFFFFFFFFULL));
+  return json::value(out);
+}
+json::value null_value(const facts&) { return nullptr; }
+json::value no_sms(const facts&) { return json::value(false); }
 json::value client_type(const facts&) { return json::value("EAS"); }
 json::value wipe_requestor(const facts& x) { return text_or_null(prov_of(x).wipe_requestor); }
 json::value remote_wipe_supported(const facts& x) { return json::value(prov_of(x).last_policy_ms != 0); }
@@ -163,6 +191,12 @@ constexpr std::array fields{
                       exchange_wipe_time<&prv::wipe_ack_ms, true>},
     device_field_spec{f::last_wipe_requestor, "", "LastDeviceWipeRequestor", wipe_requestor},
     device_field_spec{f::remote_wipe_supported, "", "IsRemoteWipeSupported", remote_wipe_supported},
+    device_field_spec{f::guid, "", "Guid", device_guid},
+    // Shown only with -ShowRecoveryPassword; the lab keeps none (Settings DevicePassword is not stored).
+    device_field_spec{f::recovery_password, "", "RecoveryPassword", null_value},
+    device_field_spec{f::enable_outbound_sms, "", "DeviceEnableOutboundSMS", no_sms},
+    device_field_spec{f::status_note, "", "StatusNote", null_value},
+    device_field_spec{f::sync_state_upgrade_time, "", "SyncStateUpgradeTime", null_value},
 };
 
 constexpr bool ids_are_indexes() {
@@ -187,11 +221,14 @@ constexpr std::array<device_field, n + m> joined(const std::array<device_field, 
   return out;
 }
 // Get-ActiveSyncDeviceStatistics shows these after them...
+// PROVISIONING.md 5.2 (the statistics object's properties): Guid, RecoveryPassword,
+// DeviceEnableOutboundSMS, StatusNote and SyncStateUpgradeTime among them.
 constexpr auto statistics_order = joined(
     device_order, std::array{f::last_sync_attempt, f::last_policy_update_time, f::policy_name, f::policy_application_status,
                              f::wipe_request_time, f::wipe_sent_time, f::wipe_ack_time, f::account_only_wipe_request_time,
                              f::account_only_wipe_sent_time, f::account_only_wipe_ack_time, f::last_wipe_requestor,
-                             f::remote_wipe_supported, f::status});
+                             f::remote_wipe_supported, f::status, f::status_note, f::recovery_password,
+                             f::enable_outbound_sms, f::sync_state_upgrade_time, f::guid});
 // ... and, after a -Filter has been applied to those, what it derives.
 constexpr std::array derived_order{f::last_success_sync, f::last_ping_heartbeat, f::folders_synced};
 
@@ -223,6 +260,7 @@ boost::json::object exchange_device_object(const device_facts& x, exchange_devic
   json::object o;
   for (const auto id : exchange_fields(view)) {
     const auto& spec = field_spec(id);
+    if ((spec.releases & x.release) == 0) continue;
     o[spec.exchange_name] = (spec.exchange_value != nullptr ? spec.exchange_value : spec.value)(x);
   }
   return o;

@@ -24,6 +24,9 @@ namespace easemu::server::admin {
 struct device_facts {
   const store::device_record& record;
   const device_statistics* statistics = nullptr;
+  // The emulated Exchange release's bit (exchange_profile.hpp): the Identity form and the
+  // properties each release's cmdlet shows. 2010 SP1, the lab's default, until told.
+  std::uint8_t release = release::e2010sp1;
 };
 
 using device_value_fn = boost::json::value (*)(const device_facts&);
@@ -40,6 +43,7 @@ enum class device_field : std::uint8_t {
   // Only Exchange shows these.
   identity, client_type, account_only_wipe_request_time, account_only_wipe_sent_time,
   account_only_wipe_ack_time, last_wipe_requestor, remote_wipe_supported,
+  guid, recovery_password, enable_outbound_sms, status_note, sync_state_upgrade_time,
 };
 
 struct device_field_spec {
@@ -50,6 +54,8 @@ struct device_field_spec {
   // Where Exchange shows the same fact differently (the phone number masked, a wipe's times
   // split by account-only wipes); nullptr: as `value`.
   device_value_fn exchange_value = nullptr;
+  // The releases whose cmdlets show it (exchange_profile.hpp: release).
+  std::uint8_t releases = release::all;
 };
 
 // The table, in the order the admin API shows the fields.

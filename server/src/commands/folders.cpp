@@ -176,6 +176,37 @@ command_reply folder_service::folder_delete(const eas_context& ctx) {
   });
 }
 
+// GetHierarchy (2.5-12.1): the whole folder list at once, no sync state: FolderHierarchy:Folders
+// with one Folder per folder (the version tables of MS-ASCMD 2.2.3.75.1 Folders and 2.2.3.71.1
+// Folder; Exchange lists the command, MS-ASHTTP 4.3).
+command_reply folder_service::get_hierarchy(const eas_context& ctx) {
+  std::shared_lock hierarchy(mutex_);
+  command_reply reply;
+  auto& body = reply.body.emplace(tag("FolderHierarchy:Folders"));
+  for (const auto& f : folders(ctx.mailbox)) {
+    auto& e = body.add(tag("FolderHierarchy:Folder"));
+    e.add(tag("FolderHierarchy:DisplayName"), f.display_name);
+    e.add(tag("FolderHierarchy:ServerId"), f.server_id);
+    e.add(tag("FolderHierarchy:Type"), std::to_string(f.type));
+    e.add(tag("FolderHierarchy:ParentId"), f.parent_id);
+  }
+  return reply;
+}
+
+// CreateCollection, DeleteCollection and MoveCollection: Exchange lists them (MS-ASHTTP 4.3), but
+// they are EAS 1.0's folder commands and no MS-AS* document describes their request (no URI
+// parameter names a folder to create or a new parent: MS-ASHTTP 2.2.1.1.1.2.5 and the tag table
+// of 2.2.1.1.1.1.3 have none). A 2.5 client uses FolderCreate, FolderDelete and FolderUpdate
+// (MS-ASCMD 2.2.1.3, 2.2.1.4, 2.2.1.6); the request is answered as one the server cannot parse,
+// HTTP 400 (MS-ASHTTP 2.2.2.1.1). docs/configuration.md says so.
+command_reply folder_service::legacy_collection(const eas_context& ctx) {
+  log_->info("{} user={} device={}: an EAS 1.0 folder command; 2.5 clients use FolderCreate/FolderDelete/FolderUpdate: HTTP 400",
+             ctx.query.command->name, ctx.mailbox, ctx.query.printable_device_id());
+  command_reply reply;
+  reply.http_status = 400;
+  return reply;
+}
+
 namespace commands {
 
 std::vector<command_registration> folders(const command_services& s) {
@@ -186,6 +217,10 @@ std::vector<command_registration> folders(const command_services& s) {
       {c::folder_create, [&f](const eas_context& ctx) { return f.folder_create(ctx); }},
       {c::folder_update, [&f](const eas_context& ctx) { return f.folder_update(ctx); }},
       {c::folder_delete, [&f](const eas_context& ctx) { return f.folder_delete(ctx); }},
+      {c::get_hierarchy, [&f](const eas_context& ctx) { return f.get_hierarchy(ctx); }},
+      {c::create_collection, [&f](const eas_context& ctx) { return f.legacy_collection(ctx); }},
+      {c::delete_collection, [&f](const eas_context& ctx) { return f.legacy_collection(ctx); }},
+      {c::move_collection, [&f](const eas_context& ctx) { return f.legacy_collection(ctx); }},
   };
 }
 

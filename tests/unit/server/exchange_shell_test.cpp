@@ -91,6 +91,53 @@ TEST_F(Shell, ErrorsNameTheProblemLikePowerShell) {
   EXPECT_TRUE(both[1].ok);
 }
 
+// Issue 18: cmdlet output and parameters follow lab.exchange_version, from the cmdlet pages'
+// "Applicable" lines (Set-ActiveSyncMailboxPolicy, Set-MobileDeviceMailboxPolicy,
+// Get-ActiveSyncDeviceStatistics) and PROVISIONING.md 5.2's statistics properties.
+TEST_F(Shell, OutputAndParametersFollowTheExchangeVersion) {
+  db->record_device_contact("alice@lab.test", "VERDEV1", "WP", "MSFT-WP/7.0.7004", "14.0", 1'000);
+  // 2010 SP1 (the fixture's default).
+  const auto stats = one("Get-ActiveSyncDeviceStatistics -Mailbox alice");
+  ASSERT_TRUE(stats.ok) << stats.error;
+  const auto& s2010 = stats.output.at(0).as_object();
+  EXPECT_EQ(s2010.at("Identity"), "lab.test/Users/alice/ExchangeActiveSyncDevices/WP\xC2\xA7VERDEV1");
+  for (const char* p : {"Guid", "RecoveryPassword", "DeviceEnableOutboundSMS", "StatusNote", "SyncStateUpgradeTime"}) {
+    EXPECT_TRUE(s2010.contains(p)) << p;
+  }
+  EXPECT_EQ(std::string(s2010.at("Guid").as_string()).size(), 36u);
+  EXPECT_EQ(s2010.at("DeviceEnableOutboundSMS"), false);
+  // The same Guid each time; the 2010 Identity finds the device.
+  const auto again = one("Get-ActiveSyncDeviceStatistics -Identity \"lab.test/Users/alice/ExchangeActiveSyncDevices/WP\xC2\xA7VERDEV1\"");
+  ASSERT_TRUE(again.ok) << again.error;
+  EXPECT_EQ(again.output.at(0).at("Guid"), s2010.at("Guid"));
+  // Get-ActiveSyncDeviceStatistics has no -Filter in any release.
+  EXPECT_EQ(one("Get-ActiveSyncDeviceStatistics -Mailbox alice -Filter {DeviceOS -like '*'}").error,
+            "A parameter cannot be found that matches parameter name 'Filter'.");
+  EXPECT_TRUE(one("Get-ActiveSyncDevice -Filter {DeviceType -eq 'WP'}").ok);
+  // 2013's parameters are not 2010's.
+  EXPECT_EQ(one("Get-ActiveSyncDevice -Mailbox alice -ActiveSync").error,
+            "A parameter cannot be found that matches parameter name 'ActiveSync'.");
+  const auto policy = one("Get-ActiveSyncMailboxPolicy Default").output.at(0).as_object();
+  EXPECT_FALSE(policy.contains("AllowApplePushNotifications"));
+  EXPECT_FALSE(policy.contains("AllowGooglePushNotifications"));
+  EXPECT_TRUE(policy.contains("MobileOTAUpdateMode"));
+  EXPECT_TRUE(policy.contains("AllowMobileOTAUpdate"));
+  EXPECT_EQ(one("Set-ActiveSyncMailboxPolicy Default -AllowApplePushNotifications $false").error,
+            "A parameter cannot be found that matches parameter name 'AllowApplePushNotifications'.");
+  // 2013: the mailbox's form of the Identity, no MobileOTAUpdateMode, -ActiveSync.
+  shell->set_exchange_version("2013");
+  EXPECT_EQ(one("Get-MobileDeviceStatistics -Mailbox alice").output.at(0).at("Identity"),
+            "alice\\ExchangeActiveSyncDevices\\WP\xC2\xA7VERDEV1");
+  EXPECT_TRUE(one("Get-MobileDevice -Mailbox alice -ActiveSync").ok);
+  const auto p2013 = one("Get-MobileDeviceMailboxPolicy Default").output.at(0).as_object();
+  EXPECT_FALSE(p2013.contains("MobileOTAUpdateMode"));
+  EXPECT_FALSE(p2013.contains("AllowApplePushNotifications"));
+  // Exchange Online has the push notification settings.
+  shell->set_exchange_version("online");
+  EXPECT_TRUE(one("Get-MobileDeviceMailboxPolicy Default").output.at(0).as_object().contains("AllowApplePushNotifications"));
+  EXPECT_TRUE(one("Set-MobileDeviceMailboxPolicy Default -AllowApplePushNotifications $false").ok);
+}
+
 TEST_F(Shell, MailboxesByAddressAliasOrDisplayNameAndActiveSyncEnabled) {
   EXPECT_TRUE(one("Set-CASMailbox \"Bob Lab\" -ActiveSyncEnabled $false").ok);
   EXPECT_EQ(one("Get-CASMailbox bob@lab.test").output.at(0).at("ActiveSyncEnabled"), false);
@@ -109,7 +156,8 @@ TEST_F(Shell, DeviceCmdletsByDeviceIdOrExchangeIdentity) {
   const auto stats = one("Get-ActiveSyncDeviceStatistics -Mailbox alice");
   ASSERT_TRUE(stats.ok) << stats.error;
   const auto& d = stats.output.at(0).as_object();
-  EXPECT_EQ(d.at("Identity"), "alice\\ExchangeActiveSyncDevices\\WP\xC2\xA7WP7ABC");
+  // Issue 18: the fixture's lab is 2010 SP1, whose Identity is the device's Active Directory path.
+  EXPECT_EQ(d.at("Identity"), "lab.test/Users/alice/ExchangeActiveSyncDevices/WP\xC2\xA7WP7ABC");
   EXPECT_EQ(d.at("DevicePolicyApplicationStatus"), "AppliedInFull");
   EXPECT_EQ(d.at("DevicePolicyApplied"), "Default");
   EXPECT_EQ(d.at("Status"), "DeviceOk");

@@ -21,15 +21,17 @@ TEST(CommandRegistry, AdvertisesOnlyWhatHasAHandlerAndTheNamedExceptions) {
   EXPECT_TRUE(registry.advertises(command_id::folder_sync));
   EXPECT_FALSE(registry.advertises(command_id::find));
   EXPECT_FALSE(registry.advertises(command_id::search));
-  // The legacy rows Exchange lists, and MeetingResponse until the meetings work serves it.
-  EXPECT_TRUE(registry.advertises(command_id::get_hierarchy));
-  EXPECT_TRUE(registry.advertises(command_id::move_collection));
+  // MeetingResponse is the one row listed without a handler; the legacy rows need theirs.
+  EXPECT_FALSE(registry.advertises(command_id::get_hierarchy));
+  EXPECT_FALSE(registry.advertises(command_id::move_collection));
   EXPECT_TRUE(registry.advertises(command_id::meeting_response));
   const std::array v161 = {protocol_version::v16_1};
   EXPECT_EQ(registry.protocol_commands_header(v161), "Sync,FolderSync,MeetingResponse");
+  registry.add(immediate(command_id::get_hierarchy)).add(immediate(command_id::move_collection));
   const std::array v25 = {protocol_version::v2_5};
-  EXPECT_EQ(registry.protocol_commands_header(v25),
-            "Sync,GetHierarchy,CreateCollection,DeleteCollection,MoveCollection,FolderSync,MeetingResponse");
+  EXPECT_EQ(registry.protocol_commands_header(v25), "Sync,GetHierarchy,MoveCollection,FolderSync,MeetingResponse");
+  // With the emulated Exchange's list: only what it names.
+  EXPECT_EQ(registry.protocol_commands_header(v25, "Sync,FolderSync,MoveCollection"), "Sync,MoveCollection,FolderSync");
   registry.add(immediate(command_id::find));
   EXPECT_EQ(registry.protocol_commands_header(v161), "Sync,FolderSync,MeetingResponse,Find");
 }

@@ -14,6 +14,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "easemu/server/exchange_profile.hpp"
 #include "easemu/server/shell_cmdlet.hpp"
 
 namespace easemu::store {
@@ -44,7 +45,9 @@ std::string device_status(const store::device_provisioning& p);
 
 // A policy as Get-MobileDeviceMailboxPolicy (`mobile_device_names`) or
 // Get-ActiveSyncMailboxPolicy shows it: Name, Identity and every setting by its Exchange name.
-boost::json::object policy_object(const provisioning::policy& p, bool mobile_device_names);
+// `release`: only the properties that release's cmdlet shows (mailbox_policies.cpp's table).
+boost::json::object policy_object(const provisioning::policy& p, bool mobile_device_names,
+                                  std::uint8_t release = release::all);
 
 struct shell_result {
   std::string command;        // the statement as written
@@ -70,6 +73,9 @@ class exchange_shell {
     std::function<int(const std::string& mailbox, const std::string& device_id)> last_heartbeat;
   };
   void set_mail_hooks(mail_hooks hooks) { hooks_ = std::move(hooks); }
+  // The emulated release (lab.exchange_version): which parameters and output properties the
+  // cmdlets have (exchange_profile.hpp: release). 2010 SP1 until set.
+  void set_exchange_version(std::string_view name) { release_ = release_bit(name); }
 
   // Get-ActiveSyncDeviceStatistics' derived values for one device (reads the journal: flush it
   // first through the hooks).
@@ -93,6 +99,7 @@ class exchange_shell {
   access_service& access_;
   mail_hooks hooks_;
   std::vector<cmdlet_family> families_;
+  std::uint8_t release_ = release::e2010sp1;
 };
 
 // What a cmdlet's handler works on: the lab's state and the statement's requestor and time.
@@ -103,6 +110,7 @@ struct cmdlet_context {
   const exchange_shell::mail_hooks& hooks;
   const std::string& requestor;  // who asked (Clear-ActiveSyncDevice records it)
   std::int64_t now_ms = 0;
+  std::uint8_t release = release::e2010sp1;  // the emulated Exchange release's bit
 };
 
 }  // namespace easemu::server

@@ -75,6 +75,9 @@ struct lab_view {
   std::string exchange_version = "2010SP1";  // whose provisioning rules apply
   ping_limits ping;
   std::vector<protocol_version> versions;
+  // MS-ASProtocolVersions as the emulated Exchange writes it (2.0 and 2.1 included); empty:
+  // `versions`, written out.
+  std::string versions_header;
   // The lab file's mailboxes as serve started (its report); logins read the store's
   // (mailbox_directory), which the admin API, the shell and a lab reset change at run time.
   std::vector<lab_mailbox> mailboxes;

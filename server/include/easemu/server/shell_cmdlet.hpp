@@ -3,6 +3,7 @@
 // 2013+ twin, the parameters it accepts and the one a bare argument binds to, its handler). The
 // table alone drives dispatch, parameter checking and the "not recognized" listing, so a cmdlet is
 // added by adding an entry (exchange_shell::add_cmdlets for one outside the built-in table).
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -24,10 +25,12 @@ struct shell_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One parameter a cmdlet accepts. A struct rather than a bare name so that the Exchange versions
-// that have it can join it later.
+// One parameter a cmdlet accepts, and the Exchange releases whose cmdlet has it (the bits of
+// exchange_profile.hpp's release; the cmdlet page's "Applicable" line). Another release answers
+// it as Exchange answers an unknown parameter.
 struct cmdlet_parameter_spec {
   std::string_view name;
+  std::uint8_t releases = 0x1F;  // release::all
 };
 
 struct cmdlet_spec;
@@ -39,7 +42,8 @@ class cmdlet_arguments {
   // Throws shell_error with Exchange's texts for a parameter the cmdlet does not accept, or a bare
   // argument it cannot bind (a second one, one without a positional parameter, or one given by
   // name too). `as_twin`: the call used the 2013+ name.
-  cmdlet_arguments(const shell::cmdlet_call& call, const cmdlet_spec& spec, bool as_twin);
+  // `release`: the emulated release's bit (a parameter it does not have is unknown).
+  cmdlet_arguments(const shell::cmdlet_call& call, const cmdlet_spec& spec, bool as_twin, std::uint8_t release = 0x1F);
 
   const shell::cmdlet_value* get(std::string_view name) const;  // nullptr when not given
   bool has(std::string_view name) const { return get(name) != nullptr; }
@@ -64,7 +68,8 @@ struct cmdlet_spec {
   std::span<const cmdlet_parameter_spec> parameters = {};  // besides the common ones (common_cmdlet_parameters)
   std::string_view positional = {};                        // where a bare argument binds; empty: nowhere
   cmdlet_handler handler = nullptr;
-  bool (*also_accepts)(std::string_view parameter) = nullptr;  // e.g. every policy setting; nullptr: none
+  // e.g. every policy setting the release has; nullptr: none.
+  bool (*also_accepts)(std::string_view parameter, std::uint8_t release) = nullptr;
 };
 
 // Cmdlets listed together in the "not recognized" message (one noun file's entries).

@@ -20,13 +20,15 @@ constexpr cmdlet_parameter_spec common_parameters[] = {{"Confirm"},       {"What
                                                        {"Debug"},         {"ErrorAction"},     {"WarningAction"},
                                                        {"DomainController"}, {"ErrorVariable"}};
 
-bool listed(std::span<const cmdlet_parameter_spec> list, std::string_view name) {
-  return std::any_of(list.begin(), list.end(), [&](const cmdlet_parameter_spec& p) { return iequals(p.name, name); });
+bool listed(std::span<const cmdlet_parameter_spec> list, std::string_view name, std::uint8_t release) {
+  return std::any_of(list.begin(), list.end(), [&](const cmdlet_parameter_spec& p) {
+    return iequals(p.name, name) && (p.releases & release) != 0;
+  });
 }
 
-bool accepts(const cmdlet_spec& spec, std::string_view name) {
-  return listed(spec.parameters, name) || cmdlets::is_common_parameter(name) ||
-         (spec.also_accepts != nullptr && spec.also_accepts(name));
+bool accepts(const cmdlet_spec& spec, std::string_view name, std::uint8_t release) {
+  return listed(spec.parameters, name, release) || cmdlets::is_common_parameter(name) ||
+         (spec.also_accepts != nullptr && spec.also_accepts(name, release));
 }
 
 bool value_flag(const cmdlet_value& v, const std::string& name) {
@@ -43,10 +45,12 @@ bool value_flag(const cmdlet_value& v, const std::string& name) {
 
 std::span<const cmdlet_parameter_spec> common_cmdlet_parameters() { return common_parameters; }
 
-cmdlet_arguments::cmdlet_arguments(const shell::cmdlet_call& call, const cmdlet_spec& spec, bool as_twin)
+cmdlet_arguments::cmdlet_arguments(const shell::cmdlet_call& call, const cmdlet_spec& spec, bool as_twin,
+                                   std::uint8_t release)
     : call_(call), as_twin_(as_twin) {
   for (const auto& p : call.parameters) {
-    if (!accepts(spec, p.name)) {
+    // PowerShell's own words for a parameter the cmdlet (in this release) does not have.
+    if (!accepts(spec, p.name, release)) {
       throw shell_error("A parameter cannot be found that matches parameter name '" + p.name + "'.");
     }
   }
@@ -90,7 +94,7 @@ const std::vector<shell::cmdlet_parameter>& cmdlet_arguments::parameters() const
 
 namespace cmdlets {
 
-bool is_common_parameter(std::string_view name) { return listed(common_parameters, name); }
+bool is_common_parameter(std::string_view name) { return listed(common_parameters, name, release::all); }
 
 std::string value_text(const cmdlet_value& v) {
   switch (v.type) {

@@ -78,7 +78,7 @@ boost::json::array run_call(const std::vector<cmdlet_family>& families, const sh
                             const cmdlet_context& context) {
   const auto match = find_cmdlet(families, call.name);
   if (match.spec == nullptr) throw not_recognized(families, call.name);
-  const cmdlet_arguments args(call, *match.spec, match.as_twin);
+  const cmdlet_arguments args(call, *match.spec, match.as_twin, context.release);
   return match.spec->handler(args, context);
 }
 
@@ -115,7 +115,7 @@ std::vector<shell_result> exchange_shell::run(std::string_view text, const std::
                    "At line:" + std::to_string(e.line) + " char:" + std::to_string(e.column) + ": " + e.message, {}});
     return out;
   }
-  const cmdlet_context context{*store_, provisioning_, access_, hooks_, requestor, now_ms};
+  const cmdlet_context context{*store_, provisioning_, access_, hooks_, requestor, now_ms, release_};
   for (const auto& call : *calls) {
     shell_result r;
     r.command = call.source;

@@ -11,11 +11,41 @@ namespace easemu::server {
 
 namespace prov = provisioning;
 
-boost::json::object policy_object(const prov::policy& p, bool mobile_device_names) {
+namespace {
+
+// The settings not every release has, by the cmdlet pages' "Applicable" lines; a setting not
+// listed is in every release. Get-*MailboxPolicy shows, and New/Set-*MailboxPolicy accept, a
+// setting only in the releases given here.
+struct setting_releases {
+  prov::setting id;
+  std::uint8_t releases;
+  std::string_view source;
+};
+constexpr setting_releases setting_release_table[] = {
+    {prov::setting::AllowApplePushNotifications, release::online,
+     "Set-ActiveSyncMailboxPolicy -AllowApplePushNotifications: Exchange Online"},
+    {prov::setting::AllowGooglePushNotifications, release::online,
+     "Set-MobileDeviceMailboxPolicy -AllowGooglePushNotifications: Exchange Online"},
+    {prov::setting::AllowMicrosoftPushNotifications, release::online,
+     "Set-MobileDeviceMailboxPolicy -AllowMicrosoftPushNotifications: Exchange Online"},
+    {prov::setting::MobileOTAUpdateMode, release::e2010sp1, "Set-ActiveSyncMailboxPolicy -MobileOTAUpdateMode: Exchange 2010"},
+};
+
+bool in_release(prov::setting id, std::uint8_t release) {
+  for (const auto& r : setting_release_table) {
+    if (r.id == id) return (r.releases & release) != 0;
+  }
+  return true;
+}
+
+}  // namespace
+
+boost::json::object policy_object(const prov::policy& p, bool mobile_device_names, std::uint8_t release) {
   boost::json::object o;
   o["Name"] = p.name;
   o["Identity"] = p.name;
   for (const auto& s : prov::all_settings()) {
+    if (!in_release(s.id, release)) continue;
     std::string name(mobile_device_names && !s.alias.empty() && s.id != prov::setting::RequireStorageCardEncryption
                          ? s.alias
                          : s.name);
@@ -127,7 +157,7 @@ boost::json::array new_policy(const cmdlet_arguments& args, const cmdlet_context
   make_only_default(all, p);
   all.push_back(p);
   save_policies(c, all);
-  return {policy_object(p, args.as_twin())};
+  return {policy_object(p, args.as_twin(), c.release)};
 }
 
 boost::json::array set_policy(const cmdlet_arguments& args, const cmdlet_context& c) {
@@ -150,9 +180,9 @@ boost::json::array get_policy(const cmdlet_arguments& args, const cmdlet_context
   auto all = load_policies(c.db);
   boost::json::array out;
   if (args.has("Identity")) {
-    out.push_back(policy_object(*find_policy(all, args.required("Identity")), args.as_twin()));
+    out.push_back(policy_object(*find_policy(all, args.required("Identity")), args.as_twin(), c.release));
   } else {
-    for (const auto& p : all) out.push_back(policy_object(p, args.as_twin()));
+    for (const auto& p : all) out.push_back(policy_object(p, args.as_twin(), c.release));
   }
   return out;
 }
@@ -171,8 +201,11 @@ boost::json::array remove_policy(const cmdlet_arguments& args, const cmdlet_cont
   return {};
 }
 
-// A policy cmdlet accepts every setting of the table, by its 2010 or its 2013+ name.
-bool is_setting(std::string_view parameter) { return prov::find_setting(parameter) != nullptr; }
+// A policy cmdlet accepts every setting of the table the release has, by its 2010 or 2013+ name.
+bool is_setting(std::string_view parameter, std::uint8_t release) {
+  const auto* s = prov::find_setting(parameter);
+  return s != nullptr && in_release(s->id, release);
+}
 
 constexpr cmdlet_parameter_spec new_parameters[] = {{"Name"}};
 constexpr cmdlet_parameter_spec set_parameters[] = {{"Identity"}, {"Name"}};

@@ -59,12 +59,15 @@ device_statistics statistics_of(const store::store& db, const exchange_shell::ma
 // Get-ActiveSyncDeviceStatistics too; with `derived`, the values it derives from the journal
 // (statistics_of). Rendered from the device view, the one table the admin API's device JSON
 // comes from too.
-boost::json::object mobile_device_object(const store::device_record& d, bool full, const device_statistics* derived) {
+boost::json::object mobile_device_object(const store::device_record& d, bool full, const device_statistics* derived,
+                                         std::uint8_t release) {
   using admin::exchange_device_view;
-  auto o = admin::exchange_device_object({d, nullptr}, full ? exchange_device_view::device_statistics
-                                                            : exchange_device_view::device);
+  auto o = admin::exchange_device_object({d, nullptr, release}, full ? exchange_device_view::device_statistics
+                                                                     : exchange_device_view::device);
   if (derived == nullptr) return o;
-  for (auto& [k, v] : admin::exchange_device_object({d, derived}, exchange_device_view::derived_statistics)) o[k] = v;
+  for (auto& [k, v] : admin::exchange_device_object({d, derived, release}, exchange_device_view::derived_statistics)) {
+    o[k] = v;
+  }
   return o;
 }
 
@@ -78,11 +81,21 @@ namespace cmdlets {
 
 namespace {
 
-// A device by DeviceId, or by Exchange's identity <alias>\ExchangeActiveSyncDevices\<type>§<id>.
+// A device by DeviceId, or by Exchange's identity: 2013's <alias>\ExchangeActiveSyncDevices\<type>§<id>
+// or 2010's <domain>/Users/<name>/ExchangeActiveSyncDevices/<type>§<id> (device_view.cpp).
 store::device_record find_device(const store::store& db, const std::string& identity) {
   std::optional<std::string> mailbox;
   std::string id = identity;
-  if (const auto slash = identity.find('\\'); slash != std::string::npos) {
+  static const std::string container = "/ExchangeActiveSyncDevices/";
+  if (const auto c = identity.find(container); c != std::string::npos) {
+    const auto user_start = identity.rfind('/', c - 1);
+    mailbox = find_mailbox(db, identity.substr(user_start == std::string::npos ? 0 : user_start + 1,
+                                               c - (user_start == std::string::npos ? 0 : user_start + 1)))
+                  .address;
+    id = identity.substr(c + container.size());
+    static const std::string section = "\xC2\xA7";  // §, UTF-8
+    if (const auto s = id.find(section); s != std::string::npos) id = id.substr(s + section.size());
+  } else if (const auto slash = identity.find('\\'); slash != std::string::npos) {
     mailbox = find_mailbox(db, identity.substr(0, slash)).address;
     id = identity.substr(identity.rfind('\\') + 1);
     static const std::string section = "\xC2\xA7";  // §, UTF-8
@@ -127,10 +140,10 @@ std::vector<store::device_record> selected_devices(const cmdlet_arguments& args,
 }
 
 // -Filter {Property -op Value ...} over the properties the cmdlet shows (Exchange's OPATH).
-std::optional<shell::opath_filter> device_filter(const cmdlet_arguments& args, bool full) {
+std::optional<shell::opath_filter> device_filter(const cmdlet_arguments& args, bool full, std::uint8_t release) {
   if (!args.has("Filter")) return std::nullopt;
   std::vector<std::string> known;
-  for (const auto& [k, v] : mobile_device_object(store::device_record{}, full, nullptr)) known.emplace_back(k);
+  for (const auto& [k, v] : mobile_device_object(store::device_record{}, full, nullptr, release)) known.emplace_back(k);
   auto parsed = shell::parse_opath(args.required("Filter"), known);
   if (!parsed) throw shell_error("Cannot bind parameter 'Filter': " + shell::to_string(parsed.error()));
   return std::move(*parsed);
@@ -150,19 +163,25 @@ bool passes(const shell::opath_filter& filter, const boost::json::object& o) {
 // -GetMailboxLog [-NotificationEmailAddresses].
 boost::json::array list_devices(const cmdlet_arguments& args, const cmdlet_context& c, bool full) {
   const auto devices = selected_devices(args, c, full);
-  const auto filter = device_filter(args, full);
+  const auto filter = device_filter(args, full, c.release);
   const bool with_log = args.flag("GetMailboxLog");
   boost::json::array out;
   for (const auto& d : devices) {
-    auto o = mobile_device_object(d, full, nullptr);
+    auto o = mobile_device_object(d, full, nullptr, c.release);
     if (filter && !passes(*filter, o)) continue;
     if (full) {
       if (c.hooks.flush_journal) c.hooks.flush_journal();
       const auto derived = statistics_of(c.db, c.hooks, d);
-      o = mobile_device_object(d, full, &derived);
+      o = mobile_device_object(d, full, &derived, c.release);
     }
     if (with_log) o["MailboxLogReport"] = mailbox_log(c, d);
     out.push_back(std::move(o));
+  }
+  // -ResultSize: a count, or Unlimited (Exchange's default is 1000).
+  if (args.has("ResultSize") && !common::iequals(args.text("ResultSize"), "Unlimited")) {
+    const auto n = common::parse_decimal<std::uint32_t>(args.text("ResultSize"));
+    if (!n) throw shell_error("Cannot bind parameter 'ResultSize'. Cannot convert value \"" + args.text("ResultSize") + "\" to type \"Microsoft.Exchange.Data.Unlimited`1[System.UInt32]\".");
+    if (out.size() > *n) out.resize(*n);
   }
   if (with_log && args.has("NotificationEmailAddresses")) {
     send_mailbox_logs(c, devices, value_items(*args.get("NotificationEmailAddresses")));
@@ -178,21 +197,28 @@ boost::json::array get_statistics(const cmdlet_arguments& args, const cmdlet_con
   return list_devices(args, c, true);
 }
 
-constexpr cmdlet_parameter_spec listing_parameters[] = {
-    {"Identity"},   {"Mailbox"},       {"ShowRecoveryPassword"}, {"GetMailboxLog"}, {"NotificationEmailAddresses"},
-    {"ActiveSync"}, {"OWAforDevices"}, {"Filter"}};
+// The parameters of each cmdlet page (Get-ActiveSyncDevice, Get-ActiveSyncDeviceStatistics and
+// their twins; "Applicable" per release). -ActiveSync and -OWAforDevices came with 2013's
+// Get-MobileDevice*; Get-ActiveSyncDeviceStatistics has no -Filter, so Exchange answers it as an
+// unknown parameter, and a script tried on the lab fails as it would on Exchange.
+constexpr cmdlet_parameter_spec device_parameters[] = {
+    {"Identity"},   {"Mailbox"}, {"Filter"}, {"ResultSize"},
+    {"ActiveSync", release::from_2013}, {"OWAforDevices", release::from_2013}};
+constexpr cmdlet_parameter_spec statistics_parameters[] = {
+    {"Identity"},   {"Mailbox"}, {"ShowRecoveryPassword"}, {"GetMailboxLog"}, {"NotificationEmailAddresses"},
+    {"ActiveSync", release::from_2013}, {"OWAforDevices", release::from_2013}};
 constexpr cmdlet_parameter_spec clear_parameters[] = {
     {"Identity"}, {"AccountOnly"}, {"Cancel"}, {"NotificationEmailAddresses"}};
 constexpr cmdlet_parameter_spec identity_only[] = {{"Identity"}};
 
 constexpr cmdlet_spec device_cmdlets[] = {
-    {.name = "Get-ActiveSyncDevice", .twin = "Get-MobileDevice", .parameters = listing_parameters,
+    {.name = "Get-ActiveSyncDevice", .twin = "Get-MobileDevice", .parameters = device_parameters,
      .positional = "Identity", .handler = get_devices},
     {.name = "Clear-ActiveSyncDevice", .twin = "Clear-MobileDevice", .parameters = clear_parameters,
      .positional = "Identity", .handler = clear_device},
     {.name = "Remove-ActiveSyncDevice", .twin = "Remove-MobileDevice", .parameters = identity_only,
      .positional = "Identity", .handler = remove_device},
-    {.name = "Get-ActiveSyncDeviceStatistics", .twin = "Get-MobileDeviceStatistics", .parameters = listing_parameters,
+    {.name = "Get-ActiveSyncDeviceStatistics", .twin = "Get-MobileDeviceStatistics", .parameters = statistics_parameters,
      .positional = "Identity", .handler = get_statistics},
 };
 

@@ -6,6 +6,7 @@
 // (long_poll) and the envelope of a refusal.
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -37,12 +38,14 @@ class command_registry {
   // The registration of a command, or nullptr (the pipeline answers: not supported).
   const command_registration* find(eas::command_id id) const;
   // Whether OPTIONS lists the command (MS-ASHTTP 2.2.4.1.2.1): a server advertises only what it
-  // serves, so a command with a handler. Two kinds of rows are listed without one: the legacy
-  // rows Exchange still lists (GetHierarchy and the *Collection commands; their answers belong to
-  // the Exchange-administrator work), and MeetingResponse until the meetings work registers it.
+  // serves, so a command with a handler. One row is listed without one: MeetingResponse, until
+  // the meetings work registers it.
   bool advertises(eas::command_id id) const;
-  // The MS-ASProtocolCommands value for a server offering `versions`: the advertised commands.
+  // The MS-ASProtocolCommands value for a server offering `versions`: the advertised commands,
+  // in table order; with `listed` (the emulated Exchange's own list, comma-separated), only those
+  // of them it names.
   std::string protocol_commands_header(std::span<const protocol_version> versions) const;
+  std::string protocol_commands_header(std::span<const protocol_version> versions, std::string_view listed) const;
   std::span<const eas::command_info> table() const { return table_; }
 
  private:

@@ -28,6 +28,10 @@ class folder_service {
   command_reply folder_create(const eas_context& ctx);
   command_reply folder_update(const eas_context& ctx);
   command_reply folder_delete(const eas_context& ctx);
+  // The legacy rows Exchange still lists (MS-ASHTTP 4.3): GetHierarchy, and the three EAS 1.0
+  // collection commands (answered HTTP 400; folders.cpp says why).
+  command_reply get_hierarchy(const eas_context& ctx);
+  command_reply legacy_collection(const eas_context& ctx);
 
   // The mailbox's folders, created with Exchange's default set on first use.
   std::vector<mailbox::folder> folders(const std::string& mailbox);
