@@ -91,6 +91,24 @@ KPpdzvvtTnOPlC7SQZSYmdunr3Bf9b77AiC/ZidstK36dRILKz7OA54=
 -----END CERTIFICATE-----
 )pem";
 
+// Windows Mobile's ROOT store (KB 915840): of its eleven roots Debian's bundle keeps two.
+TEST(TrustStore, Wm65HoldsTheTwoWindowsMobileRootsTheBundleStillHas) {
+  const auto& wm65 = builtin("wm65");
+  const auto roots = certs::read_certificates(store_of("wm65"));
+  std::set<std::string> subjects;
+  for (const auto& r : roots) subjects.insert(certs::subject_rfc2253(r));
+  EXPECT_EQ(subjects, (std::set<std::string>{
+                          "CN=Entrust.net Certification Authority (2048),OU=(c) 1999 Entrust.net Limited,"
+                          "OU=www.entrust.net/CPS_2048 incorp. by ref. (limits liab.),O=Entrust.net",
+                          "CN=GlobalSign Root CA,OU=Root CA,O=GlobalSign nv-sa,C=BE"}));
+  EXPECT_EQ(wm65.trust.roots_missing.size(), 6u);  // the other nine, by vendor
+  // A chain to ISRG Root X1 (Let's Encrypt) is not trusted; one to GlobalSign Root CA is.
+  const certs::server_chain_input lets_encrypt{{lets_encrypt_r10}, "", 1780272000};
+  EXPECT_EQ(certs::check_server_chain(lets_encrypt, store_of("wm65")).result, certs::verdict::untrusted);
+  const certs::server_chain_input globalsign{{read_file("/etc/ssl/certs/GlobalSign_Root_CA.pem")}, "", 0};
+  EXPECT_EQ(certs::check_server_chain(globalsign, store_of("wm65")).result, certs::verdict::valid);
+}
+
 TEST(TrustStore, LetsEncryptChainIsRefusedByWp7AndTrustedByTheIphone) {
   const certs::server_chain_input chain{{lets_encrypt_r10}, "", 1780272000};  // 2026-06-01
   const auto wp7 = certs::check_server_chain(chain, store_of("wp7"));
