@@ -41,7 +41,7 @@ struct operations {
   const eas_context& ctx;
   bool multi = false;
   std::vector<std::string> parts = std::vector<std::string>(1);  // part 0: the WBXML, filled last
-  std::vector<std::string> touched;
+  std::vector<std::string> touched{};
 };
 
 // A Fetch of an attachment by FileReference: inline as base64, or as a part.

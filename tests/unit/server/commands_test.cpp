@@ -143,7 +143,9 @@ TEST_F(Commands, FolderSyncGivesTheHierarchyThenRefusesAnUnknownKey) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->child_text(tag("FolderHierarchy:Status")), "1");
   const auto* none = again->child(tag("FolderHierarchy:Changes"));
-  if (none != nullptr) EXPECT_EQ(none->child_text(tag("FolderHierarchy:Count")), "0");
+  if (none != nullptr) {
+    EXPECT_EQ(none->child_text(tag("FolderHierarchy:Count")), "0");
+  }
 
   const auto unknown = call(eas::command_id::folder_sync, "<FolderSync xmlns=\"FolderHierarchy:\"><SyncKey>42</SyncKey></FolderSync>");
   ASSERT_TRUE(unknown);

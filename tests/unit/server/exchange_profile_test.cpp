@@ -19,7 +19,9 @@ TEST(ExchangeProfile, EveryListedCommandIsInTheCommandTableAndVersionsAscend) {
     EXPECT_TRUE(std::is_sorted(served.begin(), served.end())) << p.name;
     // Only 2.0 and 2.1 are listed without being served.
     for (const auto item : server::split_list(p.protocol_versions)) {
-      if (!parse_protocol_version(item)) EXPECT_TRUE(item == "2.0" || item == "2.1") << p.name << ": " << item;
+      if (!parse_protocol_version(item)) {
+        EXPECT_TRUE(item == "2.0" || item == "2.1") << p.name << ": " << item;
+      }
     }
     EXPECT_FALSE(p.server_build.empty());
     EXPECT_FALSE(p.source.empty());

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "easemu/common/base64.hpp"
+#include "easemu/simulator/requests.hpp"
 #include "easemu/wbxml/code_pages.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/element.hpp"
@@ -687,6 +688,24 @@ TEST(LibwbxmlOracle, NestedSyncResponseSwitchesPagesBackAndForth) {
   // AirSyncBase and Calendar are each re-entered after another page.
   ASSERT_GE(page_switches(doc), 10);
   check_against_libwbxml(doc);
+}
+
+// What the simulated phones send at 16.x (issue 20): the draft written through Sync (AirSync,
+// Email, AirSyncBase with an opaque attachment), its Send (Email2), SendMail with opaque Mime, and
+// the mailbox Search; libwbxml encodes and decodes each as we do. (Find's page is newer than
+// libwbxml 0.11.8, which does not know it.)
+TEST(LibwbxmlOracle, TheSimulatedPhonesDraftSendAndSearchRequests) {
+  easemu::simulator::outgoing_mail m;
+  m.from = "alice@lab.test";
+  m.to = "bob@lab.test";
+  m.subject = "Draft";
+  m.body = "First words";
+  m.attachment_name = "notes.txt";
+  m.attachment = std::string("bytes\0\x01\xff", 8);
+  check_against_libwbxml(easemu::simulator::draft_add_request("2", "1", "c1", m));
+  check_against_libwbxml(easemu::simulator::draft_send_request("2", "2", "2:9"));
+  check_against_libwbxml(easemu::simulator::send_mail_request("k1", easemu::simulator::mime_of(m)));
+  check_against_libwbxml(easemu::simulator::search_request("zebra", 50));
 }
 
 // libwbxml's names for the entries of the map, read from what wbxml2xml writes for each token.
