@@ -180,6 +180,11 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
   const auto journal = json::parse(admin(server, "GET", "/api/v1/journal?limit=1").body).at("entries").as_array();
   ASSERT_EQ(journal.size(), 1u);
   const auto entry = std::to_string(journal[0].at("id").as_int64());
+  // A contact to name as {item}.
+  const auto contact = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/items",
+                             R"({"folder": "Contacts", "properties": {"FileAs": "Doc, Item"}})", "application/json");
+  ASSERT_EQ(contact.status, 201) << contact.body;
+  const std::string item(json::parse(contact.body).at("item_id").as_string());
 
   const auto ops = documented_operations(YAML::LoadFile(openapi_file));
   // What removes things comes last, the reset after everything. Pointers are sorted: assigning a
@@ -197,7 +202,8 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
     const std::map<std::string, std::string> values = {{"DeviceId", "DOCDEVICE01"},
                                                        {"address", "alice@lab.test"},
                                                        {"id", std::string(json::parse(rule.body).at("id").as_string())},
-                                                       {"entry", entry}};
+                                                       {"entry", entry},
+                                                       {"item", item}};
     if (op.needs_ticket) {
       ASSERT_EQ(op.method, "GET") << op.path;
       const auto received = open_event_stream(server, fill(op.path, values));

@@ -526,6 +526,29 @@ TEST_P(StoreContract, ItemsAndCollectionState) {
   EXPECT_FALSE(s->find_collection_state("alice@lab.test", "dev", "1"));
 }
 
+// A calendar, contact, task or note item keeps its properties as bytes (schema 10).
+TEST_P(StoreContract, ItemPropertiesAndSupportedLists) {
+  auto s = open();
+  s->replace_mailboxes({{"alice@lab.test", "Alice", "pw", "", true}, {"bob@lab.test", "Bob", "pw", "", true}});
+  const std::string props("\x03\x01\x6a\x00\x00\x00\x5d\x01", 8);
+  item_record contact{"9:1", "9", 1, 100, false, 0, "", props};
+  s->put_items("alice@lab.test", {contact});
+  EXPECT_EQ(s->find_item("alice@lab.test", "9:1"), contact);
+  EXPECT_EQ(s->find_item("alice@lab.test", "9:1")->properties, props);
+  EXPECT_TRUE(s->find_item("alice@lab.test", "9:1")->mime.empty());
+
+  s->record_device_contact("alice@lab.test", "dev", "WP", "ua", "14.1", 1);
+  EXPECT_FALSE(s->find_collection_supported("alice@lab.test", "dev", "9"));
+  s->save_collection_supported("alice@lab.test", "dev", "9", std::string("1:31,1:41"));
+  s->save_collection_supported("bob@lab.test", "dev", "9", std::string(""));
+  EXPECT_EQ(s->find_collection_supported("ALICE@lab.test", "DEV", "9"), "1:31,1:41");
+  EXPECT_EQ(s->find_collection_supported("bob@lab.test", "dev", "9"), "");  // an empty Supported is not none
+  s->save_collection_supported("bob@lab.test", "dev", "9", std::nullopt);
+  EXPECT_FALSE(s->find_collection_supported("bob@lab.test", "dev", "9"));
+  s->delete_device("alice@lab.test", "dev");
+  EXPECT_FALSE(s->find_collection_supported("alice@lab.test", "dev", "9"));
+}
+
 }  // namespace
 
 namespace {
