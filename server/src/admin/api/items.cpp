@@ -6,14 +6,17 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <date/tz.h>
 
 #include <algorithm>
 
 #include "admin/api/resources.hpp"
 #include "admin_json.hpp"
+#include "easemu/common/base64.hpp"
 #include "easemu/common/text.hpp"
 #include "easemu/common/time.hpp"
 #include "easemu/mailbox/pim.hpp"
+#include "easemu/mailbox/timezone.hpp"
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/mail_service.hpp"
 #include "easemu/store/store.hpp"
@@ -72,6 +75,20 @@ std::optional<element> named(std::uint8_t page, const std::string& name, const j
   return std::nullopt;
 }
 
+// The year of a compact date-time (20261210T090000Z).
+std::optional<int> mailbox_year(const std::string& text) {
+  int year = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    year = year * 10 + (text[i] - '0');
+  }
+  return year;
+}
+
+int current_year() {
+  return static_cast<int>(date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())}.year());
+}
+
 // The JSON properties as a phone at 16.1 would send them; then the phone's checks apply.
 answer_or_error from_json(pim::item_class cls, const json::object& props) {
   element data(tag("AirSync:ApplicationData"));
@@ -89,6 +106,22 @@ answer_or_error from_json(pim::item_class cls, const json::object& props) {
       const auto text = scalar(v);
       if (!text) return {std::nullopt, "Location is a string"};
       data.add(tag("AirSyncBase:Location")).add(tag("AirSyncBase:DisplayName"), *text);
+      continue;
+    }
+    if (name == "TimeZone" && cls == pim::item_class::calendar) {
+      // An IANA zone: the blob of the rule in force in the event's year (MS-ASDTYPE 2.7.6).
+      const auto zone = scalar(v);
+      const date::time_zone* found = nullptr;
+      try {
+        if (zone) found = date::locate_zone(*zone);
+      } catch (const std::runtime_error&) {
+      }
+      if (found == nullptr) return {std::nullopt, "TimeZone is an IANA zone name such as Europe/Berlin"};
+      const auto* start = props.if_contains("StartTime");
+      const auto start_text = start != nullptr ? scalar(*start).value_or("") : std::string();
+      const auto year = start_text.size() >= 4 ? mailbox_year(start_text) : std::nullopt;
+      const auto rule = mailbox::tz::rule_for(*found, year.value_or(current_year()));
+      data.add(tag("Calendar:Timezone"), common::base64_encode(mailbox::tz::encode(rule)));
       continue;
     }
     const auto* p = pim::find_property(cls, std::string_view(name));
