@@ -267,6 +267,24 @@ read_result from_device(item_class c, const element& data, protocol_version v) {
       }
     }
   }
+  // A series that ends before it starts cannot be kept (the rule for Status 6). The
+  // compact date-times of MS-ASDTYPE 2.3 compare as text.
+  if (const auto* rec = kept.child(tag("Calendar:Recurrence"))) {
+    const auto until = rec->child_text(tag("Calendar:Until"));
+    const auto start = kept.child_text(tag("Calendar:StartTime"));
+    if (!until.empty() && !start.empty() && until.size() == start.size() && until < start) {
+      r.error = "Calendar:Until is before Calendar:StartTime";
+      return r;
+    }
+  }
+  if (const auto* rec = kept.child(tag("Tasks:Recurrence"))) {
+    const auto until = rec->child_text(tag("Tasks:Until"));
+    const auto start = rec->child_text(tag("Tasks:Start"));
+    if (!until.empty() && !start.empty() && until.size() == start.size() && until < start) {
+      r.error = "Tasks:Until is before Tasks:Start";
+      return r;
+    }
+  }
   r.properties = std::move(kept);
   return r;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "easemu/common/base64.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/xml.hpp"
 #include "support/admin_client.hpp"
@@ -26,9 +27,11 @@ using wbxml::tag;
 
 const std::string ns =
     "xmlns=\"AirSync:\" xmlns:contacts=\"Contacts:\" xmlns:contacts2=\"Contacts2:\" xmlns:calendar=\"Calendar:\" "
-    "xmlns:airsyncbase=\"AirSyncBase:\" xmlns:email=\"Email:\"";
+    "xmlns:airsyncbase=\"AirSyncBase:\" xmlns:email=\"Email:\" xmlns:tasks=\"Tasks:\" xmlns:notes=\"Notes:\"";
 const std::string contacts_folder = "8";
 const std::string calendar_folder = "7";
+const std::string tasks_folder = "6";
+const std::string notes_folder = "9";
 
 // One phone's relationship with one collection.
 struct collection_session {
@@ -107,12 +110,19 @@ std::string location_of(const std::string& version, const wbxml::element& data) 
   return std::string(data.child_text(tag("Calendar:Location")));
 }
 
+// A lab of Exchange 2019, which speaks every version up to 16.1.
+std::vector<std::string> lab_2019(const temp_dir& dir) {
+  write_file(dir / "lab.yaml", "lab:\n  exchange_version: 2019\n");
+  return {"--config", (dir / "lab.yaml").string()};
+}
+
 class PimSync : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PimSync, APhoneCreatesChangesAndDeletesAContactAndAnAppointmentThatAnotherPhoneSeesAlsoAfterARestart) {
   const auto version = GetParam();
   temp_dir dir;
-  const std::vector<std::string> args = {"--data-dir", (dir / "data").string()};
+  auto args = lab_2019(dir);
+  args.insert(args.end(), {"--data-dir", (dir / "data").string()});
   std::string contact_id;
   std::string event_id;
   collection_session other_contacts{eas_client{.device_id = "OTHERC" + version, .version = version}, contacts_folder};
@@ -240,12 +250,13 @@ TEST_P(PimSync, APhoneCreatesChangesAndDeletesAContactAndAnAppointmentThatAnothe
 
 TEST_P(PimSync, TheServerAddsChangesAndDeletesAndThePhoneHearsOfIt) {
   const auto version = GetParam();
-  test_server server;
+  temp_dir dir;
+  test_server server(lab_2019(dir));
   collection_session calendar{eas_client{.port = server.https_port, .device_id = "SRV" + version, .version = version}, calendar_folder};
   calendar.sync();
   auto res = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/items",
                    R"({"folder": "Calendar", "properties": {"Subject": "Planning", "StartTime": "20261214T080000Z",
-                       "EndTime": "20261214T083000Z", "Location": "Room 7", "BusyStatus": 2, "Body": "Agenda",
+                       "EndTime": "20261214T083000Z", "TimeZone": "Europe/Berlin", "Location": "Room 7", "BusyStatus": 2, "Body": "Agenda",
                        "Categories": ["Team"], "Attendees": [{"Email": "bob@lab.test", "Name": "Bob", "AttendeeType": 1}]}})",
                    "application/json");
   ASSERT_EQ(res.status, 201) << res.body;
@@ -263,9 +274,14 @@ TEST_P(PimSync, TheServerAddsChangesAndDeletesAndThePhoneHearsOfIt) {
   EXPECT_EQ(d.child(tag("Calendar:Categories"))->child_text(tag("Calendar:Category")), "Team");
   EXPECT_EQ(d.child(tag("Calendar:Attendees"))->child(tag("Calendar:Attendee"))->child_text(tag("Calendar:Name")), "Bob");
   EXPECT_EQ(d.child(tag("AirSyncBase:Body"))->child_text(tag("AirSyncBase:Data")), "Agenda");
+  // Berlin's 2026 rule as a TIME_ZONE_INFORMATION: 172 bytes, Bias -60 (MS-ASDTYPE 2.7.6).
+  const auto blob = easemu::common::base64_decode(d.child_text(tag("Calendar:Timezone")));
+  ASSERT_TRUE(blob);
+  EXPECT_EQ(blob->size(), 172u);
+  EXPECT_EQ(blob->substr(0, 4), std::string("\xC4\xFF\xFF\xFF", 4));
 
   res = admin(server, "PUT", "/api/v1/mailboxes/alice@lab.test/items/" + id,
-              R"({"properties": {"Subject": "Planning (moved)", "Location": null}})", "application/json");
+              R"j({"properties": {"Subject": "Planning (moved)", "Location": null}})j", "application/json");
   ASSERT_EQ(res.status, 200) << res.body;
   r = calendar.sync();
   const auto changes = commands(r, tag("AirSync:Change"));
@@ -277,6 +293,9 @@ TEST_P(PimSync, TheServerAddsChangesAndDeletesAndThePhoneHearsOfIt) {
   // Properties the class does not have are refused by the API as the phone's would be.
   res = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/items",
               R"({"folder": "Calendar", "properties": {"FileAs": "x"}})", "application/json");
+  EXPECT_EQ(res.status, 400) << res.body;
+  res = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/items",
+              R"({"folder": "Calendar", "properties": {"TimeZone": "Mars/Olympus_Mons"}})", "application/json");
   EXPECT_EQ(res.status, 400) << res.body;
   res = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/items", R"({"folder": "Inbox", "properties": {}})",
               "application/json");
@@ -358,6 +377,69 @@ TEST(PimSyncLimits, APictureOver48KilobytesAndATimezoneOfTheWrongLengthAreStatus
   ASSERT_NE(tz, nullptr) << xml(t);
   EXPECT_EQ(tz->child_text(tag("AirSync:Status")), "6");
   EXPECT_EQ(items(server, "alice@lab.test", "Calendar").size(), 0u);
+}
+
+// Tasks (MS-ASTASK) and notes (MS-ASNOTE, 14.0+) on the same path: created, completed and
+// deleted by one phone, seen by another; a note from a 12.1 phone is Status 6.
+TEST(PimSyncTasksAndNotes, ATaskIsCompletedAndDeletedAndANoteIsKeptFrom14) {
+  temp_dir dir;
+  test_server server(lab_2019(dir));
+  collection_session tasks{eas_client{.port = server.https_port, .device_id = "TASKA"}, tasks_folder};
+  collection_session other{eas_client{.port = server.https_port, .device_id = "TASKB"}, tasks_folder};
+  tasks.sync();
+  other.sync();
+  const auto added = tasks.sync(
+      "<Add><ClientId>t-1</ClientId><ApplicationData><tasks:Subject>File the report</tasks:Subject>"
+      "<tasks:Importance>2</tasks:Importance><tasks:UtcStartDate>2026-12-07T08:00:00.000Z</tasks:UtcStartDate>"
+      "<tasks:StartDate>2026-12-07T09:00:00.000Z</tasks:StartDate><tasks:UtcDueDate>2026-12-09T08:00:00.000Z</tasks:UtcDueDate>"
+      "<tasks:DueDate>2026-12-09T09:00:00.000Z</tasks:DueDate><tasks:Complete>0</tasks:Complete>"
+      "<tasks:Categories><tasks:Category>Work</tasks:Category></tasks:Categories>"
+      "<airsyncbase:Body><airsyncbase:Type>1</airsyncbase:Type><airsyncbase:Data>Q4 numbers</airsyncbase:Data></airsyncbase:Body>"
+      "</ApplicationData></Add>");
+  const auto* ok = response(added, tag("AirSync:Add"));
+  ASSERT_NE(ok, nullptr) << xml(added);
+  EXPECT_EQ(ok->child_text(tag("AirSync:Status")), "1");
+  const std::string id(ok->child_text(tag("AirSync:ServerId")));
+  auto seen = other.sync();
+  auto adds = commands(seen, tag("AirSync:Add"));
+  ASSERT_EQ(adds.size(), 1u) << xml(seen);
+  EXPECT_EQ(data_of(*adds[0]).child_text(tag("Tasks:Subject")), "File the report");
+  EXPECT_EQ(data_of(*adds[0]).child_text(tag("Tasks:UtcDueDate")), "2026-12-09T08:00:00.000Z");
+
+  tasks.sync("<Change><ServerId>" + id + "</ServerId><ApplicationData><tasks:Subject>File the report</tasks:Subject>"
+             "<tasks:Complete>1</tasks:Complete><tasks:DateCompleted>2026-12-08T10:00:00.000Z</tasks:DateCompleted>"
+             "</ApplicationData></Change>");
+  seen = other.sync();
+  const auto changes = commands(seen, tag("AirSync:Change"));
+  ASSERT_EQ(changes.size(), 1u) << xml(seen);
+  EXPECT_EQ(data_of(*changes[0]).child_text(tag("Tasks:Complete")), "1");
+  EXPECT_EQ(data_of(*changes[0]).child_text(tag("Tasks:DateCompleted")), "2026-12-08T10:00:00.000Z");
+  tasks.sync("<Delete><ServerId>" + id + "</ServerId></Delete>");
+  seen = other.sync();
+  ASSERT_EQ(commands(seen, tag("AirSync:Delete")).size(), 1u) << xml(seen);
+
+  collection_session notes{eas_client{.port = server.https_port, .device_id = "NOTEA"}, notes_folder};
+  collection_session reader{eas_client{.port = server.https_port, .device_id = "NOTEB", .version = "16.1"}, notes_folder};
+  collection_session old{eas_client{.port = server.https_port, .device_id = "NOTEC", .version = "12.1"}, notes_folder};
+  notes.sync();
+  reader.sync();
+  old.sync();
+  const auto note = notes.sync("<Add><ClientId>n-1</ClientId><ApplicationData><notes:Subject>Door code</notes:Subject>"
+                               "<notes:MessageClass>IPM.StickyNote</notes:MessageClass>"
+                               "<airsyncbase:Body><airsyncbase:Type>1</airsyncbase:Type><airsyncbase:Data>4711</airsyncbase:Data></airsyncbase:Body>"
+                               "<notes:Categories><notes:Category>Lab</notes:Category></notes:Categories></ApplicationData></Add>");
+  ASSERT_NE(response(note, tag("AirSync:Add")), nullptr) << xml(note);
+  EXPECT_EQ(response(note, tag("AirSync:Add"))->child_text(tag("AirSync:Status")), "1");
+  seen = reader.sync();
+  adds = commands(seen, tag("AirSync:Add"));
+  ASSERT_EQ(adds.size(), 1u) << xml(seen);
+  EXPECT_EQ(data_of(*adds[0]).child_text(tag("Notes:Subject")), "Door code");
+  EXPECT_EQ(data_of(*adds[0]).child(tag("AirSyncBase:Body"))->child_text(tag("AirSyncBase:Data")), "4711");
+  // MS-ASNOTE exists from 14.0.
+  const auto refused = old.sync("<Add><ClientId>n-2</ClientId><ApplicationData><notes:Subject>x</notes:Subject>"
+                                "</ApplicationData></Add>");
+  ASSERT_NE(response(refused, tag("AirSync:Add")), nullptr) << xml(refused);
+  EXPECT_EQ(response(refused, tag("AirSync:Add"))->child_text(tag("AirSync:Status")), "6");
 }
 
 }  // namespace

@@ -115,6 +115,23 @@ TEST(PimFromDevice, WhatAClassCannotHoldIsRefusedWithAReason) {
   }
 }
 
+TEST(PimFromDevice, ARecurrenceThatEndsBeforeItStartsIsRefused) {
+  const std::string start = "<cal:StartTime>20261210T090000Z</cal:StartTime>";
+  const auto weekly = [&](const std::string& until) {
+    return data(start + "<cal:Recurrence><cal:Type>1</cal:Type><cal:Interval>1</cal:Interval><cal:DayOfWeek>16</cal:DayOfWeek>"
+                "<cal:Until>" + until + "</cal:Until></cal:Recurrence>");
+  };
+  EXPECT_TRUE(from_device(item_class::calendar, weekly("20270101T000000Z"), protocol_version::v14_1).properties);
+  const auto r = from_device(item_class::calendar, weekly("20261201T000000Z"), protocol_version::v14_1);
+  EXPECT_FALSE(r.properties);
+  EXPECT_NE(r.error.find("Until"), std::string::npos);
+  EXPECT_FALSE(from_device(item_class::tasks,
+                           data("<t:Recurrence><t:Type>0</t:Type><t:Start>2026-12-10T00:00:00.000Z</t:Start>"
+                                "<t:Until>2026-11-01T00:00:00.000Z</t:Until></t:Recurrence>"),
+                           protocol_version::v14_1)
+                   .properties);
+}
+
 TEST(PimFromDevice, APictureMayHold48KilobytesOfBase64) {
   const std::string fits(max_picture_base64, 'A');
   EXPECT_TRUE(from_device(item_class::contacts, data("<c:Picture>" + fits + "</c:Picture>"), protocol_version::v14_1).properties);
