@@ -327,6 +327,10 @@ TEST(SqliteStore, JournalRowsOfSchema8StayReadable) {
         "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, http_status, "
         "eas_status, duration_ms, request_xml, response_xml) VALUES (7, 'alice@lab.test', 'dev1', 'WP', 'Sync', "
         "'14.1', 200, 1, 3, '<Sync xmlns=\"AirSync:\"/>', '<Sync xmlns=\"AirSync:\"><Status>1</Status></Sync>');"
+        // Schema 6's items table, which schema 10 extends.
+        "CREATE TABLE items (mailbox TEXT NOT NULL COLLATE NOCASE, item_id TEXT NOT NULL, folder_id TEXT NOT NULL, "
+        "version INTEGER NOT NULL, received_ms INTEGER NOT NULL, read INTEGER NOT NULL, flag INTEGER NOT NULL, "
+        "mime BLOB NOT NULL, PRIMARY KEY (mailbox, item_id));"
         "PRAGMA user_version = 8;";
     ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
