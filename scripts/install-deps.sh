@@ -16,7 +16,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config ca-certificates openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libpugixml-dev libspdlog-dev libfmt-dev libsqlite3-dev libyaml-cpp-dev libcli11-dev
-  libgmime-3.0-dev
+  libgmime-3.0-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   libwbxml2-dev libwbxml2-utils
   dnsutils curl

@@ -60,7 +60,7 @@ mail_service::delivery mail_service::deliver(const std::string& mailbox, const s
     }
     d.folder_id = it->server_id;
     d.item_id = next_item_id(mailbox, d.folder_id);
-    store_->put_items(mailbox, {{d.item_id, d.folder_id, 1, received_ms, read, 0, mime}});
+    store_->put_items(mailbox, {{d.item_id, d.folder_id, 1, received_ms, read, 0, mime, {}}});
   }
   changed(mailbox, {d.folder_id});
   return d;

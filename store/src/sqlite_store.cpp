@@ -144,6 +144,18 @@ constexpr migration migrations[] = {
       ALTER TABLE journal ADD COLUMN request_wbxml BLOB NOT NULL DEFAULT x'';
       ALTER TABLE journal ADD COLUMN response_wbxml BLOB NOT NULL DEFAULT x'';
     )sql"},
+    // Calendar, contact, task and note items keep their properties (mailbox/pim.hpp) next to
+    // the mail items' MIME; a device's Supported list per collection (MS-ASCMD 2.2.3.179).
+    {10, R"sql(
+      ALTER TABLE items ADD COLUMN properties BLOB NOT NULL DEFAULT x'';
+      CREATE TABLE collection_supported (
+        mailbox       TEXT NOT NULL COLLATE NOCASE,
+        device_id     TEXT NOT NULL COLLATE NOCASE,
+        collection_id TEXT NOT NULL,
+        supported     TEXT NOT NULL,
+        PRIMARY KEY (mailbox, device_id, collection_id)
+      );
+    )sql"},
 };
 
 // Policy parameters as text: one "name\tvalue" per line (names and values never hold tabs or
@@ -375,6 +387,7 @@ class sqlite_store final : public store {
       exec(db_, "DELETE FROM devices WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
       exec(db_, "DELETE FROM hierarchy_state WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
       exec(db_, "DELETE FROM collection_state WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
+      exec(db_, "DELETE FROM collection_supported WHERE mailbox NOT IN (SELECT address FROM mailboxes)");
     });
   }
 
@@ -592,24 +605,25 @@ class sqlite_store final : public store {
 
   std::optional<item_record> find_item(const std::string& mailbox, const std::string& item_id) const override {
     std::lock_guard lock(mutex_);
-    statement s(cache_, "SELECT item_id, folder_id, version, received_ms, read, flag, mime FROM items "
+    statement s(cache_, "SELECT item_id, folder_id, version, received_ms, read, flag, mime, properties FROM items "
                      "WHERE mailbox = ?1 AND item_id = ?2");
     s.bind(1, mailbox).bind(2, item_id);
     if (!s.step()) return std::nullopt;
     return item_record{s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0,
-                       static_cast<int>(s.integer(5)), s.blob(6)};
+                       static_cast<int>(s.integer(5)), s.blob(6), s.blob(7)};
   }
 
   void put_items(const std::string& mailbox, const std::vector<item_record>& items) override {
     std::lock_guard lock(mutex_);
     transaction([&] {
-      statement ins(cache_, "INSERT OR REPLACE INTO items (mailbox, item_id, folder_id, version, received_ms, read, flag, mime) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      statement ins(cache_, "INSERT OR REPLACE INTO items (mailbox, item_id, folder_id, version, received_ms, read, flag, mime, "
+                         "properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
       for (const auto& i : items) {
         sqlite3_reset(ins.handle());
         ins.bind(1, mailbox).bind(2, i.item_id).bind(3, i.folder_id).bind(4, i.version).bind(5, i.received_ms);
         ins.bind(6, std::int64_t{i.read ? 1 : 0}).bind(7, std::int64_t{i.flag});
         sqlite3_bind_blob(ins.handle(), 8, i.mime.data(), static_cast<int>(i.mime.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_blob(ins.handle(), 9, i.properties.data(), static_cast<int>(i.properties.size()), SQLITE_TRANSIENT);
         ins.step();
       }
     });
@@ -645,6 +659,30 @@ class sqlite_store final : public store {
     s.step();
   }
 
+  std::optional<std::string> find_collection_supported(const std::string& mailbox, const std::string& device_id,
+                                                       const std::string& collection_id) const override {
+    std::lock_guard lock(mutex_);
+    statement s(cache_, "SELECT supported FROM collection_supported WHERE mailbox = ?1 AND device_id = ?2 AND collection_id = ?3");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, collection_id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  }
+
+  void save_collection_supported(const std::string& mailbox, const std::string& device_id, const std::string& collection_id,
+                                 const std::optional<std::string>& supported) override {
+    std::lock_guard lock(mutex_);
+    if (!supported) {
+      statement s(cache_, "DELETE FROM collection_supported WHERE mailbox = ?1 AND device_id = ?2 AND collection_id = ?3");
+      s.bind(1, mailbox).bind(2, device_id).bind(3, collection_id);
+      s.step();
+      return;
+    }
+    statement s(cache_, "INSERT INTO collection_supported (mailbox, device_id, collection_id, supported) VALUES (?1, ?2, ?3, ?4) "
+                     "ON CONFLICT (mailbox, device_id, collection_id) DO UPDATE SET supported = excluded.supported");
+    s.bind(1, mailbox).bind(2, device_id).bind(3, collection_id).bind(4, *supported);
+    s.step();
+  }
+
   bool delete_device(const std::string& mailbox, const std::string& device_id) override {
     std::lock_guard lock(mutex_);
     statement s(cache_, "DELETE FROM devices WHERE mailbox = ?1 AND device_id = ?2");
@@ -652,7 +690,7 @@ class sqlite_store final : public store {
     s.step();
     const bool removed = sqlite3_changes(db_) > 0;
     // A removed partnership starts from scratch (PROVISIONING.md 5.4): its sync state goes too.
-    for (const char* table : {"hierarchy_state", "collection_state"}) {
+    for (const char* table : {"hierarchy_state", "collection_state", "collection_supported"}) {
       statement h(cache_, (std::string("DELETE FROM ") + table + " WHERE mailbox = ?1 AND device_id = ?2").c_str());
       h.bind(1, mailbox).bind(2, device_id);
       h.step();

@@ -180,13 +180,23 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
   const auto journal = json::parse(admin(server, "GET", "/api/v1/journal?limit=1").body).at("entries").as_array();
   ASSERT_EQ(journal.size(), 1u);
   const auto entry = std::to_string(journal[0].at("id").as_int64());
+  // A contact to name as {item}.
+  const auto contact = admin(server, "POST", "/api/v1/mailboxes/alice@lab.test/items",
+                             R"({"folder": "Contacts", "properties": {"FileAs": "Doc, Item"}})", "application/json");
+  ASSERT_EQ(contact.status, 201) << contact.body;
+  const std::string item(json::parse(contact.body).at("item_id").as_string());
 
   const auto ops = documented_operations(YAML::LoadFile(openapi_file));
   // What removes things comes last, the reset after everything. Pointers are sorted: assigning a
   // YAML::Node writes through to the node it refers to.
   std::vector<const operation*> order;
   for (const auto& op : ops) order.push_back(&op);
-  auto rank = [](const operation* op) { return op->path == "/api/v1/reset" ? 2 : op->method == "DELETE" ? 1 : 0; };
+  // Removing the mailbox comes after removing its items.
+  auto rank = [](const operation* op) {
+    if (op->path == "/api/v1/reset") return 3;
+    if (op->method != "DELETE") return 0;
+    return op->path == "/api/v1/mailboxes/{address}" ? 2 : 1;
+  };
   std::stable_sort(order.begin(), order.end(), [&](const operation* a, const operation* b) { return rank(a) < rank(b); });
 
   for (const auto* each : order) {
@@ -197,7 +207,8 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
     const std::map<std::string, std::string> values = {{"DeviceId", "DOCDEVICE01"},
                                                        {"address", "alice@lab.test"},
                                                        {"id", std::string(json::parse(rule.body).at("id").as_string())},
-                                                       {"entry", entry}};
+                                                       {"entry", entry},
+                                                       {"item", item}};
     if (op.needs_ticket) {
       ASSERT_EQ(op.method, "GET") << op.path;
       const auto received = open_event_stream(server, fill(op.path, values));
@@ -222,7 +233,7 @@ TEST(AdminApiDoc, EveryDocumentedOperationExistsAndItsExampleSucceeds) {
 TEST(AdminApiDoc, EveryOperationThatNeedsTheTokenAnswers401WithoutIt) {
   test_server server;
   const std::map<std::string, std::string> values = {
-      {"DeviceId", "DOCDEVICE01"}, {"address", "alice@lab.test"}, {"id", "f1"}, {"entry", "1"}};
+      {"DeviceId", "DOCDEVICE01"}, {"address", "alice@lab.test"}, {"id", "f1"}, {"entry", "1"}, {"item", "8:1"}};
   for (const auto& op : documented_operations(YAML::LoadFile(openapi_file))) {
     auto r = request_for(op, fill(op.path, values));
     const auto res = send(server.http_port, r);

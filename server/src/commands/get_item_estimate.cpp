@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "easemu/common/time.hpp"
+#include "easemu/mailbox/pim.hpp"
 #include "easemu/server/commands/commands.hpp"
 #include "easemu/server/commands/folders.hpp"
 #include "easemu/server/mail_service.hpp"
@@ -59,7 +60,11 @@ command_reply handle(const command_services& s, const eas_context& ctx) {
     std::string filter(c.child_text(tag("AirSync:FilterType")));
     if (const auto* options = c.child(tag("AirSync:Options"))) filter = options->child_text(tag("AirSync:FilterType"));
     auto& response = out.add(tag("GetItemEstimate:Response"));
-    const bool exists = std::any_of(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == id; });
+    const auto folder = std::find_if(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == id; });
+    const bool exists = folder != folders.end();
+    // The mail FilterType (received time) does not apply to calendar, contacts, tasks and notes,
+    // as in Sync.
+    const bool mail = exists && !mailbox::pim::class_of(folder->type);
     const auto state = s.mail.collection_state(ctx.mailbox, device, id);
     const int status = estimate_status(exists, state, key);
     response.add(tag("GetItemEstimate:Status"), std::to_string(status));
@@ -67,7 +72,7 @@ command_reply handle(const command_services& s, const eas_context& ctx) {
     auto& col = response.add(tag("GetItemEstimate:Collection"));
     col.add(tag("GetItemEstimate:CollectionId"), id);
     col.add(tag("GetItemEstimate:Estimate"),
-            std::to_string(estimate(s, ctx.mailbox, id, key, filter_cutoff(filter, now), state)));
+            std::to_string(estimate(s, ctx.mailbox, id, key, mail ? filter_cutoff(filter, now) : 0, state)));
   }
   return reply;
 }

@@ -15,6 +15,7 @@
 #include "easemu/server/mail_service.hpp"
 #include "drafts.hpp"
 #include "mail_common.hpp"
+#include "pim_sync.hpp"
 #include "submit.hpp"
 #include "sync_request.hpp"
 
@@ -50,6 +51,7 @@ struct device_changes {
   element& responses;
   std::vector<std::string>& touched;
   std::vector<std::string>& outgoing;
+  const std::optional<pim_sync::collection_view>& pim;  // a calendar, contact, task or note folder
 };
 
 void not_found(element& responses, wbxml::tag_id kind, const std::string& id);
@@ -66,13 +68,16 @@ class sync_command {
   collection_result sync_one(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
                              const collection_request& c);
   element apply_commands(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
-                         const collection_request& c, mailbox::sync_request& req, collection_result& out);
+                         const collection_request& c, const std::optional<pim_sync::collection_view>& pim,
+                         mailbox::sync_request& req, collection_result& out);
+  void apply_pim(device_changes& d, const element& cmd, const std::string& id, std::optional<store::item_record> item);
   void add_draft(device_changes& d, const std::vector<mailbox::folder>& folders, const element& cmd);
   void change_item(device_changes& d, const element& cmd, const std::string& id, std::optional<store::item_record> item);
   void delete_item(device_changes& d, const std::vector<mailbox::folder>& folders, const std::string& id,
                    std::optional<store::item_record> item);
-  void add_items(const eas_context& ctx, const collection_request& c, mailbox::sync_request& req);
-  bool encode(const eas_context& ctx, const collection_request& c, const mailbox::sync_result& r, element& res);
+  void add_items(const eas_context& ctx, const collection_request& c, bool filtered, mailbox::sync_request& req);
+  bool encode(const eas_context& ctx, const collection_request& c, const std::optional<pim_sync::collection_view>& pim,
+              const mailbox::sync_result& r, element& res);
 
   command_services s_;
   request_cache cache_;
@@ -158,18 +163,22 @@ collection_result sync_command::sync_one(const eas_context& ctx, const std::vect
   auto& res = out.response;
   res.add(tag("AirSync:SyncKey"), c.client_key.value_or("0"));
   res.add(tag("AirSync:CollectionId"), c.id);
-  if (std::none_of(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == c.id; })) {
+  const auto folder = std::find_if(folders.begin(), folders.end(), [&](const mailbox::folder& f) { return f.server_id == c.id; });
+  if (folder == folders.end()) {
     res.add(tag("AirSync:Status"), "12");  // the hierarchy changed: FolderSync first
     return out;
   }
   const auto device = ctx.query.printable_device_id();
   const auto state = s_.mail.collection_state(ctx.mailbox, device, c.id);
+  std::optional<pim_sync::collection_view> pim;
+  if (const auto cls = mailbox::pim::class_of(folder->type)) pim = pim_sync::open(s_, ctx, c, *cls);
   auto req = engine_request(c);
-  auto responses = key_accepted(c, state) ? apply_commands(ctx, folders, c, req, out)
+  auto responses = key_accepted(c, state) ? apply_commands(ctx, folders, c, pim, req, out)
                                           : element(tag("AirSync:Responses"));
-  add_items(ctx, c, req);
+  // The mail FilterType (received time) does not apply to the other classes.
+  add_items(ctx, c, !pim, req);
   const auto r = mailbox::sync_collection(req, state);
-  out.quiet = encode(ctx, c, r, res);
+  out.quiet = encode(ctx, c, pim, r, res);
   if (r.status != 1) return out;
   if (!responses.children.empty()) {
     res.add(std::move(responses));
@@ -187,17 +196,19 @@ collection_result sync_command::sync_one(const eas_context& ctx, const std::vect
 // The device's own Commands (Change, Delete, Fetch, Add) under an accepted key: applied to the
 // store, told to the engine (not echoed back), answered in Responses where they need an answer.
 element sync_command::apply_commands(const eas_context& ctx, const std::vector<mailbox::folder>& folders,
-                                     const collection_request& c, mailbox::sync_request& req,
-                                     collection_result& out) {
+                                     const collection_request& c, const std::optional<pim_sync::collection_view>& pim,
+                                     mailbox::sync_request& req, collection_result& out) {
   element responses(tag("AirSync:Responses"));
   if (c.commands == nullptr) return responses;
   req.client_commands = true;
-  device_changes changes{ctx, c, req, responses, out.touched, out.outgoing};
+  device_changes changes{ctx, c, req, responses, out.touched, out.outgoing, pim};
   for (const auto& cmd : c.commands->children) {
     const std::string id(cmd.child_text(tag("AirSync:ServerId")));
     auto item = id.empty() ? std::nullopt : s_.store->find_item(ctx.mailbox, id);
     if (item && item->folder_id != c.id) item.reset();
-    if (cmd.tag == tag("AirSync:Change")) {
+    if (pim) {
+      apply_pim(changes, cmd, id, std::move(item));
+    } else if (cmd.tag == tag("AirSync:Change")) {
       change_item(changes, cmd, id, std::move(item));
     } else if (cmd.tag == tag("AirSync:Delete")) {
       delete_item(changes, folders, id, std::move(item));
@@ -212,6 +223,28 @@ element sync_command::apply_commands(const eas_context& ctx, const std::vector<m
     }
   }
   return responses;
+}
+
+// A calendar, contact, task or note folder: the same four commands for every class (pim_sync.hpp).
+void sync_command::apply_pim(device_changes& d, const element& cmd, const std::string& id,
+                             std::optional<store::item_record> item) {
+  pim_sync::outcome o;
+  if (cmd.tag == tag("AirSync:Add")) {
+    o = pim_sync::add(s_, d.ctx, *d.pim, d.c.id, cmd);
+  } else if (cmd.tag == tag("AirSync:Change")) {
+    o = pim_sync::change(s_, d.ctx, *d.pim, std::move(item), cmd);
+  } else if (cmd.tag == tag("AirSync:Delete")) {
+    o = pim_sync::remove(s_, d.ctx, std::move(item), id);
+  } else if (cmd.tag == tag("AirSync:Fetch")) {
+    d.responses.add(pim_sync::fetch(d.ctx, *d.pim, item, id, d.c.body));
+    return;
+  } else {
+    return;
+  }
+  if (o.answer) d.responses.add(std::move(o.response));
+  if (o.kept) d.req.applied_by_client[o.kept->item_id] = o.kept->version;
+  if (o.deleted) d.req.deleted_by_client.insert(id);
+  if (o.kept || o.deleted) d.touched.push_back(d.c.id);
 }
 
 // A Change or Delete of an item that is not in the collection: Status 8 (object not found).
@@ -289,20 +322,20 @@ void sync_command::delete_item(device_changes& d, const std::vector<mailbox::fol
 
 // Every item of the collection the device may see (a quarantined device only the quarantine
 // notice, PROVISIONING.md 5.1); those inside the FilterType window are current.
-void sync_command::add_items(const eas_context& ctx, const collection_request& c, mailbox::sync_request& req) {
+void sync_command::add_items(const eas_context& ctx, const collection_request& c, bool filtered, mailbox::sync_request& req) {
   const auto only =
       ctx.quarantined ? s_.access.notice_item(ctx.mailbox, ctx.query.printable_device_id()) : std::string();
   for (const auto& s : s_.store->list_items(ctx.mailbox, c.id)) {
     if (ctx.quarantined && s.item_id != only) continue;
     req.existing.insert(s.item_id);
-    if (s.received_ms >= c.cutoff) req.current.push_back({s.item_id, s.version});
+    if (!filtered || s.received_ms >= c.cutoff) req.current.push_back({s.item_id, s.version});
   }
 }
 
 // The collection's answer from the engine's result: the key, Status, MoreAvailable and the
 // Commands; true when there is nothing to tell.
-bool sync_command::encode(const eas_context& ctx, const collection_request& c, const mailbox::sync_result& r,
-                          element& res) {
+bool sync_command::encode(const eas_context& ctx, const collection_request& c,
+                          const std::optional<pim_sync::collection_view>& pim, const mailbox::sync_result& r, element& res) {
   res.add(tag("AirSync:Status"), std::to_string(r.status));
   if (r.status != 1) return false;
   res.children[0].value = r.sync_key;
@@ -313,6 +346,15 @@ bool sync_command::encode(const eas_context& ctx, const collection_request& c, c
   for (const auto& id : r.changed) {
     const auto item = s_.store->find_item(ctx.mailbox, id);
     if (!item) continue;
+    if (pim) {
+      // The item's every property: what the phone has is replaced (MS-ASCMD 2.2.3.24).
+      auto data = pim_sync::application_data(*item, pim->cls, ctx.version, c.body);
+      if (!data) continue;
+      auto& e = commands.add(tag("AirSync:Change"));
+      e.add(tag("AirSync:ServerId"), id);
+      e.add(std::move(*data));
+      continue;
+    }
     auto& e = commands.add(tag("AirSync:Change"));
     e.add(tag("AirSync:ServerId"), id);
     e.add(email_change(*item));
@@ -320,6 +362,14 @@ bool sync_command::encode(const eas_context& ctx, const collection_request& c, c
   const bool drafts = !r.added.empty() && writes_drafts(ctx, s_.folders.folders(ctx.mailbox), c.id);
   for (const auto& id : r.added) {
     const auto item = s_.store->find_item(ctx.mailbox, id);
+    if (pim) {
+      auto data = item ? pim_sync::application_data(*item, pim->cls, ctx.version, c.body) : std::nullopt;
+      if (!data) continue;
+      auto& e = commands.add(tag("AirSync:Add"));
+      e.add(tag("AirSync:ServerId"), id);
+      e.add(std::move(*data));
+      continue;
+    }
     const auto props = item ? mailbox::parse_message(item->mime) : std::nullopt;
     if (!props) continue;
     auto& e = commands.add(tag("AirSync:Add"));

@@ -27,6 +27,7 @@ collection_request read_collection(const element& c, std::size_t top_window, std
   out.cutoff = filter_cutoff(options != nullptr ? options->child_text(tag("AirSync:FilterType")) : "", now);
   out.deletes_as_moves = c.child_text(tag("AirSync:DeletesAsMoves"), "1") != "0";
   out.commands = c.child(tag("AirSync:Commands"));
+  out.supported = c.child(tag("AirSync:Supported"));
   return out;
 }
 

@@ -28,6 +28,7 @@ struct collection_request {
   std::int64_t cutoff = 0;  // FilterType: the oldest received time it includes
   bool deletes_as_moves = true;
   const wbxml::element* commands = nullptr;  // the device's Commands, or nullptr
+  const wbxml::element* supported = nullptr;  // Supported (contacts, calendar), or nullptr
 };
 
 // The Collection elements of a Sync element, in order.

@@ -327,6 +327,10 @@ TEST(SqliteStore, JournalRowsOfSchema8StayReadable) {
         "INSERT INTO journal (time_ms, user, device_id, device_type, command, protocol_version, http_status, "
         "eas_status, duration_ms, request_xml, response_xml) VALUES (7, 'alice@lab.test', 'dev1', 'WP', 'Sync', "
         "'14.1', 200, 1, 3, '<Sync xmlns=\"AirSync:\"/>', '<Sync xmlns=\"AirSync:\"><Status>1</Status></Sync>');"
+        // Schema 6's items table, which schema 10 extends.
+        "CREATE TABLE items (mailbox TEXT NOT NULL COLLATE NOCASE, item_id TEXT NOT NULL, folder_id TEXT NOT NULL, "
+        "version INTEGER NOT NULL, received_ms INTEGER NOT NULL, read INTEGER NOT NULL, flag INTEGER NOT NULL, "
+        "mime BLOB NOT NULL, PRIMARY KEY (mailbox, item_id));"
         "PRAGMA user_version = 8;";
     ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
@@ -524,6 +528,29 @@ TEST_P(StoreContract, ItemsAndCollectionState) {
   EXPECT_EQ(s->find_collection_state("alice@lab.test", "dev", "4")->key, 7);
   s->delete_device("alice@lab.test", "dev");
   EXPECT_FALSE(s->find_collection_state("alice@lab.test", "dev", "1"));
+}
+
+// A calendar, contact, task or note item keeps its properties as bytes (schema 10).
+TEST_P(StoreContract, ItemPropertiesAndSupportedLists) {
+  auto s = open();
+  s->replace_mailboxes({{"alice@lab.test", "Alice", "pw", "", true}, {"bob@lab.test", "Bob", "pw", "", true}});
+  const std::string props("\x03\x01\x6a\x00\x00\x00\x5d\x01", 8);
+  item_record contact{"9:1", "9", 1, 100, false, 0, "", props};
+  s->put_items("alice@lab.test", {contact});
+  EXPECT_EQ(s->find_item("alice@lab.test", "9:1"), contact);
+  EXPECT_EQ(s->find_item("alice@lab.test", "9:1")->properties, props);
+  EXPECT_TRUE(s->find_item("alice@lab.test", "9:1")->mime.empty());
+
+  s->record_device_contact("alice@lab.test", "dev", "WP", "ua", "14.1", 1);
+  EXPECT_FALSE(s->find_collection_supported("alice@lab.test", "dev", "9"));
+  s->save_collection_supported("alice@lab.test", "dev", "9", std::string("1:31,1:41"));
+  s->save_collection_supported("bob@lab.test", "dev", "9", std::string(""));
+  EXPECT_EQ(s->find_collection_supported("ALICE@lab.test", "DEV", "9"), "1:31,1:41");
+  EXPECT_EQ(s->find_collection_supported("bob@lab.test", "dev", "9"), "");  // an empty Supported is not none
+  s->save_collection_supported("bob@lab.test", "dev", "9", std::nullopt);
+  EXPECT_FALSE(s->find_collection_supported("bob@lab.test", "dev", "9"));
+  s->delete_device("alice@lab.test", "dev");
+  EXPECT_FALSE(s->find_collection_supported("alice@lab.test", "dev", "9"));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #include "easemu/common/base64.hpp"
 #include "easemu/simulator/requests.hpp"
+#include "easemu/mailbox/pim.hpp"
 #include "easemu/wbxml/code_pages.hpp"
 #include "easemu/wbxml/codec.hpp"
 #include "easemu/wbxml/element.hpp"
@@ -706,6 +707,52 @@ TEST(LibwbxmlOracle, TheSimulatedPhonesDraftSendAndSearchRequests) {
   check_against_libwbxml(easemu::simulator::draft_send_request("2", "2", "2:9"));
   check_against_libwbxml(easemu::simulator::send_mail_request("k1", easemu::simulator::mime_of(m)));
   check_against_libwbxml(easemu::simulator::search_request("zebra", 50));
+}
+
+// What the server sends of a contact and an appointment (mailbox/pim.hpp), per version: libwbxml
+// reads the Contacts, Contacts2 (POOMCONTACTS:, POOMCONTACTS2:), Calendar (POOMCAL:) and
+// AirSyncBase pages of our bytes as we wrote them.
+TEST(LibwbxmlOracle, CalendarAndContactItemsAsPhonesGetThem) {
+  namespace pim = easemu::mailbox::pim;
+  const auto data = [](const std::string& inner) {
+    auto tree = from_xml("<ApplicationData xmlns=\"AirSync:\" xmlns:contacts=\"Contacts:\" xmlns:contacts2=\"Contacts2:\" "
+                         "xmlns:calendar=\"Calendar:\" xmlns:airsyncbase=\"AirSyncBase:\">" + inner + "</ApplicationData>");
+    EXPECT_TRUE(tree);
+    return tree ? *tree : element(tag("AirSync:ApplicationData"));
+  };
+  const auto contact = pim::from_device(
+      pim::item_class::contacts,
+      data("<contacts:FileAs>Funk, Don</contacts:FileAs><contacts:FirstName>Don</contacts:FirstName>"
+           "<contacts:LastName>Funk</contacts:LastName><contacts:Email1Address>don@example.test</contacts:Email1Address>"
+           "<contacts2:NickName>Donnie</contacts2:NickName><contacts2:IMAddress>don@im.example.test</contacts2:IMAddress>"
+           "<contacts:Children><contacts:Child>Ann</contacts:Child></contacts:Children>"
+           "<airsyncbase:Body><airsyncbase:Type>1</airsyncbase:Type><airsyncbase:Data>notes</airsyncbase:Data></airsyncbase:Body>"),
+      protocol_version::v14_1);
+  const auto event = pim::from_device(
+      pim::item_class::calendar,
+      data("<calendar:Subject>Review</calendar:Subject><calendar:StartTime>20261210T090000Z</calendar:StartTime>"
+           "<calendar:EndTime>20261210T100000Z</calendar:EndTime><calendar:UID>040000008200E000</calendar:UID>"
+           "<airsyncbase:Location><airsyncbase:DisplayName>Room 4</airsyncbase:DisplayName></airsyncbase:Location>"
+           "<calendar:Attendees><calendar:Attendee><calendar:Email>bob@lab.test</calendar:Email><calendar:Name>Bob</calendar:Name>"
+           "<calendar:AttendeeStatus>3</calendar:AttendeeStatus><calendar:AttendeeType>1</calendar:AttendeeType>"
+           "</calendar:Attendee></calendar:Attendees><calendar:Categories><calendar:Category>Team</calendar:Category></calendar:Categories>"
+           "<airsyncbase:Body><airsyncbase:Type>1</airsyncbase:Type><airsyncbase:Data>agenda</airsyncbase:Data></airsyncbase:Body>"),
+      protocol_version::v16_1);
+  ASSERT_TRUE(contact.properties) << contact.error;
+  ASSERT_TRUE(event.properties) << event.error;
+  // Not 16.x: libwbxml 0.11.8 predates AirSyncBase:Location (unit/mailbox/pim_test.cpp covers it).
+  for (const auto v : {protocol_version::v2_5, protocol_version::v12_1, protocol_version::v14_1}) {
+    element sync(tag("AirSync:Sync"));
+    auto& commands = sync.add(tag("AirSync:Collections")).add(tag("AirSync:Collection")).add(tag("AirSync:Commands"));
+    auto& c = commands.add(tag("AirSync:Add"));
+    c.add(tag("AirSync:ServerId"), "8:1");
+    c.add(pim::to_device(pim::item_class::contacts, *contact.properties, v));
+    auto& e = commands.add(tag("AirSync:Add"));
+    e.add(tag("AirSync:ServerId"), "7:2");
+    e.add(pim::to_device(pim::item_class::calendar, *event.properties, v));
+    SCOPED_TRACE(std::string(to_string(v)));
+    check_against_libwbxml(sync);
+  }
 }
 
 // libwbxml's names for the entries of the map, read from what wbxml2xml writes for each token.

@@ -14,6 +14,7 @@ admin_api::admin_api(std::string admin_token) : admin_token_(std::move(admin_tok
 admin_api::admin_api(std::string admin_token, const api_context& c) : admin_token_(std::move(admin_token)) {
   add_device_routes(routes_, c.store, c.shell, c.provisioning, c.flush_journal, c.log);
   add_mailbox_routes(routes_, c.lab, {c.store, c.provisioning, c.folders, c.mail}, c.log);
+  add_item_routes(routes_, {c.store, c.provisioning, c.folders, c.mail}, c.log);
   add_outbound_routes(routes_, c.mail);
   add_exchange_routes(routes_, c.shell, c.log);
   add_policy_routes(routes_, c.lab, c.store, c.provisioning);

@@ -42,6 +42,8 @@ struct mailbox_services {
   mail_service& mail;
 };
 void add_mailbox_routes(route_table& t, const lab_view& lab, mailbox_services services, logger_ptr log);
+// /api/v1/mailboxes/{address}/items: calendar, contact, task and note items (items.cpp)
+void add_item_routes(route_table& t, mailbox_services services, logger_ptr log);
 // /api/v1/outbound: mail phones sent out of the lab
 void add_outbound_routes(route_table& t, mail_service& mail);
 // /api/v1/exchange: Exchange Management Shell lines

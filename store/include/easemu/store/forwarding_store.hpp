@@ -77,6 +77,14 @@ class forwarding_store : public store {
                              const std::string& collection_id, const hierarchy_record& state) override {
     inner_->save_collection_state(mailbox, device_id, collection_id, state);
   }
+  std::optional<std::string> find_collection_supported(const std::string& mailbox, const std::string& device_id,
+                                                       const std::string& collection_id) const override {
+    return inner_->find_collection_supported(mailbox, device_id, collection_id);
+  }
+  void save_collection_supported(const std::string& mailbox, const std::string& device_id, const std::string& collection_id,
+                                 const std::optional<std::string>& supported) override {
+    inner_->save_collection_supported(mailbox, device_id, collection_id, supported);
+  }
 
   std::optional<std::string> get_lab_state(const std::string& key) const override { return inner_->get_lab_state(key); }
   void set_lab_state(const std::string& key, const std::string& value) override { inner_->set_lab_state(key, value); }

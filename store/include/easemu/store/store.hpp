@@ -108,7 +108,8 @@ struct hierarchy_record {
   bool operator==(const hierarchy_record&) const = default;
 };
 
-// An item of a mail folder: its RFC 822 source and the state EAS changes.
+// An item of a folder: a message's RFC 822 source and the state EAS changes, or a calendar,
+// contact, task or note item's properties (mailbox/pim.hpp keeps them as bytes).
 struct item_record {
   std::string item_id;    // the ServerId, unique in the mailbox ("<folder>:<n>")
   std::string folder_id;
@@ -117,6 +118,7 @@ struct item_record {
   bool read = false;
   int flag = 0;  // 0 none, 1 complete, 2 active (MS-ASEMAIL FlagStatus)
   std::string mime;
+  std::string properties;  // empty for mail
 
   bool operator==(const item_record&) const = default;
 };
@@ -235,6 +237,13 @@ class store {
                                                                 const std::string& collection_id) const = 0;
   virtual void save_collection_state(const std::string& mailbox, const std::string& device_id,
                                      const std::string& collection_id, const hierarchy_record& state) = 0;
+
+  // The properties a device named in its Supported element for a collection (MS-ASCMD
+  // 2.2.3.179; the Sync command's encoding); nullopt: it sent none. Saving nullopt forgets it.
+  virtual std::optional<std::string> find_collection_supported(const std::string& mailbox, const std::string& device_id,
+                                                               const std::string& collection_id) const = 0;
+  virtual void save_collection_supported(const std::string& mailbox, const std::string& device_id,
+                                         const std::string& collection_id, const std::optional<std::string>& supported) = 0;
 
   // Small facts about the lab ("demo mail seeded", "exchange commands"), by key.
   virtual std::optional<std::string> get_lab_state(const std::string& key) const = 0;
