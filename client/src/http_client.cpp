@@ -1,8 +1,8 @@
 #include "easemu/client/http_client.hpp"
 
+#include <poll.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <condition_variable>
 #include <map>
@@ -253,14 +253,15 @@ raw_result raw_exchange(std::uint16_t port, const std::string& bytes, std::chron
   beast::error_code ec;
   tcp.socket().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
   if (ec) return out;
-  // Blocking reads with a receive timeout, so a server that never closes ends the test anyway.
-  timeval tv{};
-  tv.tv_sec = static_cast<long>(timeout.count() / 1000);
-  tv.tv_usec = static_cast<long>((timeout.count() % 1000) * 1000);
-  ::setsockopt(tcp.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   net::write(tcp.socket(), net::buffer(bytes), ec);
   char buf[4096];
   for (;;) {
+    // Wait for bytes at most until the deadline, so a server that keeps the connection open (a
+    // keep-alive answer) ends the exchange at `timeout`. SO_RCVTIMEO would not: Asio's blocking
+    // read polls without a timeout.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(timeout - (std::chrono::steady_clock::now() - start));
+    pollfd ready{tcp.socket().native_handle(), POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
     const auto n = tcp.socket().read_some(net::buffer(buf), ec);
     out.received.append(buf, n);
     if (ec) {
