@@ -77,7 +77,7 @@ struct new_message {
     std::string name, content_type, content;
   };
   std::vector<file> attachments;
-  std::string bcc;     // kept in the message (a draft's); without_bcc strips it on delivery
+  std::string bcc{};   // kept in the message (a draft's); without_bcc strips it on delivery
   int importance = 1;  // 0 low, 1 normal (no header), 2 high: the Importance header
 };
 std::string compose_message(const new_message& m);

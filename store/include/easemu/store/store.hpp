@@ -64,7 +64,7 @@ struct device_record {
   std::int64_t last_seen_ms = 0;
   device_provisioning provisioning;
   device_information_record information;
-  device_access_record access;
+  device_access_record access{};
 
   bool operator==(const device_record&) const = default;
 };
@@ -118,7 +118,7 @@ struct item_record {
   bool read = false;
   int flag = 0;  // 0 none, 1 complete, 2 active (MS-ASEMAIL FlagStatus)
   std::string mime;
-  std::string properties;  // empty for mail
+  std::string properties{};  // empty for mail
 
   bool operator==(const item_record&) const = default;
 };
