@@ -21,6 +21,16 @@ client_response eas(const test_server& s, const std::string& query, const std::s
   return eas_client{.port = s.https_port, .version = version}.post_query(query, std::move(body));
 }
 
+// OPTIONS of the EAS endpoint (MS-ASHTTP 2.2.3), signed in as `user`.
+client_response options_of(const test_server& s, const std::string& user = "alice@lab.test") {
+  client_request r;
+  r.method = "OPTIONS";
+  r.target = "/Microsoft-Server-ActiveSync";
+  r.basic_user = user;
+  r.basic_password = "Passw0rd";
+  return send(s.https_port, r);
+}
+
 const std::string plain_query = "Cmd=FolderSync&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
 // A command whose work has not landed yet.
 const std::string unimplemented_query = "Cmd=MeetingResponse&User=alice&DeviceId=v140Device&DeviceType=SmartPhone";
@@ -84,16 +94,11 @@ TEST(EasEndpoint, OptionsListsCommandsOfTheAdvertisedVersions) {
   temp_dir dir;
   write_file(dir / "lab.yaml", "lab:\n  exchange_version: 2019\n");
   test_server server({"--config", (dir / "lab.yaml").string()});
-  client_request r;
-  r.method = "OPTIONS";
-  r.target = "/Microsoft-Server-ActiveSync";
-  r.basic_user = "bob@lab.test";
-  r.basic_password = "Passw0rd";
-  auto res = send(server.https_port, r);
+  auto res = options_of(server, "bob@lab.test");
   EXPECT_NE(res.header("MS-ASProtocolCommands").find("Find"), std::string::npos) << res.header("MS-ASProtocolCommands");
   EXPECT_NE(res.header("MS-ASProtocolCommands").find("ItemOperations"), std::string::npos);
   test_server old;  // 2010SP1 has no Find
-  auto res2 = send(old.https_port, r);
+  auto res2 = options_of(old, "bob@lab.test");
   EXPECT_EQ(res2.header("MS-ASProtocolCommands").find("Find"), std::string::npos);
 }
 
@@ -163,12 +168,7 @@ TEST_P(EasAdvertised, EveryAdvertisedCommandIsServedAtEveryVersion) {
   temp_dir dir;
   write_file(dir / "lab.yaml", std::string("lab:\n  exchange_version: ") + GetParam().exchange + "\n");
   test_server server({"--config", (dir / "lab.yaml").string()});
-  client_request r;
-  r.method = "OPTIONS";
-  r.target = "/Microsoft-Server-ActiveSync";
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  const auto options = send(server.https_port, r);
+  const auto options = options_of(server);
   ASSERT_EQ(options.status, 200);
   EXPECT_EQ(options.header("MS-ASProtocolVersions"), GetParam().versions);
   EXPECT_EQ(options.header("MS-ASProtocolCommands"), GetParam().commands);
@@ -217,12 +217,7 @@ TEST(EasEndpoint, LabProtocolVersionsAreAdvertisedAsWritten) {
   temp_dir dir;
   write_file(dir / "lab.yaml", "lab:\n  exchange_version: 2010SP1\n  protocol_versions: [\"14.0\", \"14.1\"]\n");
   test_server server({"--config", (dir / "lab.yaml").string()});
-  client_request r;
-  r.method = "OPTIONS";
-  r.target = "/Microsoft-Server-ActiveSync";
-  r.basic_user = "alice@lab.test";
-  r.basic_password = "Passw0rd";
-  const auto options = send(server.https_port, r);
+  const auto options = options_of(server);
   EXPECT_EQ(options.header("MS-ASProtocolVersions"), "14.0,14.1");
   // GetAttachment and GetHierarchy end with 12.1, the collection commands with 2.5.
   EXPECT_EQ(options.header("MS-ASProtocolCommands"),
